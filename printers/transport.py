@@ -1,0 +1,63 @@
+"""Getting bytes to a printer: raw TCP (port 9100, "JetDirect") or a device file (USB)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from pathlib import Path
+
+from printers.base import PrinterError
+
+RAW_PORT = 9100
+
+
+def send_tcp(host: str, port: int, data: bytes, *, timeout: float = 15.0) -> None:
+    """Send a whole job over one connection, then close our side and wait for the printer's."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+            # Waiting for the printer to close tells us it took everything we sent. Some
+            # printers keep the connection open; after our timeout the data is still delivered.
+            with contextlib.suppress(TimeoutError):
+                while sock.recv(4096):
+                    pass
+    except TimeoutError as exc:
+        raise PrinterError(
+            f"The printer at {host}:{port} did not accept the badge in time. Check that it is "
+            "on, has labels loaded and no error light.",
+            code="timeout",
+            retryable=True,
+        ) from exc
+    except OSError as exc:
+        raise PrinterError(
+            f"Cannot reach the printer at {host}:{port} ({exc.strerror or exc}). Check that it is "
+            "switched on and connected to the same network as this kiosk.",
+            code="unreachable",
+            retryable=True,
+        ) from exc
+
+
+def write_device(path: str | Path, data: bytes) -> None:
+    """Write a whole job to a printer device such as /dev/usb/lp0."""
+    try:
+        with open(path, "wb", buffering=0) as device:
+            device.write(data)
+    except FileNotFoundError as exc:
+        raise PrinterError(
+            f"No printer at {path}. Check the USB cable and that the printer is switched on.",
+            code="unreachable",
+            retryable=True,
+        ) from exc
+    except PermissionError as exc:
+        raise PrinterError(
+            f"This kiosk may not write to {path}. Add the kiosk's user to the 'lp' group.",
+            code="permission",
+        ) from exc
+    except OSError as exc:
+        raise PrinterError(
+            f"The printer at {path} refused the badge ({exc.strerror or exc}). It may be busy "
+            "or claimed by another program (ipp-usb, CUPS).",
+            code="unreachable",
+            retryable=True,
+        ) from exc
