@@ -69,10 +69,10 @@ def _head_rows(image: Image.Image, media: BrotherMedia) -> list[bytes]:
             f"{media.printable_dots}; choose the brother-62 badge template.",
             code="bad_media",
         )
-    grey = image.convert("L")
-    head = Image.new("L", (HEAD_PINS, grey.height), 255)
-    x = media.offset_pins + (media.printable_dots - grey.width) // 2
-    head.paste(ImageOps.mirror(grey), (x, 0))
+    label = Image.new("L", (media.printable_dots, image.height), 255)
+    label.paste(image.convert("L"), ((media.printable_dots - image.width) // 2, 0))
+    head = Image.new("L", (HEAD_PINS, image.height), 255)
+    head.paste(ImageOps.mirror(label), (media.offset_pins, 0))
     return list(to_bitmap(head).rows)
 
 

@@ -169,6 +169,9 @@ def _portrait(name: str, description: str, w: float, h: float, dpi: int, mono: b
 # 62 mm Brother tape prints 696 dots at 300 dpi; the template is that printable width.
 _BROTHER_62_W = 696 * MM_PER_INCH / 300
 
+# 80 mm receipt paper prints 576 dots at 203 dpi (72 mm).
+_RECEIPT_80_W = 576 * MM_PER_INCH / 203
+
 TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in (
@@ -177,9 +180,7 @@ TEMPLATES: dict[str, Template] = {
         _portrait("a6", "A6 card in an office printer", 105.0, 148.0, 300, False),
         _landscape("cr80", "CR80 plastic card (card printers)", 85.6, 53.98, 300, False),
         _portrait("brother-62", "Brother 62 mm tape, 100 mm long", _BROTHER_62_W, 100.0, 300, True),
-        _portrait(
-            "receipt-80", "80 mm receipt paper (ESC/POS), 72 mm printed", 72.0, 100.0, 203, True
-        ),
+        _portrait("receipt-80", "80 mm receipt paper (ESC/POS)", _RECEIPT_80_W, 100.0, 203, True),
         _portrait(
             "brother-62x100",
             "Brother 62×100 mm die-cut label",

@@ -1,0 +1,8 @@
+^XA
+^CI28
+^PW16
+^LL4
+^LH0,0
+^FO0,0^GFA,8,8,2,:Z64:eNr7/x8CACPkB/k=:9799^FS
+^PQ1
+^XZ

@@ -1,0 +1,8 @@
+^XA
+^CI28
+^PW21
+^LL9
+^LH0,0
+^FO0,0^GFA,27,27,3,:Z64:eNr7//9HAwMHJvr//wcAimkJpQ==:5D04^FS
+^PQ1
+^XZ
