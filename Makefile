@@ -1,0 +1,57 @@
+# Kiosk — the two commands a new machine needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= instance/demo.sqlite3
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+ATTENDEES ?= 2000
+
+# Debian packages: what serving needs (fonts for badges), and what the test suite adds
+# (a real browser, a virtual IPP printer).
+APT_RUN  := fonts-noto-core fonts-noto-cjk
+APT_TEST := chromium cups-ipp-utils
+
+.PHONY: setup system-run system-test demo run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	scripts/ensure-python-venv $(PYTHON)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(STAMP) system-run
+
+system-run:
+	@scripts/ensure-debian-packages $(APT_RUN)
+
+system-test:
+	@scripts/ensure-debian-packages $(APT_RUN) $(APT_TEST)
+
+demo: setup
+	$(BIN)/kiosk --db $(DB) demo --attendees $(ATTENDEES) --seed 2026 --fresh
+	$(BIN)/kiosk --db $(DB) serve --host $(HOST) --port $(PORT)
+
+run: setup
+	$(BIN)/kiosk --db $(DB) serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) system-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
