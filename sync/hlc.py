@@ -1,0 +1,86 @@
+"""Hybrid logical clock: wall-clock milliseconds plus a counter, totally ordered by node id.
+
+Venue clocks are wrong; an HLC keeps causality when they drift. Stamps are written as
+`WWWWWWWWWWWWW-CCCCC-node` so that comparing the strings compares the clocks.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+MAX_COUNTER = 99_999
+# A remote stamp further ahead of our wall clock than this is kept but not adopted, so one
+# machine with a clock a year ahead cannot drag every other clock forward with it.
+MAX_FORWARD_MS = 5 * 60 * 1000
+_STAMP = re.compile(r"^(\d{13})-(\d{5})-([A-Za-z0-9_.:-]{1,64})$")
+
+
+class StampError(ValueError):
+    """A clock stamp that does not follow the 13-5-node format."""
+
+
+@dataclass(frozen=True, order=True)
+class Stamp:
+    """One HLC reading; ordering of the dataclass is the clock order."""
+
+    wall_ms: int
+    counter: int
+    node: str
+
+    def __str__(self) -> str:
+        return f"{self.wall_ms:013d}-{self.counter:05d}-{self.node}"
+
+    @classmethod
+    def parse(cls, text: str) -> Stamp:
+        """Reads a stamp string, refusing anything malformed."""
+        match = _STAMP.match(text) if isinstance(text, str) else None
+        if not match:
+            raise StampError(f"not a clock stamp: {text!r:.80}")
+        return cls(int(match[1]), int(match[2]), match[3])
+
+
+def wall_ms() -> int:
+    """Milliseconds since the epoch from the machine's clock."""
+    return time.time_ns() // 1_000_000
+
+
+class Clock:
+    """A node's HLC. Thread-safe; `now_ms` is injectable for tests."""
+
+    def __init__(self, node: str, now_ms: Callable[[], int] = wall_ms) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", node):
+            raise StampError(f"node id must be 1-64 letters, digits or _.:- : {node!r}")
+        self.node = node
+        self._now_ms = now_ms
+        self._wall = 0
+        self._counter = 0
+        self._lock = threading.Lock()
+
+    def tick(self) -> Stamp:
+        """A new stamp for a local event, later than every stamp seen so far."""
+        with self._lock:
+            now = self._now_ms()
+            if now > self._wall:
+                self._wall, self._counter = now, 0
+            else:
+                self._counter += 1
+                if self._counter > MAX_COUNTER:
+                    self._wall, self._counter = self._wall + 1, 0
+            return Stamp(self._wall, self._counter, self.node)
+
+    def observe(self, stamp: Stamp | str | None) -> bool:
+        """Moves the clock past a stamp seen elsewhere; False if it was too far ahead to adopt."""
+        if stamp is None:
+            return True
+        if isinstance(stamp, str):
+            stamp = Stamp.parse(stamp)
+        with self._lock:
+            if stamp.wall_ms > self._now_ms() + MAX_FORWARD_MS:
+                return False
+            if (stamp.wall_ms, stamp.counter) > (self._wall, self._counter):
+                self._wall, self._counter = stamp.wall_ms, stamp.counter
+            return True

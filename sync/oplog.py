@@ -1,0 +1,131 @@
+"""The operation log: immutable records of every change, stored in the node's `op` table.
+
+The table itself is created by the node's migrations; this module reads and writes it.
+An op is inserted at most once (by `op_id`), which is what makes every retry harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sync.hlc import Clock, Stamp, StampError
+from sync.ids import is_uuid, uuid7
+
+MAX_KIND = 64
+MAX_ENTITY = 200
+MAX_PAYLOAD_BYTES = 64 * 1024
+
+
+class OpError(ValueError):
+    """An op that is malformed; a batch holding one is refused whole."""
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation: who made it (origin), when (hlc), what (kind, entity, payload)."""
+
+    op_id: str
+    origin: str
+    hlc: str
+    kind: str
+    entity: str
+    payload: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire form of CONTRACT.md."""
+        return {
+            "op_id": self.op_id,
+            "origin": self.origin,
+            "hlc": self.hlc,
+            "kind": self.kind,
+            "entity": self.entity,
+            "payload": self.payload,
+        }
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    """Canonical JSON: the same payload is always the same text."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def new_op(clock: Clock, kind: str, entity: str, payload: dict[str, Any]) -> Op:
+    """A fresh op stamped by this node's clock."""
+    stamp = clock.tick()
+    return Op(uuid7(stamp.wall_ms), clock.node, str(stamp), kind, entity, payload)
+
+
+def parse(obj: Any) -> Op:
+    """Checks one op from the wire and returns it; raises OpError naming what is wrong."""
+    if not isinstance(obj, dict):
+        raise OpError("an op must be a JSON object")
+    missing = {"op_id", "origin", "hlc", "kind", "entity", "payload"} - obj.keys()
+    if missing:
+        raise OpError(f"op lacks {', '.join(sorted(missing))}")
+    if not is_uuid(obj["op_id"]):
+        raise OpError("op_id must be a UUID")
+    try:
+        stamp = Stamp.parse(obj["hlc"])
+    except StampError as exc:
+        raise OpError(str(exc)) from None
+    if obj["origin"] != stamp.node:
+        raise OpError("origin does not match the clock stamp's node")
+    for field, limit in (("kind", MAX_KIND), ("entity", MAX_ENTITY)):
+        value = obj[field]
+        if not isinstance(value, str) or not value or len(value) > limit:
+            raise OpError(f"{field} must be a non-empty string of at most {limit} characters")
+    if not isinstance(obj["payload"], dict):
+        raise OpError("payload must be a JSON object")
+    if len(dumps(obj["payload"]).encode()) > MAX_PAYLOAD_BYTES:
+        raise OpError("payload is too large")
+    return Op(obj["op_id"], obj["origin"], obj["hlc"], obj["kind"], obj["entity"], obj["payload"])
+
+
+def insert(db: sqlite3.Connection, op: Op) -> int | None:
+    """Stores an op unless it is already held; returns its local sequence number if new."""
+    cur = db.execute(
+        "INSERT INTO op (op_id, origin, hlc, kind, entity, payload, received_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
+        (op.op_id, op.origin, op.hlc, op.kind, op.entity, dumps(op.payload), _utc_now()),
+    )
+    return cur.lastrowid if cur.rowcount else None
+
+
+def latest_stamp(db: sqlite3.Connection) -> str | None:
+    """The highest clock stamp held, so a restarted process never reuses a stamp."""
+    row = db.execute("SELECT hlc FROM op ORDER BY hlc DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def get(db: sqlite3.Connection, op_id: str) -> Op | None:
+    """One op by id, or None."""
+    row = db.execute(
+        "SELECT op_id, origin, hlc, kind, entity, payload FROM op WHERE op_id = ?", (op_id,)
+    ).fetchone()
+    return _from_row(row) if row else None
+
+
+def after(db: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int, Op]]:
+    """Ops in local log order after sequence number `seq`: the page a peer pulls."""
+    rows = db.execute(
+        "SELECT seq, op_id, origin, hlc, kind, entity, payload FROM op"
+        " WHERE seq > ? ORDER BY seq LIMIT ?",
+        (seq, limit),
+    ).fetchall()
+    return [(row[0], _from_row(row[1:])) for row in rows]
+
+
+def all_ops(db: sqlite3.Connection) -> list[Op]:
+    """Every op held, in local log order (for rebuilding state)."""
+    return [op for _, op in after(db, 0, -1)]
+
+
+def _from_row(row: Any) -> Op:
+    return Op(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
