@@ -1,0 +1,153 @@
+"""Attendees: reading them, walk-ins and corrections (each change an op)."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.node import Node
+from sync.ids import uuid7
+
+EDITABLE = ("first_name", "last_name", "email", "company", "note")
+MAX_FIELD = 200
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+class AttendeeError(ValueError):
+    """Input for an attendee that cannot be saved; the message says which field and why."""
+
+
+def by_code(db: sqlite3.Connection, code: str) -> sqlite3.Row | None:
+    """The attendee whose QR text is `code` (case-insensitive)."""
+    return db.execute("SELECT * FROM attendee WHERE code = ?", (code,)).fetchone()
+
+
+def get(db: sqlite3.Connection, attendee_id: str) -> sqlite3.Row | None:
+    """One attendee by id."""
+    return db.execute("SELECT * FROM attendee WHERE attendee_id = ?", (attendee_id,)).fetchone()
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One check-in that stands (not undone)."""
+
+    op_id: str
+    at: str
+    day: str
+    desk: str
+    staff: str
+
+
+def arrivals(db: sqlite3.Connection, attendee_id: str) -> list[Arrival]:
+    """Check-ins that stand (not undone), first by clock order."""
+    rows = db.execute(
+        "SELECT op_id, at, day, desk, staff FROM checkin c WHERE attendee_id = ?"
+        " AND NOT EXISTS (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)"
+        " ORDER BY hlc",
+        (attendee_id,),
+    ).fetchall()
+    return [Arrival(r["op_id"], r["at"], r["day"], r["desk"], r["staff"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A check-in as staff see it in the attendee's history, undone or not."""
+
+    op_id: str
+    at: str
+    day: str
+    desk: str
+    staff: str
+    undone_at: str | None
+    undone_by: str | None
+    undo_reason: str | None
+
+
+def history(db: sqlite3.Connection, attendee_id: str) -> list[HistoryEntry]:
+    """Every check-in of an attendee with its undo, newest first."""
+    rows = db.execute(
+        "SELECT c.op_id, c.at, c.day, c.desk, c.staff, u.at AS undone_at, u.staff AS undone_by,"
+        " u.reason AS undo_reason FROM checkin c"
+        " LEFT JOIN checkin_undo u ON u.checkin_op_id = c.op_id"
+        " WHERE c.attendee_id = ? ORDER BY c.hlc DESC",
+        (attendee_id,),
+    ).fetchall()
+    return [HistoryEntry(*row) for row in rows]
+
+
+def to_api(db: sqlite3.Connection, row: sqlite3.Row, with_code: bool = True) -> dict[str, Any]:
+    """The attendee object `A` of the JSON API."""
+    found = arrivals(db, row["attendee_id"])
+    data: dict[str, Any] = {
+        "attendee_id": row["attendee_id"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "company": row["company"],
+        "ticket_type": row["ticket_type"],
+        "status": row["status"],
+        "checked_in": bool(found),
+        "first_checkin_at": found[0].at if found else None,
+    }
+    if with_code:
+        data["code"] = row["code"]
+    return data
+
+
+def clean_fields(fields: dict[str, Any], allowed: tuple[str, ...] = EDITABLE) -> dict[str, str]:
+    """Trimmed text fields; refuses unknown fields, control characters and absurd lengths."""
+    cleaned = {}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise AttendeeError(f"{name} cannot be changed here")
+        if not isinstance(value, str):
+            raise AttendeeError(f"{name} must be text")
+        value = " ".join(value.split())
+        if len(value) > MAX_FIELD:
+            raise AttendeeError(f"{name} is longer than {MAX_FIELD} characters")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise AttendeeError(f"{name} contains control characters")
+        cleaned[name] = value
+    return cleaned
+
+
+def update(
+    db: sqlite3.Connection, node: Node, attendee_id: str, fields: dict[str, Any], staff: str = ""
+) -> bool:
+    """Writes the fields that changed as one op (inside the caller's transaction)."""
+    row = get(db, attendee_id)
+    if row is None:
+        raise AttendeeError("no such attendee")
+    changed = {k: v for k, v in clean_fields(fields).items() if row[k] != v}
+    if "first_name" in changed and not changed["first_name"]:
+        raise AttendeeError("a name is required")
+    if not changed:
+        return False
+    node.record(db, "attendee_upsert", attendee_id,
+                {"fields": changed, "source": "edit", "staff": staff})  # fmt: skip
+    return True
+
+
+def new_code(db: sqlite3.Connection, prefix: str = "W") -> str:
+    """A fresh, unused QR code for a walk-in, easy to read aloud (no I/L/O/U)."""
+    while True:
+        code = prefix + "-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+        if by_code(db, code) is None:
+            return code
+
+
+def create_walkin(
+    db: sqlite3.Connection, node: Node, fields: dict[str, Any], ticket_type: str, staff: str = ""
+) -> str:
+    """Registers a walk-in with a new code (inside the caller's transaction); returns its id."""
+    cleaned = clean_fields(fields)
+    if not cleaned.get("first_name"):
+        raise AttendeeError("a name is required")
+    ticket = clean_fields({"ticket_type": ticket_type}, ("ticket_type",))["ticket_type"]
+    attendee_id = uuid7()
+    record = {**dict.fromkeys(EDITABLE, ""), **cleaned, "ticket_type": ticket or "Attendee",
+              "code": new_code(db), "status": "valid", "source": "walkin"}  # fmt: skip
+    node.record(db, "attendee_upsert", attendee_id,
+                {"fields": record, "source": "walkin", "staff": staff})  # fmt: skip
+    return attendee_id

@@ -1,0 +1,188 @@
+"""Who may do what: API tokens and staff PINs (both stored hashed), roles, and throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from kiosk.db import transaction
+
+ROLES = ("desk", "supervisor", "selfservice", "signage", "sync")
+STAFF_ROLES = ("desk", "supervisor")
+# What each role may do. Supervisor includes everything desk may.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "desk": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
+                       "walkin", "edit"}),
+    "supervisor": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
+                             "walkin", "edit", "room_change", "resolve", "settings"}),
+    "selfservice": frozenset({"scan", "own_badge"}),
+    "signage": frozenset({"read_schedule"}),
+    "sync": frozenset({"sync"}),
+}  # fmt: skip
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=5)
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+class AuthError(ValueError):
+    """Bad input to an auth command (unknown role, weak PIN…)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whoever is making a request: a token's device or a signed-in staff member."""
+
+    name: str
+    role: str
+    kind: str  # "token" or "staff"
+    ident: int
+
+    def may(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, frozenset())
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(db: sqlite3.Connection, role: str, name: str) -> str:
+    """A new bearer token; only its hash is kept, so it is shown once."""
+    if role not in ROLES:
+        raise AuthError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    if not name.strip():
+        raise AuthError("a token needs a name (the device or script it is for)")
+    token = "kt_" + secrets.token_urlsafe(32)
+    with transaction(db):
+        db.execute(
+            "INSERT INTO api_token (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
+            (name.strip(), role, _token_hash(token), _now()),
+        )
+    return token
+
+
+def revoke_token(db: sqlite3.Connection, token_id: int) -> bool:
+    """Stops a token from working; True if it was active."""
+    with transaction(db):
+        cur = db.execute(
+            "UPDATE api_token SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL",
+            (_now(), token_id),
+        )
+    return cur.rowcount == 1
+
+
+def principal_for_token(db: sqlite3.Connection, token: str) -> Principal | None:
+    """The device a bearer token belongs to, if the token is valid and not revoked."""
+    if not token or len(token) > 200:
+        return None
+    row = db.execute(
+        "SELECT token_id, name, role FROM api_token WHERE token_hash = ? AND revoked_at IS NULL",
+        (_token_hash(token),),
+    ).fetchone()
+    return Principal(row["name"], row["role"], "token", row["token_id"]) if row else None
+
+
+def hash_pin(pin: str) -> str:
+    """scrypt with a per-PIN salt: a stolen database does not give PINs away cheaply."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_pin(pin: str, stored: str) -> bool:
+    """Compares a typed PIN with a stored hash in constant time."""
+    try:
+        _, salt, digest = stored.split("$")
+        candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), **_SCRYPT)
+    except ValueError:
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def add_staff(db: sqlite3.Connection, name: str, role: str, pin: str) -> int:
+    """Creates or replaces a staff member's role and PIN."""
+    if role not in STAFF_ROLES:
+        raise AuthError(f"staff role must be {' or '.join(STAFF_ROLES)}")
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        raise AuthError("a PIN is 4 to 12 digits")
+    if not name.strip() or len(name) > 80:
+        raise AuthError("a staff name is 1 to 80 characters")
+    with transaction(db):
+        db.execute(
+            "INSERT INTO staff (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET role = excluded.role,"
+            " pin_hash = excluded.pin_hash, disabled = 0",
+            (name.strip(), role, hash_pin(pin), _now()),
+        )
+        return db.execute("SELECT staff_id FROM staff WHERE name = ?", (name.strip(),)).fetchone()[
+            0
+        ]
+
+
+def staff_names(db: sqlite3.Connection) -> list[str]:
+    """Names for the sign-in screen."""
+    rows = db.execute("SELECT name FROM staff WHERE disabled = 0 ORDER BY name").fetchall()
+    return [r[0] for r in rows]
+
+
+def staff_principal(db: sqlite3.Connection, staff_id: int) -> Principal | None:
+    """The signed-in staff member, unless disabled since."""
+    row = db.execute(
+        "SELECT staff_id, name, role FROM staff WHERE staff_id = ? AND disabled = 0", (staff_id,)
+    ).fetchone()
+    return Principal(row["name"], row["role"], "staff", row["staff_id"]) if row else None
+
+
+class Throttled(Exception):
+    """Too many wrong PINs: `until` says when trying again is allowed."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+def _locked_until(db: sqlite3.Connection, keys: list[str], now: datetime) -> datetime | None:
+    for key in keys:
+        row = db.execute("SELECT locked_until FROM auth_failure WHERE key = ?", (key,)).fetchone()
+        if row and row[0] and datetime.fromisoformat(row[0]) > now:
+            return datetime.fromisoformat(row[0])
+    return None
+
+
+def sign_in(
+    db: sqlite3.Connection, name: str, pin: str, client: str, now: datetime | None = None
+) -> Principal | None:
+    """Checks a staff PIN; after MAX_FAILURES wrong PINs the name and the device wait LOCKOUT."""
+    now = now or datetime.now(UTC)
+    row = db.execute(
+        "SELECT staff_id, name, role, pin_hash FROM staff WHERE name = ? AND disabled = 0",
+        (name.strip(),),
+    ).fetchone()
+    keys = [f"ip:{client}"] + ([f"staff:{row['staff_id']}"] if row else [])
+    until = _locked_until(db, keys, now)
+    if until is not None:
+        raise Throttled(until)
+    if row is not None and check_pin(pin, row["pin_hash"]):
+        with transaction(db):
+            db.executemany("DELETE FROM auth_failure WHERE key = ?", [(k,) for k in keys])
+        return Principal(row["name"], row["role"], "staff", row["staff_id"])
+    with transaction(db):
+        for key in keys:
+            db.execute(
+                "INSERT INTO auth_failure (key, failures) VALUES (?, 1) ON CONFLICT (key)"
+                " DO UPDATE SET failures = failures + 1",
+                (key,),
+            )
+            db.execute(
+                "UPDATE auth_failure SET failures = 0, locked_until = ?"
+                " WHERE key = ? AND failures >= ?",
+                ((now + LOCKOUT).isoformat(), key, MAX_FAILURES),
+            )
+    return None

@@ -1,0 +1,193 @@
+"""Check-in: the pure decision for one scan, and recording it with its op in one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from kiosk import attendees
+from kiosk.attendees import Arrival
+from kiosk.db import transaction
+from kiosk.event import Event, valid_days
+from kiosk.event import load as load_event
+from kiosk.node import Node
+from sync.oplog import Op
+
+MAX_CODE = 256
+
+
+class Result(StrEnum):
+    """Stable result codes: programs and tests rely on these, never on the wording."""
+
+    CHECKED_IN = "checked_in"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    CANCELLED = "cancelled"
+    UNKNOWN_CODE = "unknown_code"
+    NOT_VALID_NOW = "not_valid_now"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What the rules need of an attendee."""
+
+    status: str
+    block_note: str
+    valid_days: frozenset[int] | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of the rules; `previous` is the earlier arrival for already_checked_in."""
+
+    result: Result
+    previous: Arrival | None = None
+    note: str = ""
+
+    @property
+    def admitted(self) -> bool:
+        return self.result is Result.CHECKED_IN
+
+
+def clean_code(raw: str) -> str | None:
+    """Scanner text without surrounding whitespace; None if it cannot be a ticket code."""
+    code = raw.strip()
+    if not code or len(code) > MAX_CODE:
+        return None
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co") for ch in code):
+        return None
+    return code
+
+
+def decide(
+    ticket: Ticket | None, arrivals: list[Arrival], today: date, day_number: int | None
+) -> Decision:
+    """The check-in rules. Counts once per event day: a second scan the same day is refused."""
+    if ticket is None:
+        return Decision(Result.UNKNOWN_CODE)
+    if ticket.status == "cancelled":
+        return Decision(Result.CANCELLED)
+    if ticket.block_note:
+        return Decision(Result.BLOCKED, note=ticket.block_note)
+    if ticket.valid_days is not None and day_number not in ticket.valid_days:
+        return Decision(Result.NOT_VALID_NOW)
+    same_day = [a for a in arrivals if a.day == today.isoformat()]
+    if same_day:
+        return Decision(Result.ALREADY_CHECKED_IN, previous=min(same_day, key=lambda a: a.at))
+    return Decision(Result.CHECKED_IN)
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """A recorded scan: the decision, who it was, and the check-in op if one was written."""
+
+    decision: Decision
+    attendee_id: str | None
+    checkin_op_id: str | None
+    code: str
+    scan_id: int
+    replayed: bool = False
+
+
+def utc_iso(now: datetime) -> str:
+    """ISO 8601 UTC with milliseconds and a Z, as every `*_at` column holds."""
+    return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _decide_for(db: sqlite3.Connection, event: Event, row: sqlite3.Row | None, now: datetime):
+    today = event.local_date(now)
+    if row is None:
+        return decide(None, [], today, None), today
+    ticket = Ticket(row["status"], row["block_note"], valid_days(db, row["ticket_type"]))
+    arrivals = attendees.arrivals(db, row["attendee_id"])
+    return decide(ticket, arrivals, today, event.day_number(today)), today
+
+
+def _replay(db: sqlite3.Connection, request_id: str) -> ScanOutcome | None:
+    row = db.execute(
+        "SELECT id, code, result, attendee_id, checkin_op_id FROM scan WHERE request_id = ?",
+        (request_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    decision = Decision(Result(row["result"]))
+    if decision.result is Result.ALREADY_CHECKED_IN and row["attendee_id"]:
+        found = attendees.arrivals(db, row["attendee_id"])
+        decision = Decision(decision.result, previous=found[0] if found else None)
+    return ScanOutcome(
+        decision, row["attendee_id"], row["checkin_op_id"], row["code"], row["id"], True
+    )
+
+
+def scan(
+    db: sqlite3.Connection,
+    node: Node,
+    raw_code: str,
+    *,
+    desk: str = "",
+    staff: str = "",
+    request_id: str | None = None,
+    now: datetime | None = None,
+) -> ScanOutcome:
+    """Decides and records one scan; the same request_id again returns the first answer."""
+    now = now or datetime.now(UTC)
+    code = clean_code(raw_code)
+    with transaction(db):
+        if request_id is not None and (done := _replay(db, request_id)) is not None:
+            return done
+        row = attendees.by_code(db, code) if code else None
+        decision, today = _decide_for(db, load_event(db), row, now)
+        attendee_id = row["attendee_id"] if row else None
+        op = None
+        if decision.admitted:
+            op = _write_checkin(db, node, attendee_id, code, desk, staff, request_id, now, today)
+        cur = db.execute(
+            "INSERT INTO scan (request_id, at, desk, staff, code, result, attendee_id,"
+            " checkin_op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (request_id, utc_iso(now), desk, staff, (raw_code.strip() or "?")[:80],
+             decision.result.value, attendee_id, op.op_id if op else None),
+        )  # fmt: skip
+    return ScanOutcome(decision, attendee_id, op.op_id if op else None, code or "", cur.lastrowid)
+
+
+def _write_checkin(db, node, attendee_id, code, desk, staff, request_id, now, today) -> Op:
+    payload = {"at": utc_iso(now), "day": today.isoformat(), "desk": desk, "staff": staff,
+               "code": code}  # fmt: skip
+    return node.record(db, "checkin", attendee_id, payload, op_id=request_id)
+
+
+class UndoError(LookupError):
+    """An undo that cannot be done: `code` is not_found or already_undone."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def undo(
+    db: sqlite3.Connection,
+    node: Node,
+    checkin_op_id: str,
+    *,
+    staff: str = "",
+    reason: str = "",
+    now: datetime | None = None,
+) -> Op:
+    """Cancels one check-in by writing an undo op that names it."""
+    now = now or datetime.now(UTC)
+    with transaction(db):
+        row = db.execute(
+            "SELECT attendee_id FROM checkin WHERE op_id = ?", (checkin_op_id,)
+        ).fetchone()
+        if row is None:
+            raise UndoError("not_found")
+        if db.execute(
+            "SELECT 1 FROM checkin_undo WHERE checkin_op_id = ?", (checkin_op_id,)
+        ).fetchone():
+            raise UndoError("already_undone")
+        payload = {"checkin_op_id": checkin_op_id, "at": utc_iso(now), "staff": staff,
+                   "reason": reason[:200]}  # fmt: skip
+        return node.record(db, "checkin_undo", row["attendee_id"], payload)

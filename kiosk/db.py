@@ -1,0 +1,103 @@
+"""The node's one SQLite file: connections with every PRAGMA set, transactions, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 5000
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be opened or migrated; the message says what to do."""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Opens the database with WAL, synchronous=FULL, foreign keys and a busy timeout."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(
+        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")  # an acknowledged check-in survives a power cut
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA journal_size_limit=67108864")
+    db.execute("PRAGMA cache_size=-65536")  # 64 MB: a 100,000-attendee event stays in memory
+    return db
+
+
+def _lock_for(db: sqlite3.Connection) -> threading.Lock:
+    key = db.execute("PRAGMA database_list").fetchone()[2]
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, threading.Lock())
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT: two scanners racing on one ticket cannot both win.
+
+    Threads of one process queue on a lock first, so they never sleep in SQLite's busy handler.
+    """
+    with _lock_for(db):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every migration shipped with the package: (version, file name, SQL), in order."""
+    found = []
+    for entry in resources.files("kiosk.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Brings the schema forward; each file and its user_version bump commit together."""
+    known = migrations()
+    newest = known[-1][0] if known else 0
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > newest:
+        raise DatabaseError(
+            f"this database was written by a newer Kiosk (schema {current}, we know {newest}):"
+            " upgrade Kiosk before using it"
+        )
+    for version, name, sql in known:
+        if version <= current:
+            continue
+        try:
+            db.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if db.execute("PRAGMA user_version").fetchone()[0] >= version:
+                continue  # another process migrated it a moment ago
+            raise DatabaseError(f"migration {name} failed: {exc}") from exc
+        current = version
+    return current
+
+
+def open_db(path: str | Path) -> sqlite3.Connection:
+    """A connection to a database that exists and is migrated to the newest schema."""
+    try:
+        db = connect(path)
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc}") from exc
+    return db

@@ -1,0 +1,106 @@
+"""Applying operations to the state tables: the domain's merge rules.
+
+Applying the same set of ops in any order, any number of times, gives the same state:
+fields are last-writer-wins per field by (clock stamp, op id); check-ins and undos are
+grow-only sets. Unknown kinds are kept in the log and ignored here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from kiosk import search
+from sync.oplog import Op
+
+EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
+TICKET_TYPE_FIELDS = ("valid_days", "colour")
+ATTENDEE_FIELDS = (
+    "code", "first_name", "last_name", "email", "company",
+    "ticket_type", "status", "note", "block_note", "source",
+)  # fmt: skip
+STATE_TABLES = ("event", "ticket_type", "attendee", "attendee_fts", "checkin", "checkin_undo")
+
+
+def _version(op: Op) -> str:
+    return f"{op.hlc} {op.op_id}"
+
+
+def _merge_fields(
+    db: sqlite3.Connection, table: str, key: str, key_value: Any, allowed: tuple[str, ...], op: Op
+) -> bool:
+    """Last writer wins per field: writes each field whose stamp beats the stored one."""
+    fields = {k: v for k, v in op.payload.get("fields", {}).items() if k in allowed}
+    db.execute(f"INSERT INTO {table} ({key}) VALUES (?) ON CONFLICT DO NOTHING", (key_value,))  # noqa: S608
+    row = db.execute(f"SELECT versions FROM {table} WHERE {key} = ?", (key_value,)).fetchone()  # noqa: S608
+    versions = json.loads(row[0])
+    stamp = _version(op)
+    winners = {k: v for k, v in fields.items() if versions.get(k, "") < stamp}
+    if not winners:
+        return False
+    versions.update(dict.fromkeys(winners, stamp))
+    assignments = ", ".join(f"{name} = ?" for name in winners)
+    db.execute(
+        f"UPDATE {table} SET {assignments}, versions = ? WHERE {key} = ?",  # noqa: S608
+        (*winners.values(), json.dumps(versions, sort_keys=True), key_value),
+    )
+    return True
+
+
+def _event_set(db: sqlite3.Connection, op: Op) -> None:
+    _merge_fields(db, "event", "id", 1, EVENT_FIELDS, op)
+
+
+def _ticket_type_set(db: sqlite3.Connection, op: Op) -> None:
+    _merge_fields(db, "ticket_type", "name", op.entity, TICKET_TYPE_FIELDS, op)
+
+
+def _attendee_upsert(db: sqlite3.Connection, op: Op) -> None:
+    if _merge_fields(db, "attendee", "attendee_id", op.entity, ATTENDEE_FIELDS, op):
+        search.reindex(db, op.entity)
+
+
+def _checkin(db: sqlite3.Connection, op: Op) -> None:
+    p = op.payload
+    db.execute(
+        "INSERT INTO checkin (op_id, attendee_id, at, day, desk, staff, origin, hlc)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (op.op_id, op.entity, p.get("at", ""), p.get("day", ""), p.get("desk", ""),
+         p.get("staff", ""), op.origin, op.hlc),
+    )  # fmt: skip
+
+
+def _checkin_undo(db: sqlite3.Connection, op: Op) -> None:
+    p = op.payload
+    db.execute(
+        "INSERT INTO checkin_undo (op_id, checkin_op_id, at, staff, reason)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (op.op_id, p.get("checkin_op_id", ""), p.get("at", ""), p.get("staff", ""),
+         p.get("reason", "")),
+    )  # fmt: skip
+
+
+APPLY: dict[str, Callable[[sqlite3.Connection, Op], None]] = {
+    "event_set": _event_set,
+    "ticket_type_set": _ticket_type_set,
+    "attendee_upsert": _attendee_upsert,
+    "checkin": _checkin,
+    "checkin_undo": _checkin_undo,
+}
+
+
+def apply(db: sqlite3.Connection, op: Op) -> None:
+    """Applies one op to the state tables (inside the caller's transaction)."""
+    handler = APPLY.get(op.kind)
+    if handler is not None:
+        handler(db, op)
+
+
+def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:
+    """Empties the state tables and applies every op again (inside the caller's transaction)."""
+    for table in STATE_TABLES:
+        db.execute(f"DELETE FROM {table}")  # noqa: S608
+    for op in ops:
+        apply(db, op)

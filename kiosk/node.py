@@ -1,0 +1,74 @@
+"""This machine as a node: its id, its clock, and writing operations with their effect."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import sqlite3
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk import fold
+from sync.hlc import Clock
+from sync.ids import uuid7
+from sync.oplog import Op, insert, latest_stamp
+
+_clocks: dict[str, Clock] = {}
+_clocks_guard = threading.Lock()
+
+
+def get_setting(db: sqlite3.Connection, key: str) -> str | None:
+    """A local setting, or None."""
+    row = db.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def put_setting(db: sqlite3.Connection, key: str, value: str) -> None:
+    """Stores a local setting (never synced)."""
+    db.execute(
+        "INSERT INTO setting (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def _new_node_id() -> str:
+    host = "".join(c for c in socket.gethostname().lower() if c.isalnum())[:20] or "node"
+    return f"{host}-{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True)
+class Node:
+    """The local node: writes ops stamped by its clock and applies them in one transaction."""
+
+    node_id: str
+    clock: Clock
+
+    def record(
+        self,
+        db: sqlite3.Connection,
+        kind: str,
+        entity: str,
+        payload: dict[str, Any],
+        op_id: str | None = None,
+    ) -> Op:
+        """Writes an op and its effect; call inside `db.transaction` so both commit together."""
+        self.clock.observe(latest_stamp(db))
+        stamp = self.clock.tick()
+        op = Op(op_id or uuid7(stamp.wall_ms), self.node_id, str(stamp), kind, entity, payload)
+        insert(db, op)
+        fold.apply(db, op)
+        return op
+
+
+def load_node(db: sqlite3.Connection) -> Node:
+    """This database's node, creating its stable id on first use."""
+    node_id = get_setting(db, "node_id")
+    if node_id is None:
+        db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES ('node_id', ?)",
+                   (_new_node_id(),))  # fmt: skip
+        node_id = get_setting(db, "node_id")
+    with _clocks_guard:
+        clock = _clocks.setdefault(node_id, Clock(node_id))
+    return Node(node_id, clock)
