@@ -1,0 +1,87 @@
+"""Kiosk: offline-first check-in and logistics for conferences."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, request, session
+from flask_babel import Babel
+
+from kiosk import config, web
+from kiosk.db import open_db, transaction
+from kiosk.event import load as load_event
+from kiosk.node import get_setting, put_setting
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def _secret_key(database: str) -> str:
+    """The session-signing key kept in the database, made on first start."""
+    db = open_db(database)
+    try:
+        key = get_setting(db, "secret_key")
+        if key is None:
+            with transaction(db):
+                put_setting(db, "secret_key", secrets.token_urlsafe(48))
+            key = get_setting(db, "secret_key")
+        return key
+    finally:
+        db.close()
+
+
+def _select_locale() -> str:
+    languages = [x.strip() for x in current_app.config["LANGUAGES"].split(",") if x.strip()]
+    chosen = request.args.get("lang") or request.cookies.get("lang") or session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def _select_timezone() -> str:
+    """Times on every screen are the venue's local times."""
+    return load_event(web.get_db()).timezone
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
+        " media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.path.startswith(("/api/", "/sync/", "/desk", "/login")):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Builds the app: defaults, then KIOSK_* environment, then `test_config`."""
+    app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
+    app.config.from_object(config)
+    app.config.update(config.from_env(dict(os.environ)))
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(app.config["DATABASE"])
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=app.config["STAFF_SESSION_MINUTES"]),
+        JSON_SORT_KEYS=False,
+    )
+    Babel(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    web.register(app)
+    app.after_request(_security_headers)
+
+    from kiosk.views import api, desk, staff
+
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(desk.bp)
+    app.register_blueprint(api.bp)
+    return app

@@ -1,0 +1,95 @@
+"""The JSON API (/api/v1) for scanners, scripts and apps: bearer tokens and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+
+from kiosk import attendees, checkin, search
+from kiosk.messages import scan_message
+from kiosk.web import api_permission, get_db, get_node, json_error
+from sync.ids import is_uuid
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+@bp.post("/scan")
+@api_permission("scan")
+def scan() -> Any:
+    """One scan: the result code, the attendee, a sentence, and the check-in's op id."""
+    data = _body()
+    code, desk, op_id = data.get("code"), data.get("desk"), data.get("op_id")
+    if not isinstance(code, str) or not code.strip():
+        return json_error(400, "bad_request", "code must be a non-empty string.")
+    if desk is not None and (not isinstance(desk, str) or len(desk) > 80):
+        return json_error(400, "bad_request", "desk must be a string of at most 80 characters.")
+    if op_id is not None and not is_uuid(op_id):
+        return json_error(400, "bad_request", "op_id must be a UUID string.")
+    if len(code) > 4096:
+        return json_error(413, "too_large", "code is too long to be a ticket code.")
+    principal = g.principal
+    db = get_db()
+    outcome = checkin.scan(db, get_node(), code, desk=desk or principal.name,
+                           staff=principal.name, request_id=op_id)  # fmt: skip
+    row = attendees.get(db, outcome.attendee_id) if outcome.attendee_id else None
+    own_only = principal.role == "selfservice"
+    return jsonify({
+        "result": outcome.decision.result.value,
+        "attendee": attendees.to_api(db, row, with_code=not own_only) if row else None,
+        "message": scan_message(outcome.decision, row["first_name"] if row else ""),
+        "op_id": outcome.checkin_op_id,
+    })  # fmt: skip
+
+
+@bp.post("/checkins/<op_id>/undo")
+@api_permission("undo")
+def undo(op_id: str) -> Any:
+    """Cancels one check-in; the undo is itself an op that syncs."""
+    data = _body()
+    reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
+    try:
+        checkin.undo(get_db(), get_node(), op_id, staff=g.principal.name, reason=reason)
+    except checkin.UndoError as exc:
+        if exc.code == "not_found":
+            return json_error(404, "not_found", "No check-in has this op_id.")
+        return json_error(409, "already_undone", "This check-in was already undone.")
+    return jsonify({"result": "undone"})
+
+
+@bp.get("/attendees")
+@api_permission("read_attendees")
+def list_attendees() -> Any:
+    """Search: prefixes of name, e-mail, company and code, best matches first."""
+    try:
+        limit = int(request.args.get("limit", 20))
+    except ValueError:
+        return json_error(400, "bad_request", "limit must be a whole number.")
+    if not 1 <= limit <= search.MAX_LIMIT:
+        return json_error(400, "bad_request", f"limit must be from 1 to {search.MAX_LIMIT}.")
+    db = get_db()
+    rows = search.find(db, request.args.get("q", ""), limit)
+    return jsonify({"attendees": [attendees.to_api(db, r) for r in rows]})
+
+
+@bp.get("/attendees/<attendee_id>")
+@api_permission("read_attendees")
+def get_attendee(attendee_id: str) -> Any:
+    """One attendee with every check-in (undone ones marked)."""
+    db = get_db()
+    row = attendees.get(db, attendee_id)
+    if row is None:
+        return json_error(404, "not_found", "No attendee has this id.")
+    data = attendees.to_api(db, row)
+    data["checkins"] = [
+        {"op_id": h.op_id, "at": h.at, "day": h.day, "desk": h.desk, "staff": h.staff,
+         "undone": h.undone_at is not None, "undone_at": h.undone_at}
+        for h in attendees.history(db, attendee_id)
+    ]  # fmt: skip
+    data.update(email=row["email"], note=row["note"], block_note=row["block_note"])
+    return jsonify(data)

@@ -1,0 +1,110 @@
+"""Staff sign-in with a personal PIN, sign-out, and the language switch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime, gettext
+
+from kiosk import auth
+from kiosk.web import get_db, staff_principal
+
+bp = Blueprint("staff", __name__)
+
+
+def staff_required(permission: str) -> Callable:
+    """A page for signed-in staff whose role grants `permission`."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            principal = staff_principal()
+            if principal is None:
+                if request.headers.get("HX-Request"):
+                    response = make_response("", 401)
+                    response.headers["HX-Redirect"] = url_for("staff.login")
+                    return response
+                return redirect(url_for("staff.login", next=request.full_path))
+            if not principal.may(permission):
+                return render_template("error.html", status=403, message=gettext(
+                    "Your role may not do this. Ask a supervisor.")), 403  # fmt: skip
+            g.principal = principal
+            return view(*args, **kwargs)
+
+        wrapped.permission = permission  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate
+
+
+@bp.get("/")
+def home() -> Any:
+    """The desk for signed-in staff, the sign-in page for everyone else."""
+    return redirect(url_for("desk.index") if staff_principal() else url_for("staff.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """Name, PIN and desk label; wrong PINs are throttled per name and per device."""
+    db = get_db()
+    names = auth.staff_names(db)
+    desk = request.cookies.get("desk") or current_app.config["DEFAULT_DESK"]
+    if request.method == "GET":
+        return render_template("staff/login.html", names=names, desk=desk, chosen="")
+    name = request.form.get("name", "")[:80]
+    pin = request.form.get("pin", "")[:12]
+    desk = " ".join(request.form.get("desk", "").split())[:40] or desk
+    try:
+        principal = auth.sign_in(db, name, pin, request.remote_addr or "?")
+    except auth.Throttled as exc:
+        flash(gettext("Too many wrong PINs. Try again after %(time)s.",
+                      time=format_datetime(exc.until, "HH:mm")), "error")  # fmt: skip
+        return render_template("staff/login.html", names=names, desk=desk, chosen=name), 429
+    if principal is None:
+        flash(gettext("Wrong name or PIN."), "error")
+        return render_template("staff/login.html", names=names, desk=desk, chosen=name), 401
+    session.clear()
+    session.permanent = True
+    session.update(staff_id=principal.ident, desk=desk)
+    response = redirect(_safe_next(request.args.get("next")), code=303)
+    response.set_cookie("desk", desk, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("desk.index")
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    """Signs out this browser."""
+    session.clear()
+    return redirect(url_for("staff.login"), code=303)
+
+
+@bp.post("/lang")
+def set_language() -> Any:
+    """Remembers the chosen language on this device."""
+    lang = request.form.get("lang", "")
+    languages = [x.strip() for x in current_app.config["LANGUAGES"].split(",")]
+    back = _safe_next(request.form.get("next"))
+    response = redirect(back, code=303)
+    if lang in languages:
+        response.set_cookie("lang", lang, max_age=60 * 60 * 24 * 365, samesite="Lax")
+    return response

@@ -1,0 +1,168 @@
+"""What every request shares: its database connection, who is asking, CSRF, errors."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, abort, current_app, g, jsonify, render_template, request, session
+from werkzeug.exceptions import HTTPException
+
+from kiosk import auth
+from kiosk.db import open_db
+from kiosk.node import Node, load_node
+
+log = logging.getLogger("kiosk")
+_local = threading.local()
+JSON_PREFIXES = ("/api/", "/sync/")
+
+
+def get_db() -> sqlite3.Connection:
+    """This thread's connection to the app's database (threads of the server reuse theirs)."""
+    path = current_app.config["DATABASE"]
+    cache: dict[str, sqlite3.Connection] = _local.__dict__.setdefault("connections", {})
+    db = cache.get(path)
+    if db is None:
+        db = cache[path] = open_db(path)
+    return db
+
+
+def get_node() -> Node:
+    """This machine's node (id and clock)."""
+    if "node" not in g:
+        g.node = load_node(get_db())
+    return g.node
+
+
+def wants_json() -> bool:
+    """API and sync clients get JSON errors; people get pages."""
+    return request.path.startswith(JSON_PREFIXES)
+
+
+def json_error(status: int, error: str, message: str) -> Response:
+    """The API's error body: a machine code and a sentence for people."""
+    response = jsonify({"error": error, "message": message})
+    response.status_code = status
+    return response
+
+
+# -- who is asking ---------------------------------------------------------------------------
+
+
+def bearer_principal() -> auth.Principal | None:
+    """The device behind the request's bearer token."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return auth.principal_for_token(get_db(), token.strip())
+
+
+def staff_principal() -> auth.Principal | None:
+    """The staff member signed in on this browser."""
+    staff_id = session.get("staff_id")
+    if not isinstance(staff_id, int):
+        return None
+    return auth.staff_principal(get_db(), staff_id)
+
+
+def api_permission(permission: str) -> Callable:
+    """An API route that needs a bearer token whose role grants `permission`."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            principal = bearer_principal()
+            if principal is None:
+                return json_error(401, "unauthorized", "A valid bearer token is required.")
+            if not principal.may(permission):
+                return json_error(403, "forbidden", f"The {principal.role} role may not do this.")
+            g.principal = principal
+            return view(*args, **kwargs)
+
+        wrapped.permission = permission  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate
+
+
+# -- CSRF --------------------------------------------------------------------------------------
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (made on first use)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+def check_csrf() -> None:
+    """Every form post from a browser must carry the session's token (field or htmx header)."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE") or wants_json():
+        return
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
+    expected = session.get("csrf")
+    if not expected or not secrets.compare_digest(str(sent), str(expected)):
+        abort(400, description="csrf")
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+_DB_TROUBLE = ("database is locked", "disk is full", "database or disk is full", "readonly")
+
+
+def handle_error(exc: Exception) -> Any:
+    """One handler: JSON to the API, a page to people, never a stack trace."""
+    if isinstance(exc, HTTPException):
+        status, code = exc.code or 500, (exc.name or "error").lower().replace(" ", "_")
+        message = (
+            exc.description
+            if status != 400 or exc.description != "csrf"
+            else ("The form expired. Reload the page and try again.")
+        )
+        if exc.description == "csrf":
+            code = "csrf"
+    elif isinstance(exc, sqlite3.OperationalError) and any(
+        t in str(exc).lower() for t in _DB_TROUBLE
+    ):
+        log.error("database cannot save: %s", exc)
+        status, code = 503, "cannot_save"
+        message = "Cannot save right now. Nothing was recorded: call a supervisor."
+    else:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        status, code, message = 500, "internal", "Something went wrong. Please try again."
+    if wants_json():
+        return json_error(status, code, message)
+    return render_template("error.html", status=status, message=message), status
+
+
+def _template_context() -> dict[str, Any]:
+    from flask_babel import get_locale
+
+    from kiosk import messages
+    from kiosk.checkin import Result
+    from kiosk.event import load as load_event
+
+    return {
+        "event": load_event(get_db()),
+        "current_lang": str(get_locale() or "en"),
+        "principal": g.get("principal"),
+        "tone": messages.tone,
+        "headline": messages.headline,
+        "scan_message": messages.scan_message,
+        "when": messages.when,
+        "result_of": Result,
+    }
+
+
+def register(app: Flask) -> None:
+    """Hooks the shared request handling into the app."""
+    app.before_request(check_csrf)
+    app.register_error_handler(Exception, handle_error)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(_template_context)
