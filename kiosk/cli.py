@@ -1,0 +1,243 @@
+"""The `kiosk` command: set up, load, serve and export a venue's database."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kiosk import auth, importer, reports
+from kiosk.db import DatabaseError, open_db, transaction
+from kiosk.event import EventError, set_event, set_ticket_type
+from kiosk.node import get_setting, load_node
+
+DEFAULT_DB = "instance/kiosk.sqlite3"
+
+
+class Context:
+    """The database path shared by every subcommand."""
+
+    def __init__(self, db_path: str) -> None:
+        self.db_path = db_path
+
+    def db(self) -> Any:
+        try:
+            return open_db(self.db_path)
+        except DatabaseError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", envvar="KIOSK_DB", default=DEFAULT_DB, show_default=True,
+              help="SQLite database file (env KIOSK_DB).")  # fmt: skip
+@click.pass_context
+def main(ctx: click.Context, db_path: str) -> None:
+    """Kiosk: offline-first check-in for conferences."""
+    ctx.obj = Context(db_path)
+
+
+@main.command()
+@click.option("--event", "name", required=True, help="The event's name.")
+@click.option("--starts", type=click.DateTime(["%Y-%m-%d"]), help="First day, YYYY-MM-DD.")
+@click.option("--days", type=int, help="How many days the event runs.")
+@click.option("--timezone", help="The venue's time zone, e.g. Asia/Jakarta.")
+@pass_ctx
+def init(ctx: Context, name: str, starts: Any, days: int | None, timezone: str | None) -> None:
+    """Create the event in this database, or rename it."""
+    fields: dict[str, Any] = {"name": name.strip()}
+    if starts:
+        fields["starts_on"] = starts.date().isoformat()
+    if days is not None:
+        fields["days"] = days
+    if timezone:
+        fields["timezone"] = timezone
+    if not fields["name"]:
+        raise click.ClickException("the event needs a name")
+    db = ctx.db()
+    try:
+        with transaction(db):
+            set_event(db, load_node(db), **fields)
+    except EventError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Event {fields['name']!r} saved in {ctx.db_path}")
+
+
+@main.command()
+@click.option("--attendees", "count", type=click.IntRange(1, 1_000_000), default=2000,
+              show_default=True)  # fmt: skip
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--starts", type=click.DateTime(["%Y-%m-%d"]), help="First day (default today).")
+@click.option("--fresh", is_flag=True, help="Replace an earlier demo database at this path.")
+@pass_ctx
+def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
+    """Fill the database with a realistic demo event."""
+    from kiosk import demo as demo_module
+
+    path = Path(ctx.db_path)
+    if path.exists():
+        db = ctx.db()
+        has_data = db.execute("SELECT count(*) FROM op").fetchone()[0] > 0
+        is_demo = get_setting(db, "demo") == "1"
+        db.close()
+        if has_data and not (fresh and is_demo):
+            hint = " (use --fresh to replace it)" if is_demo else ""
+            raise click.ClickException(f"{path} already holds an event{hint}")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = ctx.db()
+    first_day = starts.date() if starts else date.today()
+    with click.progressbar(length=count, label="Creating attendees", file=sys.stderr) as bar:
+        report = demo_module.load(db, load_node(db), count, seed, first_day, bar.update)
+    click.echo(f"Demo event ready in {path}: {report.attendees} attendees,"
+               f" {report.arrived} already arrived today.")  # fmt: skip
+    click.echo("Sign in at the desk with:")
+    for name, role, pin in report.staff:
+        click.echo(f"  {name:6} ({role:10}) PIN {pin}")
+    click.echo(f"API token (role desk): {report.token}")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import attendees from a CSV file."""
+
+
+@import_group.command("attendees")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@pass_ctx
+def import_attendees(ctx: Context, file: str) -> None:
+    """Import or update attendees; all or nothing."""
+    data = click.open_file(file, "rb").read()
+    db = ctx.db()
+    try:
+        report = importer.import_attendees(db, load_node(db), data)
+    except importer.CsvError as exc:
+        raise click.ClickException(f"{file}: {exc}. Nothing was imported.") from None
+    click.echo(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged")
+    if report.ignored_columns:
+        click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}", err=True)
+
+
+@main.group()
+def token() -> None:
+    """Bearer tokens for devices and scripts."""
+
+
+@token.command("create")
+@click.option("--role", required=True, type=click.Choice(auth.ROLES))
+@click.option("--name", required=True, help="The device or script it is for.")
+@pass_ctx
+def token_create(ctx: Context, role: str, name: str) -> None:
+    """Print a new token (shown once; only its hash is kept)."""
+    try:
+        click.echo(auth.create_token(ctx.db(), role, name))
+    except auth.AuthError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@token.command("list")
+@pass_ctx
+def token_list(ctx: Context) -> None:
+    """List tokens (never the secrets)."""
+    for row in ctx.db().execute("SELECT * FROM api_token ORDER BY token_id"):
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+        click.echo(f"{row['token_id']:4}  {row['role']:11}  {row['name']}  ({state})")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@pass_ctx
+def token_revoke(ctx: Context, token_id: int) -> None:
+    """Stop a token from working."""
+    if not auth.revoke_token(ctx.db(), token_id):
+        raise click.ClickException(f"no active token {token_id}")
+    click.echo(f"Token {token_id} revoked")
+
+
+@main.group()
+def staff() -> None:
+    """Staff accounts for the desk screens."""
+
+
+@staff.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(auth.STAFF_ROLES), default="desk", show_default=True)
+@click.option("--pin", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="4 to 12 digits.")  # fmt: skip
+@pass_ctx
+def staff_add(ctx: Context, name: str, role: str, pin: str) -> None:
+    """Create a staff member, or change their role or PIN."""
+    try:
+        auth.add_staff(ctx.db(), name, role, pin)
+    except auth.AuthError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{name} can sign in as {role}")
+
+
+@main.command("ticket-type")
+@click.argument("name")
+@click.option("--days", default="", help="Event days it admits on, e.g. 1 or 1,3 (empty: all).")
+@click.option("--colour", default="", help="Badge band colour, #RRGGBB.")
+@pass_ctx
+def ticket_type(ctx: Context, name: str, days: str, colour: str) -> None:
+    """Say on which event days a ticket type is valid."""
+    try:
+        day_list = [int(d) for d in days.split(",") if d.strip()]
+    except ValueError:
+        raise click.ClickException("--days takes day numbers like 1,2") from None
+    db = ctx.db()
+    with transaction(db):
+        set_ticket_type(db, load_node(db), name, day_list, colour)
+    click.echo(f"{name}: valid on {'days ' + days if day_list else 'every day'}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--threads", default=8, type=int, show_default=True)
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+    """Serve the desk, API and sync protocol with a production WSGI server."""
+    from waitress import serve as waitress_serve
+
+    from kiosk import create_app
+
+    ctx.db().close()  # migrate, and fail early with a clear message
+    app = create_app({"DATABASE": ctx.db_path})
+    click.echo(f"Kiosk serving {ctx.db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk",
+                   clear_untrusted_proxy_headers=True)  # fmt: skip
+
+
+@main.group()
+def export() -> None:
+    """Reports for organisers."""
+
+
+@export.command("checkins")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@pass_ctx
+def export_checkins(ctx: Context, file: str) -> None:
+    """One row per attendee: first check-in (UTC), desk, count, badge prints."""
+    with click.open_file(file, "w", encoding="utf-8", newline="", atomic=file != "-") as out:
+        count = reports.export_checkins(ctx.db(), out)
+    click.echo(f"{count} attendees written to {file}", err=True)
+
+
+@main.command()
+@pass_ctx
+def rebuild(ctx: Context) -> None:
+    """Rebuild every state table from the operation log (a repair tool)."""
+    from kiosk import fold
+    from sync.oplog import all_ops
+
+    db = ctx.db()
+    with transaction(db):
+        ops = all_ops(db)
+        fold.rebuild(db, ops)
+    click.echo(f"Rebuilt state from {len(ops)} operations")

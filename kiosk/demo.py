@@ -1,0 +1,85 @@
+"""Loading the demo event: believable attendees, ticket types, staff and a few arrivals."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from kiosk import auth, demo_data
+from kiosk.checkin import utc_iso
+from kiosk.db import transaction
+from kiosk.event import load as load_event
+from kiosk.event import set_event, set_ticket_type
+from kiosk.node import Node, put_setting
+
+TIMEZONE = "Asia/Jakarta"
+DAYS = 3
+DESKS = ("Desk North-1", "Desk North-2", "Desk South-1")
+# Demo staff, printed by `kiosk demo` so a newcomer can sign in at once.
+STAFF = (("Ana", "desk", "1111"), ("Budi", "supervisor", "2222"))
+ARRIVED_SHARE = 0.06
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """What `kiosk demo` made, for the message it prints."""
+
+    attendees: int
+    arrived: int
+    staff: tuple[tuple[str, str, str], ...]
+    token: str
+
+
+def load(
+    db: sqlite3.Connection,
+    node: Node,
+    attendees: int,
+    seed: int,
+    starts: date,
+    progress: Callable[[int], None] = lambda n: None,
+) -> DemoReport:
+    """Fills an empty database with the demo event in one transaction (all ops, as usual)."""
+    arrived = 0
+    with transaction(db):
+        put_setting(db, "demo", "1")
+        set_event(db, node, name=demo_data.EVENT_NAME, starts_on=starts.isoformat(), days=DAYS,
+                  timezone=TIMEZONE)  # fmt: skip
+        for ticket in demo_data.ticket_types(DAYS):
+            set_ticket_type(db, node, ticket.name, list(ticket.valid_days or []), ticket.colour)
+        event = load_event(db)
+        rng = random.Random(seed)
+        opening = datetime.combine(starts, time(7, 30), event.zone).astimezone(UTC)
+        for i, person in enumerate(demo_data.generate_attendees(attendees, seed, DAYS), 1):
+            fields = {
+                k: getattr(person, k)
+                for k in (
+                    "code",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "company",
+                    "ticket_type",
+                    "status",
+                    "note",
+                    "block_note",
+                )
+            }
+            fields["source"] = "demo"
+            node.record(db, "attendee_upsert", person.attendee_id,
+                        {"fields": fields, "source": "demo"})  # fmt: skip
+            if person.status == "valid" and not person.block_note and rng.random() < ARRIVED_SHARE:
+                at = opening + timedelta(seconds=rng.randrange(0, 90 * 60))
+                node.record(db, "checkin", person.attendee_id, {
+                    "at": utc_iso(at), "day": starts.isoformat(), "desk": rng.choice(DESKS),
+                    "staff": rng.choice(STAFF)[0], "code": person.code})  # fmt: skip
+                arrived += 1
+            if i % 1000 == 0:
+                progress(1000)
+        progress(attendees % 1000)
+    for name, role, pin in STAFF:
+        auth.add_staff(db, name, role, pin)
+    token = auth.create_token(db, "desk", "demo scanner")
+    return DemoReport(attendees, arrived, STAFF, token)
