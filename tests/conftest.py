@@ -1,0 +1,106 @@
+"""Shared fixtures: a fresh database per test, loaded from tests/data through the real paths."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kiosk import auth, create_app, importer
+from kiosk.db import open_db, transaction
+from kiosk.event import set_event, set_ticket_type
+from kiosk.node import Node, load_node
+
+DATA = Path(__file__).parent / "data"
+# The fixture event runs three days from 2026-12-01 in Jakarta (UTC+7).
+EVENT_START = date(2026, 12, 1)
+DAY1_MORNING = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 09:00 in Jakarta
+DAY2_MORNING = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
+STAFF_PIN = "4321"
+
+
+def seed(db: sqlite3.Connection, node: Node) -> None:
+    """The small fixture event: 11 attendees in many scripts, one blocked, one cancelled."""
+    with transaction(db):
+        set_event(db, node, name="Test Conference", starts_on=EVENT_START.isoformat(), days=3,
+                  timezone="Asia/Jakarta")  # fmt: skip
+        set_ticket_type(db, node, "Day Pass (Day 2)", [2])
+    importer.import_attendees(db, node, (DATA / "attendees.csv").read_bytes())
+    with transaction(db):
+        node.record(db, "attendee_upsert", "a-blocked",
+                    {"fields": {"block_note": "See the organiser before entry"}})  # fmt: skip
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "kiosk.sqlite3"
+    db = open_db(path)
+    seed(db, load_node(db))
+    auth.add_staff(db, "Ana", "desk", STAFF_PIN)
+    auth.add_staff(db, "Budi", "supervisor", STAFF_PIN)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[sqlite3.Connection]:
+    conn = open_db(db_path)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def node(db: sqlite3.Connection) -> Node:
+    return load_node(db)
+
+
+@pytest.fixture
+def app(db_path: Path) -> Flask:
+    return create_app({"DATABASE": str(db_path), "TESTING": True, "SECRET_KEY": "test-secret"})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_from(html: bytes) -> str:
+    """The CSRF token a page carries in its forms."""
+    match = re.search(rb'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1).decode()
+
+
+def sign_in(client: FlaskClient, name: str = "Ana", desk: str = "Desk North-1") -> str:
+    """Signs in through the real form; returns the CSRF token for later posts."""
+    page = client.get("/login")
+    response = client.post("/login", data={"name": name, "pin": STAFF_PIN, "desk": desk,
+                                           "csrf_token": csrf_from(page.data)})  # fmt: skip
+    assert response.status_code == 303, response.data[:500]
+    return csrf_from(client.get("/desk").data)
+
+
+@pytest.fixture
+def desk(client: FlaskClient) -> tuple[FlaskClient, str]:
+    """A browser signed in as desk staff, with its CSRF token."""
+    return client, sign_in(client)
+
+
+@pytest.fixture
+def make_token(db_path: Path):
+    """Creates a bearer token of a role on the test database."""
+
+    def make(role: str, name: str = "test device") -> dict[str, str]:
+        conn = open_db(db_path)
+        try:
+            return {"Authorization": f"Bearer {auth.create_token(conn, role, name)}"}
+        finally:
+            conn.close()
+
+    return make
