@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PIL import ImageFont
 
 ELLIPSIS = "…"
+PAD = 1  # dots kept free on every side: anti-aliased edges may reach one dot past the ink box
 FontAt = Callable[[int], ImageFont.FreeTypeFont]
 
 
@@ -22,9 +23,10 @@ class Fitted:
 
     lines: tuple[str, ...]
     size_px: int
-    baselines: tuple[int, ...]  # y of each line's baseline inside the box
+    baselines: tuple[int, ...]  # y of each line's baseline from the top of the block
     height: int  # ink-safe height of the whole block
     shortened: bool  # an ellipsis was needed: someone should look at this badge
+    lefts: tuple[int, ...]  # x of each line's origin from the box's left edge (centres its ink)
 
 
 def line_extent(font: ImageFont.FreeTypeFont, line: str) -> tuple[int, int, int]:
@@ -101,10 +103,12 @@ def fit_text(
 ) -> Fitted:
     """Lay out `text` in a w×h box: never wider or taller than the box."""
     text = " ".join(text.split())
+    box_w = w
+    w, h = max(1, w - 2 * PAD), max(1, h - 2 * PAD)
     min_px = max(1, min(min_px, max_px))
     size = _largest(font_at, (text,), min_px, max_px, w, h)
     if size or not text:
-        return _make(font_at, (text,), size or min_px, False)
+        return _make(font_at, (text,), size or min_px, False, box_w)
     if max_lines >= 2:
         best: tuple[int, tuple[str, ...]] = (0, ())
         for a, b in two_line_splits(text):
@@ -112,16 +116,16 @@ def fit_text(
             if size > best[0]:
                 best = (size, (a, b))
         if best[0]:
-            return _make(font_at, best[1], best[0], False)
+            return _make(font_at, best[1], best[0], False, box_w)
         # Two lines at the minimum size if they fit in height: fill the first, cut the second.
         font = font_at(min_px)
         if _block(font, ("Ag", "Ag"))[2] <= h:
             first, rest = _first_line(font, text, w)
             if first:
                 lines = (first, _shorten(font, rest, w, ellipsis))
-                return _make(font_at, lines, min_px, True)
+                return _make(font_at, lines, min_px, True, box_w)
     line = _shorten(font_at(min_px), text, w, ellipsis)
-    return _make(font_at, (line,), _floor(font_at, min_px, h), True)
+    return _make(font_at, (line,), _floor(font_at, min_px, h, line), True, box_w)
 
 
 def _first_line(font: ImageFont.FreeTypeFont, text: str, w: int) -> tuple[str, str]:
@@ -139,9 +143,9 @@ def _first_line(font: ImageFont.FreeTypeFont, text: str, w: int) -> tuple[str, s
     return "", text
 
 
-def _floor(font_at: FontAt, size: int, h: int) -> int:
+def _floor(font_at: FontAt, size: int, h: int, line: str) -> int:
     """Shrink below the minimum only when even one line is too tall for the box."""
-    while size > 1 and _block(font_at(size), ("Ag",))[2] > h:
+    while size > 1 and _block(font_at(size), (line,))[2] > h:
         size -= 1
     return size
 
@@ -160,6 +164,15 @@ def _shorten(font: ImageFont.FreeTypeFont, line: str, w: int, ellipsis: str) -> 
     return line[:lo].rstrip() + ellipsis
 
 
-def _make(font_at: FontAt, lines: tuple[str, ...], size: int, shortened: bool) -> Fitted:
-    _w, baselines, height = _block(font_at(size), lines)
-    return Fitted(lines, size, baselines, height, shortened)
+def _make(
+    font_at: FontAt, lines: tuple[str, ...], size: int, shortened: bool, box_w: int
+) -> Fitted:
+    """Final positions: ink centred in the box width, PAD dots added above and below."""
+    font = font_at(size)
+    _w, baselines, height = _block(font, lines)
+    lefts = []
+    for line in lines:
+        left, _top, right, _bottom = font.getbbox(line, anchor="ls")
+        lefts.append((box_w - (right - left)) // 2 - left)
+    return Fitted(lines, size, tuple(b + PAD for b in baselines), height + 2 * PAD, shortened,
+                  tuple(lefts))  # fmt: skip

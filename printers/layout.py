@@ -32,11 +32,11 @@ class PlacedText:
     top: int  # y of the block's top edge; baselines are relative to it
 
     def anchors(self) -> list[tuple[tuple[int, int], str]]:
-        """(centre-x, baseline-y) and text of each line, for ImageDraw's "ms" anchor."""
-        cx = (self.box[0] + self.box[2]) // 2
+        """Origin (left, baseline) and text of each line, for ImageDraw's "ls" anchor."""
+        f = self.fitted
         return [
-            ((cx, self.top + b), line)
-            for b, line in zip(self.fitted.baselines, self.fitted.lines, strict=True)
+            ((self.box[0] + left, self.top + baseline), line)
+            for left, baseline, line in zip(f.lefts, f.baselines, f.lines, strict=True)
         ]
 
 
@@ -132,7 +132,7 @@ def draw_plan(plan: BadgePlan, *, logo: Image.Image | None = None) -> Image.Imag
         colour = band_text if placed.source == "ticket_type" else BLACK
         font = placed.font.at(placed.fitted.size_px)
         for xy, line in placed.anchors():
-            draw.text(xy, line, font=font, fill=colour, anchor="ms")
+            draw.text(xy, line, font=font, fill=colour, anchor="ls")
     if plan.qr:
         image.paste(draw_qr(plan.qr).convert("RGB"), plan.qr_origin)
     if t.mono:

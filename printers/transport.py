@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 from pathlib import Path
 
@@ -41,7 +42,9 @@ def send_tcp(host: str, port: int, data: bytes, *, timeout: float = 15.0) -> Non
 def write_device(path: str | Path, data: bytes) -> None:
     """Write a whole job to a printer device such as /dev/usb/lp0."""
     try:
-        with open(path, "wb", buffering=0) as device:
+        # No O_CREAT: a missing device must be reported, not replaced by a new plain file.
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "wb", buffering=0) as device:
             device.write(data)
     except FileNotFoundError as exc:
         raise PrinterError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont, features
 from printer_names import HARD
@@ -28,7 +30,7 @@ def test_text_stays_inside_its_box(template, name):
     for placed in plan.texts:
         font = placed.font.at(placed.fitted.size_px)
         for xy, line in placed.anchors():
-            left, top, right, bottom = probe.textbbox(xy, line, font=font, anchor="ms")
+            left, top, right, bottom = probe.textbbox(xy, line, font=font, anchor="ls")
             box = placed.box
             assert box[0] <= left and right <= box[2], (placed.source, line, "too wide")
             assert box[1] <= top and bottom <= box[3], (placed.source, line, "too tall")
@@ -101,7 +103,7 @@ def test_arabic_is_shaped_and_right_to_left():
     line = _ink(font, f"{first} {second}")
     columns = [line.crop((x, 0, x + 1, line.height)).getextrema()[0] < 128 for x in range(800)]
     inked = [x for x, dark in enumerate(columns) if dark]
-    gaps = [(b - a, a, b) for a, b in zip(inked, inked[1:], strict=False) if b - a > 1]
+    gaps = [(b - a, a, b) for a, b in itertools.pairwise(inked) if b - a > 1]
     _size, gap_left, gap_right = max(gaps)
     right_part = inked[-1] - gap_right + 1
     assert abs(right_part - _width(font, first)) <= 3
