@@ -34,10 +34,8 @@
     if (evt.detail.target && evt.detail.target.id === "panel") {
       announce(evt.detail.target);
       var field = scanField();
-      var form = field && field.form;
-      if (form && evt.detail.requestConfig && evt.detail.requestConfig.elt === form) {
-        field.value = "";
-      }
+      // A scan result (from the scanner or a pick from the list) ends that person's turn.
+      if (field && evt.detail.target.querySelector(".result[data-sound]")) field.value = "";
       refocus();
     }
   });

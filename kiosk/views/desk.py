@@ -59,7 +59,8 @@ def recent_scans() -> list[Any]:
     return (
         get_db()
         .execute(
-            "SELECT s.*, a.first_name, a.last_name FROM scan s"
+            "SELECT s.*, a.first_name, a.last_name, EXISTS (SELECT 1 FROM checkin_undo u"
+            " WHERE u.checkin_op_id = s.checkin_op_id) AS undone FROM scan s"
             " LEFT JOIN attendee a ON a.attendee_id = s.attendee_id"
             " WHERE s.desk = ? ORDER BY s.id DESC LIMIT ?",
             (_desk(), RECENT),
@@ -139,12 +140,12 @@ def _attendee_or_404(attendee_id: str) -> Any:
 
 @bp.get("/attendees/<attendee_id>")
 @staff_required("read_attendees")
-def detail(attendee_id: str) -> Any:
+def detail(attendee_id: str, recent_oob: bool = False) -> Any:
     """One attendee: details, note, check-in history with undo."""
     db = get_db()
     row = _attendee_or_404(attendee_id)
-    return _page("desk/_attendee.html", attendee=row,
-                 history=attendees.history(db, attendee_id))  # fmt: skip
+    return _page("desk/_attendee.html", attendee=row, history=attendees.history(db, attendee_id),
+                 recent_oob=recent_oob, recent=recent_scans())  # fmt: skip
 
 
 @bp.post("/attendees/<attendee_id>/checkin")
@@ -173,7 +174,7 @@ def undo(op_id: str) -> Any:
         flash(gettext("That check-in was already undone."), "warn")
     if not _htmx():
         return redirect(url_for(".detail", attendee_id=row["attendee_id"]), 303)
-    return detail(row["attendee_id"])
+    return detail(row["attendee_id"], recent_oob=True)
 
 
 @bp.route("/attendees/<attendee_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,104 @@
+"""Real processes on 127.0.0.1: `kiosk serve` on a demo database, and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+KIOSK = str(Path(sys.executable).parent / "kiosk")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """A running `kiosk serve` and what `kiosk demo` printed for it."""
+
+    url: str
+    db_path: Path
+    token: str
+    process: subprocess.Popen
+    log_path: Path
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, tries: int = 200) -> None:
+    """Polls the server a bounded number of times; fails with its output if it died."""
+    for _ in range(tries):
+        if process.poll() is not None:
+            raise AssertionError(f"server exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "/login", timeout=2):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("server did not answer")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    db_path = tmp_path_factory.mktemp("live") / "kiosk.sqlite3"
+    out = subprocess.run([KIOSK, "--db", str(db_path), "demo", "--attendees", "300", "--seed",
+                          "7"], check=True, capture_output=True, text=True).stdout  # fmt: skip
+    token = re.search(r"API token \(role desk\): (\S+)", out).group(1)
+    port = free_port()
+    log_path = db_path.with_suffix(".log")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([KIOSK, "--db", str(db_path), "serve", "--port", str(port)],
+                                   stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process, log_path)
+        yield LiveServer(url, db_path, token, process, log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, installed by `make test`; a missing browser fails loudly."""
+    path = os.environ.get("KIOSK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Chromium is not installed: run 'make test' (it installs Debian's chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def screenshot(page: object, name: str) -> Path:
+    """Saves a screenshot under test-artifacts/screens for people to look at."""
+    target = ARTIFACTS / "screens" / f"{name}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target), full_page=True)  # type: ignore[attr-defined]
+    return target
