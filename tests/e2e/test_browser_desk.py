@@ -75,9 +75,10 @@ def test_unknown_code_is_red(page) -> None:
 
 def test_type_ahead_then_check_in_and_undo(page, live_server: LiveServer) -> None:
     db = sqlite3.connect(live_server.db_path)
-    first, last, code = db.execute(
-        "SELECT first_name, last_name, code FROM attendee WHERE status = 'valid' AND"
-        " block_note = '' AND last_name != '' AND ticket_type = 'Attendee' ORDER BY code DESC"
+    first, last = db.execute(
+        "SELECT first_name, last_name FROM attendee a WHERE status = 'valid' AND"
+        " block_note = '' AND last_name != '' AND ticket_type = 'Attendee' AND NOT EXISTS"
+        " (SELECT 1 FROM checkin c WHERE c.attendee_id = a.attendee_id) ORDER BY code DESC"
     ).fetchone()
     db.close()
     page.keyboard.type(f"{first} {last}"[:-1])
@@ -86,7 +87,7 @@ def test_type_ahead_then_check_in_and_undo(page, live_server: LiveServer) -> Non
     page.locator("#matches a", has_text=last).first.click()
     page.wait_for_selector("#panel article.attendee")
     page.click("#panel article.attendee form button.primary")
-    page.wait_for_selector("#panel .result")
+    page.wait_for_selector("#panel .result.tone-ok")
     assert page.input_value("#scan") == ""  # the pick ended this person's turn
     page.click("text=Details")
     page.wait_for_selector("#panel .history")
