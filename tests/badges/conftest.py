@@ -1,9 +1,4 @@
-"""Fixtures that start real printers on 127.0.0.1: a virtual IPP printer and a raw TCP capture.
-
-This folder shares its name with the `printers` package. When pytest puts `tests/` on
-sys.path, `import printers` could find this folder (a namespace package) instead of the real
-package; putting the project root first keeps the real one.
-"""
+"""Fixtures that start real printers on 127.0.0.1: a virtual IPP printer and a raw TCP capture."""
 
 from __future__ import annotations
 
@@ -11,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,13 +14,6 @@ from pathlib import Path
 
 import pytest
 from printer_net import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-if getattr(sys.modules.get("printers"), "__file__", "") is None:  # the namespace stand-in
-    for name in [n for n in sys.modules if n == "printers" or n.startswith("printers.")]:
-        del sys.modules[name]
 
 
 def need_tool(name: str, package: str) -> str:
