@@ -79,9 +79,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.register(app)
     app.after_request(_security_headers)
 
-    from kiosk.views import api, desk, staff
+    from kiosk.views import api, desk, review, staff, sync_api
 
     app.register_blueprint(staff.bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(sync_api.bp)
+    app.register_blueprint(sync_api.status_bp)
+    app.register_blueprint(review.bp)
+    if not app.testing:
+        from kiosk import replication
+
+        cfg = app.config
+        replication.start_background(
+            cfg["DATABASE"], cfg["SYNC_PEER"], cfg["SYNC_TOKEN"], cfg["SYNC_INTERVAL"]
+        )
     return app

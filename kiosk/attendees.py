@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 from kiosk.node import Node
 from sync.ids import uuid7
@@ -99,15 +102,14 @@ def clean_fields(fields: dict[str, Any], allowed: tuple[str, ...] = EDITABLE) ->
     """Trimmed text fields; refuses unknown fields, control characters and absurd lengths."""
     cleaned = {}
     for name, value in fields.items():
-        if name not in allowed:
-            raise AttendeeError(f"{name} cannot be changed here")
-        if not isinstance(value, str):
-            raise AttendeeError(f"{name} must be text")
+        if name not in allowed or not isinstance(value, str):
+            raise AttendeeError(_l("%(field)s cannot be changed here.", field=name))
         value = " ".join(value.split())
         if len(value) > MAX_FIELD:
-            raise AttendeeError(f"{name} is longer than {MAX_FIELD} characters")
+            raise AttendeeError(_l("%(field)s is longer than %(n)d characters.", field=name,
+                                   n=MAX_FIELD))  # fmt: skip
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            raise AttendeeError(f"{name} contains control characters")
+            raise AttendeeError(_l("%(field)s contains control characters.", field=name))
         cleaned[name] = value
     return cleaned
 
@@ -118,14 +120,15 @@ def update(
     """Writes the fields that changed as one op (inside the caller's transaction)."""
     row = get(db, attendee_id)
     if row is None:
-        raise AttendeeError("no such attendee")
+        raise AttendeeError(_l("No such attendee."))
     changed = {k: v for k, v in clean_fields(fields).items() if row[k] != v}
     if "first_name" in changed and not changed["first_name"]:
-        raise AttendeeError("a name is required")
+        raise AttendeeError(_l("A name is required."))
     if not changed:
         return False
+    seen = {k: json.loads(row["versions"]).get(k, "") for k in changed}  # tells concurrent edits
     node.record(db, "attendee_upsert", attendee_id,
-                {"fields": changed, "source": "edit", "staff": staff})  # fmt: skip
+                {"fields": changed, "source": "edit", "staff": staff, "seen": seen})  # fmt: skip
     return True
 
 
@@ -143,7 +146,7 @@ def create_walkin(
     """Registers a walk-in with a new code (inside the caller's transaction); returns its id."""
     cleaned = clean_fields(fields)
     if not cleaned.get("first_name"):
-        raise AttendeeError("a name is required")
+        raise AttendeeError(_l("A name is required."))
     ticket = clean_fields({"ticket_type": ticket_type}, ("ticket_type",))["ticket_type"]
     attendee_id = uuid7()
     record = {**dict.fromkeys(EDITABLE, ""), **cleaned, "ticket_type": ticket or "Attendee",

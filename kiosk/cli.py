@@ -241,3 +241,6 @@ def rebuild(ctx: Context) -> None:
         ops = all_ops(db)
         fold.rebuild(db, ops)
     click.echo(f"Rebuilt state from {len(ops)} operations")
+
+
+from kiosk import cli_sync  # noqa: E402, F401  (registers sync, headoffice and purge)

@@ -19,10 +19,21 @@ DEFAULT_DESK = "Desk 1"
 STAFF_SESSION_MINUTES = 720
 # Send session cookies only over HTTPS (turn on when serving with TLS).
 SESSION_COOKIE_SECURE = False
+# URL of the node this machine syncs with in the background (head office or another venue).
+SYNC_PEER = ""
+# Bearer token (role sync) issued by that peer for this machine; empty: no background sync.
+SYNC_TOKEN = ""
+# Seconds between background sync rounds while the link works (failures back off up to 5 min).
+SYNC_INTERVAL = 15
+# Accept ops relayed by a peer from other nodes (off: only a device's own ops are accepted).
+SYNC_RELAY = True
+# Largest sync body accepted after gzip is removed, in bytes.
+SYNC_MAX_BODY = 32 * 1024 * 1024
 
 SETTINGS = (
     "DATABASE", "SECRET_KEY", "MAX_CONTENT_LENGTH", "LANGUAGES", "DEFAULT_DESK",
-    "STAFF_SESSION_MINUTES", "SESSION_COOKIE_SECURE",
+    "STAFF_SESSION_MINUTES", "SESSION_COOKIE_SECURE", "SYNC_PEER", "SYNC_TOKEN", "SYNC_INTERVAL",
+    "SYNC_RELAY", "SYNC_MAX_BODY",
 )  # fmt: skip
 
 

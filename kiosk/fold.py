@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kiosk import search
+from kiosk import conflicts, search
 from sync.oplog import Op
 
 EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
@@ -21,7 +21,8 @@ ATTENDEE_FIELDS = (
     "code", "first_name", "last_name", "email", "company",
     "ticket_type", "status", "note", "block_note", "source",
 )  # fmt: skip
-STATE_TABLES = ("event", "ticket_type", "attendee", "attendee_fts", "checkin", "checkin_undo")
+STATE_TABLES = ("event", "ticket_type", "attendee", "attendee_fts", "checkin", "checkin_undo",
+                "field_edit", "conflict_resolution")  # fmt: skip
 
 
 def _version(op: Op) -> str:
@@ -88,6 +89,7 @@ APPLY: dict[str, Callable[[sqlite3.Connection, Op], None]] = {
     "attendee_upsert": _attendee_upsert,
     "checkin": _checkin,
     "checkin_undo": _checkin_undo,
+    "conflict_resolve": conflicts.apply_resolution,
 }
 
 
@@ -96,6 +98,7 @@ def apply(db: sqlite3.Connection, op: Op) -> None:
     handler = APPLY.get(op.kind)
     if handler is not None:
         handler(db, op)
+    conflicts.observe(db, op)  # remembers what an editor saw, to tell concurrent edits apart
 
 
 def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:

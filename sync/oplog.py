@@ -84,13 +84,17 @@ def parse(obj: Any) -> Op:
     return Op(obj["op_id"], obj["origin"], obj["hlc"], obj["kind"], obj["entity"], obj["payload"])
 
 
-def insert(db: sqlite3.Connection, op: Op) -> int | None:
-    """Stores an op unless it is already held; returns its local sequence number if new."""
+def insert(db: sqlite3.Connection, op: Op, received_from: str | None = None) -> int | None:
+    """Stores an op unless it is already held; returns its local sequence number if new.
+
+    `received_from` names the peer that handed it over, so it is not pushed back to that peer.
+    """
     cur = db.execute(
-        "INSERT INTO op (op_id, origin, hlc, kind, entity, payload, received_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
-        (op.op_id, op.origin, op.hlc, op.kind, op.entity, dumps(op.payload), _utc_now()),
-    )
+        "INSERT INTO op (op_id, origin, hlc, kind, entity, payload, received_at, received_from)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
+        (op.op_id, op.origin, op.hlc, op.kind, op.entity, dumps(op.payload), _utc_now(),
+         received_from),
+    )  # fmt: skip
     return cur.lastrowid if cur.rowcount else None
 
 

@@ -255,10 +255,12 @@ def walkin() -> Any:
 @staff_required("scan")
 def status() -> Any:
     """The header's live numbers and sync state (refreshed by htmx every few seconds)."""
+    from flask import current_app
+
+    from kiosk import replication
+
     db = get_db()
     today = load_event(db).local_date(datetime.now(UTC)).isoformat()
-    pending = db.execute(
-        "SELECT count(*) FROM op WHERE origin = ?", (get_node().node_id,)
-    ).fetchone()[0]
-    return render_template("desk/_status.html", counts=reports.counters(db, today),
-                           pending=pending)  # fmt: skip
+    sync = replication.status(db, current_app.config["SYNC_PEER"])
+    return render_template("desk/_status.html", counts=reports.counters(db, today), sync=sync,
+                           pending=sync["pending_push"])  # fmt: skip

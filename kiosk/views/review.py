@@ -1,0 +1,72 @@
+"""The supervisor's review screen: every merge flag on this node, and answering it.
+
+An answer is an op, so it syncs; a flag answered elsewhere disappears here after the next sync.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from kiosk import attendees, conflicts
+from kiosk.checkin import utc_iso
+from kiosk.db import transaction
+from kiosk.views.staff import staff_required
+from kiosk.web import get_db, get_node
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+TITLES = {
+    "double_scan": "Scanned at two places on one day",
+    "concurrent_edit": "Changed in two places at once",
+    "cancelled_checked_in": "Cancelled, but checked in on site",
+    "possible_duplicate": "Walk-in looks like a registration",
+}
+
+
+def _people(flags: list[conflicts.Flag]) -> dict[str, Any]:
+    """Attendee rows for the flags' subjects, so the page shows names, not ids."""
+    db = get_db()
+    ids = {f.entity for f in flags} | {f.detail.get("registered", "") for f in flags}
+    return {i: row for i in ids if i and (row := attendees.get(db, i)) is not None}
+
+
+def _render(status: int = 200) -> Response:
+    db = get_db()
+    show_all = request.args.get("all") == "1"
+    flags = conflicts.flags(db, include_resolved=show_all)
+    options = {f.flag_id: conflicts.candidates(db, f) for f in flags if f.kind == "concurrent_edit"}
+    template = "review/_flags.html" if request.headers.get("HX-Request") else "review/index.html"
+    response = Response(render_template(template, flags=flags, people=_people(flags),
+                                        options=options, titles=TITLES, show_all=show_all),
+                        status=status)  # fmt: skip
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("")
+@staff_required("resolve")
+def index() -> Response:
+    """Open flags (and answered ones with ?all=1)."""
+    return _render()
+
+
+@bp.post("/<flag_id>")
+@staff_required("resolve")
+def resolve(flag_id: str) -> Any:
+    """Answers one flag with the chosen action; the answer is an op that syncs."""
+    db = get_db()
+    action = request.form.get("action", "")[:40]
+    value = request.form.get("value", "")[:64] or None
+    try:
+        with transaction(db):
+            conflicts.resolve(db, get_node(), flag_id, action, g.principal.name,
+                              utc_iso(datetime.now(UTC)), value)  # fmt: skip
+        flash(gettext("Resolved."), "ok")
+    except conflicts.ResolveError as exc:
+        flash(str(exc), "error")
+    if not request.headers.get("HX-Request"):
+        return redirect(url_for(".index"), 303)
+    return _render()

@@ -1,0 +1,211 @@
+"""The pulling and pushing half of /sync/v1: one round of hello, push pages, pull pages.
+
+Network I/O never happens inside a database transaction. Each pulled page is applied and its
+cursor saved in one transaction, so a crash repeats at most one page, harmlessly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from sync import oplog, peers
+from sync.oplog import Op, OpError
+from sync.protocol import DEFAULT_PAGE, PREFIX, digest, encode
+from sync.server import MAX_VERIFY, Local
+from sync.transport import Transport, read
+
+log = logging.getLogger("sync")
+
+
+class SyncError(Exception):
+    """A peer refused a request: `status` and `code` say why (never the token)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class Round:
+    """What one round did."""
+
+    pushed: int = 0
+    duplicates: int = 0
+    pulled: int = 0
+    new: int = 0
+    reset: str = ""
+
+
+def call(transport: Transport, method: str, name: str, body: Any = None,
+         query: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+    """One request; a non-200 answer raises SyncError, no answer raises OSError."""
+    data = None if body is None else encode(body, compress=True)
+    gzip = data is not None and data[:2] == b"\x1f\x8b"
+    reply = transport(method, f"{PREFIX}/{name}", query or {}, data, gzip)
+    try:
+        answer = json.loads(read(reply)) if reply.body else {}
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise OSError(f"peer answered {reply.status} with a body that is not JSON") from None
+    if reply.status != 200:
+        raise SyncError(reply.status, str(answer.get("error", "http")), str(answer.get("message")))
+    if not isinstance(answer, dict):
+        raise OSError("peer answered with JSON that is not an object")
+    return answer
+
+
+def own_acknowledged(db: sqlite3.Connection, node_id: str, push_after: int) -> int:
+    """How many of our own ops a peer has acknowledged, by our push cursor."""
+    return db.execute(
+        "SELECT count(*) FROM op WHERE origin = ? AND seq <= ?", (node_id, push_after)
+    ).fetchone()[0]
+
+
+def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, str]:
+    """Hello; starts over with a peer whose log went back (restored, or another machine)."""
+    info = call(transport, "POST", "hello", {"node_id": local.node_id})
+    peer, reset = peers.load(local.db, url), ""
+    if peer.node_id and info.get("node_id") != peer.node_id:
+        reset = "another node answers at this address"
+    elif peer.epoch and info.get("epoch") != peer.epoch:
+        reset = "the peer's epoch changed (restored from backup?)"
+    elif int(info.get("high", 0)) < peer.pull_after:
+        reset = "the peer's log is shorter than our cursor"
+    elif int(info.get("held_from_you", 0)) < own_acknowledged(
+        local.db, local.node_id, peer.push_after
+    ):
+        reset = "the peer lost ops it had acknowledged"
+    fields: dict[str, Any] = {"node_id": str(info.get("node_id", "")),
+                              "epoch": str(info.get("epoch", "")),
+                              "last_contact_at": peers.now_iso()}  # fmt: skip
+    if reset:
+        log.warning("sync with %s starts over: %s", url, reset)
+        fields.update(pull_after=0, push_after=0)
+    with local.transaction(local.db):
+        peers.save(local.db, url, **fields)
+    return peers.load(local.db, url), reset
+
+
+def outgoing(
+    db: sqlite3.Connection, after: int, peer_node: str, limit: int
+) -> tuple[list[Op], int]:
+    """The next ops to push after our cursor, minus those the peer itself gave us."""
+    rows = db.execute(
+        "SELECT seq, received_from, op_id, origin, hlc, kind, entity, payload FROM op"
+        " WHERE seq > ? ORDER BY seq LIMIT ?",
+        (after, limit),
+    ).fetchall()
+    if not rows:
+        return [], after
+    ops = [Op(*r[2:7], json.loads(r[7])) for r in rows if r[1] != peer_node]
+    return ops, rows[-1][0]
+
+
+def _push_page(local: Local, ops: list[Op], transport: Transport) -> dict[str, Any]:
+    body = {"node_id": local.node_id, "ops": [op.to_dict() for op in ops]}
+    return call(transport, "POST", "push", body)
+
+
+def push_all(local: Local, peer: peers.Peer, transport: Transport, page: int, done: Round) -> None:
+    """Pushes every op after the push cursor, a page at a time; halves pages on 413."""
+    after = peer.push_after
+    while True:
+        ops, last = outgoing(local.db, after, peer.node_id, page)
+        if last == after:
+            return
+        if ops:
+            try:
+                answer = _push_page(local, ops, transport)
+            except SyncError as exc:
+                if exc.status == 413 and page > 1:
+                    page = max(1, page // 2)
+                    continue
+                raise
+            done.pushed += int(answer.get("accepted", 0))
+            done.duplicates += int(answer.get("duplicates", 0))
+        with local.transaction(local.db):
+            peers.save(local.db, peer.url, push_after=last)
+            peers.add_counts(local.db, peer.url, sent=len(ops))
+        after = last
+
+
+def _page_ops(answer: dict[str, Any]) -> tuple[list[Op], int, bool]:
+    raw, following = answer.get("ops"), str(answer.get("next", ""))
+    if not isinstance(raw, list) or not following.isdigit():
+        raise OSError("pull answer lacks ops or next")
+    try:
+        return [oplog.parse(item) for item in raw], int(following), bool(answer.get("more"))
+    except OpError as exc:
+        raise SyncError(502, "bad_op", f"peer sent a malformed op: {exc}") from None
+
+
+def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, done: Round) -> None:
+    """Pulls pages after the pull cursor; each page and its cursor commit together."""
+    after, more = peer.pull_after, True
+    while more:
+        answer = call(transport, "GET", "pull", query={"after": str(after), "limit": str(page)})
+        ops, following, more = _page_ops(answer)
+        with local.transaction(local.db):
+            result = _apply_page(local, ops, peer.node_id)
+            peers.save(local.db, peer.url, pull_after=following)
+            peers.add_counts(local.db, peer.url, received=result)
+        done.pulled += len(ops)
+        done.new += result
+        if following <= after and more:
+            raise OSError("peer's cursor did not advance")
+        after = following
+
+
+def _apply_page(local: Local, ops: list[Op], sender: str) -> int:
+    """Inserts and applies a page inside the caller's transaction; returns how many were new."""
+    new = 0
+    for op in ops:
+        if oplog.insert(local.db, op, received_from=sender) is not None:
+            local.apply(local.db, op)
+            new += 1
+    return new
+
+
+def sync_once(local: Local, url: str, transport: Transport, page: int = DEFAULT_PAGE) -> Round:
+    """One full round with a peer: hello, push what it lacks, pull what we lack."""
+    done = Round()
+    try:
+        peer, done.reset = _greet(local, url, transport)
+        push_all(local, peer, transport, page, done)
+        pull_all(local, peers.load(local.db, url), transport, page, done)
+    except (OSError, SyncError) as exc:
+        with local.transaction(local.db):
+            peers.save(local.db, url, last_error=_describe(exc))
+        raise
+    with local.transaction(local.db):
+        peers.save(local.db, url, last_success_at=peers.now_iso(), last_error="")
+    return done
+
+
+def _describe(exc: Exception) -> str:
+    text = exc.message if isinstance(exc, SyncError) else f"no answer ({type(exc).__name__})"
+    return text[:200]
+
+
+def pending(db: sqlite3.Connection, peer: peers.Peer) -> int:
+    """Ops this peer has not acknowledged (and did not give us)."""
+    return db.execute(
+        "SELECT count(*) FROM op WHERE seq > ? AND coalesce(received_from, '') != ?",
+        (peer.push_after, peer.node_id),
+    ).fetchone()[0]
+
+
+def prove(local: Local, transport: Transport) -> tuple[int, str, int, str, list[str]]:
+    """Asks the peer which of all our op ids it holds: (ours, digest, held, digest, missing)."""
+    ids = [r[0] for r in local.db.execute("SELECT op_id FROM op ORDER BY seq")]
+    held, total, missing = 0, 0, []
+    for start in range(0, len(ids), MAX_VERIFY):
+        answer = call(transport, "POST", "verify", {"op_ids": ids[start : start + MAX_VERIFY]})
+        held += int(answer["held"])
+        total = (total + int(str(answer["digest"]), 16)) % (1 << 64)
+        missing += [str(m) for m in answer.get("missing", [])]
+    count, mine = digest(ids)
+    return count, mine, held, f"{total:016x}", missing

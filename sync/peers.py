@@ -1,0 +1,109 @@
+"""Where each peer and we stand: cursors, epochs, contact times; and token-to-node binding.
+
+The tables are created by the node's migrations. Every write here happens inside the
+caller's transaction, so a cursor always commits together with the page it follows.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+_COLUMNS = (
+    "url, node_id, epoch, pull_after, push_after, sent, received,"
+    " last_contact_at, last_success_at, last_error, verified_at"
+)
+
+
+@dataclass(frozen=True)
+class Peer:
+    """One node we sync with, as last seen."""
+
+    url: str
+    node_id: str = ""
+    epoch: str = ""
+    pull_after: int = 0
+    push_after: int = 0
+    sent: int = 0
+    received: int = 0
+    last_contact_at: str | None = None
+    last_success_at: str | None = None
+    last_error: str = ""
+    verified_at: str | None = None
+
+
+def now_iso() -> str:
+    """Wall time for people (ISO 8601 UTC); never used to order anything."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def load(db: sqlite3.Connection, url: str) -> Peer:
+    """A peer's row, or a fresh one that starts both cursors from the beginning."""
+    row = db.execute(f"SELECT {_COLUMNS} FROM peer WHERE url = ?", (url,)).fetchone()  # noqa: S608
+    return Peer(*row) if row else Peer(url)
+
+
+def all_peers(db: sqlite3.Connection) -> list[Peer]:
+    """Every peer this node has talked to."""
+    return [Peer(*r) for r in db.execute(f"SELECT {_COLUMNS} FROM peer ORDER BY url")]  # noqa: S608
+
+
+def save(db: sqlite3.Connection, url: str, **fields: object) -> None:
+    """Updates some of a peer's columns (inside the caller's transaction)."""
+    db.execute("INSERT INTO peer (url) VALUES (?) ON CONFLICT DO NOTHING", (url,))
+    names = ", ".join(f"{name} = ?" for name in fields)
+    db.execute(f"UPDATE peer SET {names} WHERE url = ?", (*fields.values(), url))  # noqa: S608
+
+
+def add_counts(db: sqlite3.Connection, url: str, sent: int = 0, received: int = 0) -> None:
+    """Adds to a peer's running totals of ops exchanged."""
+    db.execute(
+        "UPDATE peer SET sent = sent + ?, received = received + ? WHERE url = ?",
+        (sent, received, url),
+    )
+
+
+def epoch(db: sqlite3.Connection) -> str:
+    """This node's epoch: a peer that sees it change knows our log may have gone back."""
+    row = db.execute("SELECT value FROM sync_state WHERE key = 'epoch'").fetchone()
+    if row:
+        return row[0]
+    db.execute(
+        "INSERT OR IGNORE INTO sync_state (key, value) VALUES ('epoch', ?)", (secrets.token_hex(8),)
+    )
+    return db.execute("SELECT value FROM sync_state WHERE key = 'epoch'").fetchone()[0]
+
+
+def new_epoch(db: sqlite3.Connection) -> str:
+    """Starts a new epoch (after restoring from backup): every peer re-pushes and re-pulls."""
+    value = secrets.token_hex(8)
+    db.execute(
+        "INSERT INTO sync_state (key, value) VALUES ('epoch', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (value,),
+    )
+    return value
+
+
+def bind_device(db: sqlite3.Connection, token_id: int, node_id: str) -> bool:
+    """Binds a sync token to the first node id it speaks for; False if it names another."""
+    row = db.execute("SELECT node_id FROM sync_device WHERE token_id = ?", (token_id,)).fetchone()
+    if row is None:
+        db.execute(
+            "INSERT INTO sync_device (token_id, node_id, bound_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?)",
+            (token_id, node_id, now_iso(), now_iso()),
+        )
+        return True
+    if row[0] != node_id:
+        return False
+    db.execute("UPDATE sync_device SET last_seen_at = ? WHERE token_id = ?", (now_iso(), token_id))
+    return True
+
+
+def device_node(db: sqlite3.Connection, token_id: int) -> str | None:
+    """The node a sync token is bound to, if it has spoken yet."""
+    row = db.execute("SELECT node_id FROM sync_device WHERE token_id = ?", (token_id,)).fetchone()
+    return row[0] if row else None

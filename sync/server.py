@@ -1,0 +1,212 @@
+"""The serving half of /sync/v1 as plain functions: hello, push, pull and verify.
+
+Any node serves these (head office and venue machines alike). A web framework only has to
+authenticate the caller, name the node it speaks for, and pass the bytes through `handle`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync import oplog, peers
+from sync.hlc import wall_ms
+from sync.oplog import Op, OpError
+from sync.protocol import (
+    DEFAULT_PAGE,
+    MAX_BATCH,
+    MAX_BODY,
+    MAX_PAGE,
+    PROTOCOL,
+    ProtocolError,
+    digest,
+)
+from sync.protocol import decode as decode_body
+
+log = logging.getLogger("sync")
+Apply = Callable[[sqlite3.Connection, Op], None]
+Transaction = Callable[[sqlite3.Connection], AbstractContextManager[Any]]
+MAX_VERIFY = 20_000  # op ids per verify request
+
+
+@dataclass
+class Local:
+    """This node as sync sees it: its database, id, how to write, and the domain's apply."""
+
+    db: sqlite3.Connection
+    node_id: str
+    apply: Apply
+    transaction: Transaction
+    allow_relay: bool = True
+    max_body: int = MAX_BODY
+    after_ingest: list[Callable[[list[Op]], None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One protocol request, stripped of HTTP: `device` is the authenticated caller's node."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: bytes = b""
+    encoding: str | None = None
+    token_id: int | None = None  # None: an in-process caller, trusted to name itself
+
+
+def _caller(body: Any) -> str:
+    node_id = body.get("node_id") if isinstance(body, dict) else None
+    if not isinstance(node_id, str) or not 0 < len(node_id) <= 64:
+        raise ProtocolError(400, "bad_request", "node_id must be a string of 1-64 characters.")
+    return node_id
+
+
+def bind(local: Local, token_id: int | None, node_id: str) -> None:
+    """A sync token speaks for the first node id it names, and for no other (403)."""
+    if token_id is None or peers.device_node(local.db, token_id) == node_id:
+        return
+    with local.transaction(local.db):
+        if not peers.bind_device(local.db, token_id, node_id):
+            raise ProtocolError(403, "wrong_node", "This token is bound to another node.")
+
+
+def hello(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
+    """Who we are, our epoch and log height, and how many of the caller's own ops we hold."""
+    caller = _caller(body)
+    bind(local, token_id, caller)
+    high = local.db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
+    held = local.db.execute("SELECT count(*) FROM op WHERE origin = ?", (caller,)).fetchone()[0]
+    epoch = local.db.execute("SELECT value FROM sync_state WHERE key = 'epoch'").fetchone()
+    if epoch is None:
+        with local.transaction(local.db):
+            epoch = (peers.epoch(local.db),)
+    return {"protocol": PROTOCOL, "node_id": local.node_id, "epoch": epoch[0], "high": high,
+            "held_from_you": held, "server_time_ms": wall_ms()}  # fmt: skip
+
+
+def parse_batch(body: Any) -> tuple[str, list[Op]]:
+    """Checks a whole push body before anything is written; any fault refuses all of it."""
+    if not isinstance(body, dict) or not isinstance(body.get("ops"), list):
+        raise ProtocolError(400, "bad_batch", 'A push body is {"node_id": str, "ops": [...]}.')
+    node_id = body.get("node_id")
+    if not isinstance(node_id, str) or not node_id:
+        raise ProtocolError(400, "bad_batch", "node_id must be a non-empty string.")
+    if len(body["ops"]) > MAX_BATCH:
+        raise ProtocolError(413, "too_large", f"At most {MAX_BATCH} ops per push.")
+    ops = []
+    for index, raw in enumerate(body["ops"]):
+        try:
+            ops.append(oplog.parse(raw))
+        except OpError as exc:
+            raise ProtocolError(400, "bad_op", f"op {index}: {exc}. Nothing was applied.") from None
+    return node_id, ops
+
+
+def _check_origins(local: Local, sender: str, ops: list[Op]) -> None:
+    """An op must come from its origin, or be relayed; nobody may speak for this node."""
+    for op in ops:
+        if op.origin == sender:
+            continue
+        if not local.allow_relay:
+            raise ProtocolError(403, "wrong_origin", "This node accepts only the sender's own ops.")
+        if op.origin == local.node_id and oplog.get(local.db, op.op_id) is None:
+            raise ProtocolError(403, "wrong_origin", "An op claims to be from this node.")
+
+
+def _same(held: Op, op: Op) -> bool:
+    return (held.origin, held.hlc, held.kind, held.entity, held.payload) == (
+        op.origin, op.hlc, op.kind, op.entity, op.payload)  # fmt: skip
+
+
+def ingest(local: Local, ops: list[Op], sender: str | None) -> dict[str, Any]:
+    """Inserts and applies the ops not yet held, all in one transaction."""
+    accepted, duplicates, mismatched, fresh = 0, 0, [], []
+    with local.transaction(local.db):
+        for op in ops:
+            if oplog.insert(local.db, op, received_from=sender) is not None:
+                local.apply(local.db, op)
+                accepted += 1
+                fresh.append(op)
+                continue
+            duplicates += 1
+            held = oplog.get(local.db, op.op_id)
+            if held is not None and not _same(held, op):
+                mismatched.append(op.op_id)
+    for hook in local.after_ingest:
+        hook(fresh)
+    if mismatched:
+        log.warning(
+            "%d ops from %s differ from the copies held; kept ours", len(mismatched), sender
+        )
+    return {"accepted": accepted, "duplicates": duplicates, "mismatched": mismatched}
+
+
+def push(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
+    """Receives a batch: refused whole if anything is wrong, else stored once per op_id."""
+    sender, ops = parse_batch(body)
+    bind(local, token_id, sender)
+    _check_origins(local, sender, ops)
+    return ingest(local, ops, sender)
+
+
+def _int_arg(query: dict[str, str], name: str, default: int, top: int) -> int:
+    raw = query.get(name) or ""
+    if raw == "":
+        return default
+    if not raw.isdigit() or int(raw) > top:
+        raise ProtocolError(400, "bad_query", f"{name} must be a whole number up to {top}.")
+    return int(raw)
+
+
+def pull(local: Local, query: dict[str, str]) -> dict[str, Any]:
+    """A page of our log after the caller's cursor, in our local order."""
+    after = _int_arg(query, "after", 0, 2**62)
+    limit = max(1, _int_arg(query, "limit", DEFAULT_PAGE, MAX_PAGE))
+    rows = oplog.after(local.db, after, limit + 1)
+    page = rows[:limit]
+    following = page[-1][0] if page else after
+    return {"ops": [op.to_dict() for _, op in page], "next": str(following),
+            "more": len(rows) > limit}  # fmt: skip
+
+
+def verify(local: Local, body: Any) -> dict[str, Any]:
+    """Which of the named op ids we hold, with the count and digest of those: proof of receipt."""
+    ids = body.get("op_ids") if isinstance(body, dict) else None
+    if (
+        not isinstance(ids, list)
+        or len(ids) > MAX_VERIFY
+        or not all(isinstance(i, str) for i in ids)
+    ):
+        raise ProtocolError(400, "bad_verify", f'Send {{"op_ids": [...]}}, at most {MAX_VERIFY}.')
+    held = set(_held(local.db, ids))
+    count, value = digest(held)
+    return {"held": count, "digest": value, "missing": [i for i in ids if i not in held][:100]}
+
+
+def _held(db: sqlite3.Connection, ids: list[str]) -> Iterator[str]:
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        sql = f"SELECT op_id FROM op WHERE op_id IN ({','.join('?' * len(chunk))})"  # noqa: S608
+        yield from (row[0] for row in db.execute(sql, chunk))
+
+
+def handle(local: Local, request: Request) -> tuple[int, dict[str, Any]]:
+    """Routes one request; every refusal becomes (status, {"error", "message"})."""
+    route = (request.method.upper(), request.path.rstrip("/").rsplit("/", 1)[-1])
+    try:
+        if route == ("GET", "pull"):
+            return 200, pull(local, request.query)
+        body = decode_body(request.body, request.encoding, local.max_body) if request.body else {}
+        if route == ("POST", "push"):
+            return 200, push(local, body, request.token_id)
+        if route == ("POST", "hello"):
+            return 200, hello(local, body, request.token_id)
+        if route == ("POST", "verify"):
+            return 200, verify(local, body)
+        raise ProtocolError(404, "not_found", "No such sync endpoint.")
+    except ProtocolError as exc:
+        return exc.status, {"error": exc.code, "message": exc.message}
