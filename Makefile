@@ -13,7 +13,7 @@ ATTENDEES ?= 2000
 APT_RUN  := fonts-noto-core fonts-noto-cjk libfribidi0
 APT_TEST := chromium cups-ipp-utils dbus-daemon zbar-tools poppler-utils
 
-.PHONY: setup system-run system-test demo run test lint format bench clean
+.PHONY: setup system-run system-test demo run test lint format bench translations clean
 
 $(STAMP): pyproject.toml
 	scripts/ensure-python-venv $(PYTHON)
@@ -49,6 +49,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Re-extract messages, merge them into every language's catalog, and compile the catalogs.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header \
+		-o kiosk/translations/messages.pot .
+	$(BIN)/pybabel update -i kiosk/translations/messages.pot -d kiosk/translations \
+		--no-location --omit-header --no-fuzzy-matching
+	$(BIN)/pybabel compile -d kiosk/translations
 
 bench: setup
 	$(BIN)/python bench/run_all.py

@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, jsonify, render_template, request, session
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from kiosk import auth
@@ -120,25 +121,35 @@ def handle_error(exc: Exception) -> Any:
     """One handler: JSON to the API, a page to people, never a stack trace."""
     if isinstance(exc, HTTPException):
         status, code = exc.code or 500, (exc.name or "error").lower().replace(" ", "_")
-        message = (
-            exc.description
-            if status != 400 or exc.description != "csrf"
-            else ("The form expired. Reload the page and try again.")
-        )
+        message = exc.description or ""
         if exc.description == "csrf":
-            code = "csrf"
+            code, message = "csrf", gettext("The form expired. Reload the page and try again.")
     elif isinstance(exc, sqlite3.OperationalError) and any(
         t in str(exc).lower() for t in _DB_TROUBLE
     ):
         log.error("database cannot save: %s", exc)
         status, code = 503, "cannot_save"
-        message = "Cannot save right now. Nothing was recorded: call a supervisor."
+        message = gettext("Cannot save right now. Nothing was recorded: call a supervisor.")
     else:
         log.exception("unexpected error on %s %s", request.method, request.path)
-        status, code, message = 500, "internal", "Something went wrong. Please try again."
+        status, code = 500, "internal"
+        message = gettext("Something went wrong. Please try again.")
     if wants_json():
         return json_error(status, code, message)
     return render_template("error.html", status=status, message=message), status
+
+
+# How a language names itself on the switch, where Babel's own name is not what people say.
+_LANGUAGE_LABELS = {"id": "Bahasa Indonesia"}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in that language) for every configured language: a new one needs no code."""
+    from babel import Locale
+
+    codes = [c.strip() for c in current_app.config["LANGUAGES"].split(",") if c.strip()]
+    return [(c, _LANGUAGE_LABELS.get(c) or Locale.parse(c).get_display_name(c).capitalize())
+            for c in codes]  # fmt: skip
 
 
 def _template_context() -> dict[str, Any]:
@@ -151,6 +162,7 @@ def _template_context() -> dict[str, Any]:
     return {
         "event": load_event(get_db()),
         "current_lang": str(get_locale() or "en"),
+        "languages": language_choices(),
         "principal": g.get("principal"),
         "tone": messages.tone,
         "headline": messages.headline,

@@ -149,7 +149,7 @@ def test_edit_refuses_an_empty_name(desk) -> None:
     data = {"first_name": " ", "last_name": "", "company": "", "email": "", "note": "",
             "csrf_token": token}  # fmt: skip
     response = client.post("/desk/attendees/a-josefina/edit", data=data, headers=HX)
-    assert response.status_code == 422 and b"name is required" in response.data
+    assert response.status_code == 422 and b"A name is required" in response.data
 
 
 def test_walkin_is_checked_in_with_a_new_code(desk) -> None:
