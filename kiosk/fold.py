@@ -101,6 +101,31 @@ def apply(db: sqlite3.Connection, op: Op) -> None:
     conflicts.observe(db, op)  # remembers what an editor saw, to tell concurrent edits apart
 
 
+def create_attendees(db: sqlite3.Connection, ops: list[Op]) -> None:
+    """Applies attendee_upsert ops for attendees not yet held, one op each, in bulk.
+
+    Gives exactly the state `apply` would, without a round of statements per attendee.
+    """
+    defaults = {**dict.fromkeys(ATTENDEE_FIELDS, ""), "status": "valid"}
+    next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM attendee").fetchone()[0]
+    rows = []
+    for number, op in enumerate(ops, next_id):
+        fields = {k: v for k, v in op.payload.get("fields", {}).items() if k in ATTENDEE_FIELDS}
+        versions = json.dumps(dict.fromkeys(fields, _version(op)), sort_keys=True)
+        rows.append({**defaults, **fields, "id": number, "attendee_id": op.entity,
+                     "versions": versions})  # fmt: skip
+    columns = ("id", "attendee_id", *ATTENDEE_FIELDS, "versions")
+    db.executemany(
+        f"INSERT INTO attendee ({', '.join(columns)})"  # noqa: S608
+        f" VALUES ({', '.join('?' * len(columns))})",
+        [tuple(row[c] for c in columns) for row in rows],
+    )
+    db.executemany(
+        "INSERT INTO attendee_fts (rowid, name, email, company, code) VALUES (?, ?, ?, ?, ?)",
+        [search.index_row(row) for row in rows],
+    )
+
+
 def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:
     """Empties the state tables and applies every op again (inside the caller's transaction)."""
     for table in STATE_TABLES:

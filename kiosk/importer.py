@@ -184,15 +184,14 @@ def apply_rows(
 ) -> ImportReport:
     """Writes one op per new or changed attendee (inside the caller's transaction)."""
     report = ImportReport()
+    new: list[tuple[str, dict]] = []
     for row in rows:
         existing = _existing(db, row)
         if existing is None:
             fields = {**dict.fromkeys(FIELDS, ""), "status": "valid", "ticket_type": "Attendee",
                       **{k: v for k, v in row.values.items() if v or k != "ticket_type"},
                       "source": source}  # fmt: skip
-            node.record(db, "attendee_upsert", row.attendee_id or uuid7(),
-                        {"fields": fields, "source": source})  # fmt: skip
-            report.added += 1
+            new.append((row.attendee_id or uuid7(), {"fields": fields, "source": source}))
             continue
         changed = {k: v for k, v in row.values.items() if existing[k] != v}
         if changed:
@@ -201,6 +200,8 @@ def apply_rows(
             report.updated += 1
         else:
             report.unchanged += 1
+    node.create_attendees(db, new)
+    report.added = len(new)
     return report
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from kiosk import fold
 from sync.hlc import Clock
 from sync.ids import uuid7
-from sync.oplog import Op, insert, latest_stamp
+from sync.oplog import Op, insert, insert_new, latest_stamp
 
 _clocks: dict[str, Clock] = {}
 _clocks_guard = threading.Lock()
@@ -60,6 +60,24 @@ class Node:
         insert(db, op)
         fold.apply(db, op)
         return op
+
+    def create_attendees(
+        self, db: sqlite3.Connection, records: list[tuple[str, dict[str, Any]]]
+    ) -> list[Op]:
+        """One attendee_upsert op per new attendee (id, payload), written and applied in bulk.
+
+        The same ops and state as `record` one by one, at a fraction of the cost: imports and
+        the demo create up to hundreds of thousands of attendees in one transaction.
+        """
+        self.clock.observe(latest_stamp(db))
+        ops = []
+        for attendee_id, payload in records:
+            stamp = self.clock.tick()
+            ops.append(Op(uuid7(stamp.wall_ms), self.node_id, str(stamp), "attendee_upsert",
+                          attendee_id, payload))  # fmt: skip
+        insert_new(db, ops)
+        fold.create_attendees(db, ops)
+        return ops
 
 
 def load_node(db: sqlite3.Connection) -> Node:

@@ -98,6 +98,16 @@ def insert(db: sqlite3.Connection, op: Op, received_from: str | None = None) -> 
     return cur.lastrowid if cur.rowcount else None
 
 
+def insert_new(db: sqlite3.Connection, ops: list[Op]) -> None:
+    """Stores ops just made here (ids never seen before) in one statement: bulk loads."""
+    now = _utc_now()
+    db.executemany(
+        "INSERT INTO op (op_id, origin, hlc, kind, entity, payload, received_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(op.op_id, op.origin, op.hlc, op.kind, op.entity, dumps(op.payload), now) for op in ops],
+    )
+
+
 def latest_stamp(db: sqlite3.Connection) -> str | None:
     """The highest clock stamp held, so a restarted process never reuses a stamp."""
     row = db.execute("SELECT hlc FROM op ORDER BY hlc DESC LIMIT 1").fetchone()
