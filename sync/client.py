@@ -169,13 +169,16 @@ def _apply_page(local: Local, ops: list[Op], sender: str) -> int:
     return new
 
 
-def sync_once(local: Local, url: str, transport: Transport, page: int = DEFAULT_PAGE) -> Round:
+def sync_once(
+    local: Local, url: str, transport: Transport, page: int = DEFAULT_PAGE, pull: bool = True
+) -> Round:
     """One full round with a peer: hello, push what it lacks, pull what we lack."""
     done = Round()
     try:
         peer, done.reset = _greet(local, url, transport)
         push_all(local, peer, transport, page, done)
-        pull_all(local, peers.load(local.db, url), transport, page, done)
+        if pull:
+            pull_all(local, peers.load(local.db, url), transport, page, done)
     except (OSError, SyncError) as exc:
         with local.transaction(local.db):
             peers.save(local.db, url, last_error=_describe(exc))

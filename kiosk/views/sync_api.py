@@ -70,6 +70,6 @@ def status() -> Any:
     principal = bearer_principal()
     if principal is None:
         return json_error(401, "unauthorized", "A valid bearer token is required.")
-    if not (principal.may("sync") or principal.may("scan")):
+    if not (principal.may("sync") or principal.may("read_attendees")):
         return json_error(403, "forbidden", f"The {principal.role} role may not do this.")
     return jsonify(replication.status(get_db(), current_app.config["SYNC_PEER"]))
