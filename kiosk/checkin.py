@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from kiosk import attendees
+from kiosk import attendees, printing
 from kiosk.attendees import Arrival
 from kiosk.db import transaction
 from kiosk.event import Event, valid_days
@@ -90,6 +90,7 @@ class ScanOutcome:
     code: str
     scan_id: int
     replayed: bool = False
+    print_job_id: str | None = None  # a badge queued by this desk's auto-print
 
 
 def utc_iso(now: datetime) -> str:
@@ -141,16 +142,20 @@ def scan(
         row = attendees.by_code(db, code) if code else None
         decision, today = _decide_for(db, load_event(db), row, now)
         attendee_id = row["attendee_id"] if row else None
-        op = None
+        op = job_id = None
         if decision.admitted:
             op = _write_checkin(db, node, attendee_id, code, desk, staff, request_id, now, today)
+            job_id = printing.auto_enqueue(db, attendee_id, desk, staff, now)  # one INSERT at most
         cur = db.execute(
             "INSERT INTO scan (request_id, at, desk, staff, code, result, attendee_id,"
             " checkin_op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (request_id, utc_iso(now), desk, staff, (raw_code.strip() or "?")[:80],
              decision.result.value, attendee_id, op.op_id if op else None),
         )  # fmt: skip
-    return ScanOutcome(decision, attendee_id, op.op_id if op else None, code or "", cur.lastrowid)
+    if job_id:
+        printing.WAKE.set()
+    return ScanOutcome(decision, attendee_id, op.op_id if op else None, code or "", cur.lastrowid,
+                       print_job_id=job_id)  # fmt: skip
 
 
 def _write_checkin(db, node, attendee_id, code, desk, staff, request_id, now, today) -> Op:

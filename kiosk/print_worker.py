@@ -1,0 +1,195 @@
+"""The print worker: threads of `kiosk serve` that take queued jobs, render and send them.
+
+One thread per printer, each with its own database connection and its own printer object, so
+a slow or dead printer holds up only its own queue and never a scan. The database is touched
+only between sends: a job is claimed in one short transaction and finished in another.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask_babel import gettext
+
+from kiosk import attendees, print_setup, printing
+from kiosk.badges import badge_for, printed_name
+from kiosk.db import open_db
+from kiosk.node import Node, load_node
+from printers import Printer, PrinterError, open_printer
+
+log = logging.getLogger("kiosk.print")
+Clock = Callable[[], datetime]
+Opener = Callable[[str], Printer]
+IDLE_POLL = 1.0  # seconds a worker sleeps when nothing is due (a new job wakes it at once)
+_services: dict[str, PrintService] = {}
+_services_guard = threading.Lock()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Printers:
+    """Printer objects by URL, made once: one per worker, as the drivers expect."""
+
+    def __init__(self, opener: Opener = open_printer) -> None:
+        self.opener, self.cache = opener, {}
+
+    def get(self, url: str) -> Printer:
+        if url not in self.cache:
+            self.cache[url] = self.opener(url)
+        return self.cache[url]
+
+
+def send(db: sqlite3.Connection, job: printing.Job, printers: Printers) -> printing.Printed:
+    """Renders the attendee's badge for the job's printer and prints it (blocks until done)."""
+    url = print_setup.printer_url(db, job.printer)
+    if url is None:
+        raise PrinterError(
+            gettext(
+                "The printer %(name)s was removed. Choose another printer and print again.",
+                name=job.printer,
+            ),
+            code="bad_url",
+        )
+    row = attendees.get(db, job.attendee_id)
+    if row is None:
+        raise PrinterError(gettext("This attendee no longer exists here."), code="not_found")
+    printer = printers.get(url)
+    badge = badge_for(row)
+    name, shortened = printed_name(badge, printer.template)
+    result = printer.print(badge, job_name=f"badge-{job.attendee_id}")
+    return printing.Printed(result, printer.template.name, name, shortened)
+
+
+def work_once(
+    db: sqlite3.Connection,
+    node: Node,
+    printer: str,
+    printers: Printers,
+    clock: Clock = utcnow,
+    rng: random.Random | None = None,
+) -> printing.Job | None:
+    """Claims and sends one due job of a printer; returns it as it ended, or None if none."""
+    job = printing.claim(db, printer, clock())
+    if job is None:
+        return None
+    try:
+        done = send(db, job, printers)
+    except PrinterError as exc:
+        printing.mark_failed(db, job, exc, clock(), rng or random.Random())
+    except Exception:
+        log.exception("print job %s failed unexpectedly", job.job_id)
+        problem = PrinterError(
+            gettext(
+                "Printing failed unexpectedly. Try again; if it keeps failing, restart the kiosk."
+            ),
+            code="internal",
+        )
+        printing.mark_failed(db, job, problem, clock(), rng or random.Random())
+    else:
+        printing.mark_printed(db, node, job, done, clock())
+    return printing.get_job(db, job.job_id)
+
+
+def drain(
+    db: sqlite3.Connection,
+    node: Node,
+    printers: Printers,
+    clock: Clock = utcnow,
+    rng: random.Random | None = None,
+) -> int:
+    """Works every due job of every printer in this thread (tests, benchmarks); the count."""
+    count = 0
+    while due := printing.due_printers(db, clock()):
+        for name in due:
+            count += work_once(db, node, name, printers, clock, rng) is not None
+    return count
+
+
+class PrinterWorker(threading.Thread):
+    """Sends one printer's jobs, one at a time, until stopped."""
+
+    def __init__(self, path: str, printer: str, opener: Opener, stop: threading.Event) -> None:
+        super().__init__(name=f"kiosk-print-{printer}", daemon=True)
+        self.path, self.printer, self.stop = path, printer, stop
+        self.printers = Printers(opener)
+        self.kick = threading.Event()
+
+    def run(self) -> None:
+        db = open_db(self.path)
+        node, rng = load_node(db), random.Random()
+        while not self.stop.is_set():
+            try:
+                while not self.stop.is_set() and work_once(
+                    db, node, self.printer, self.printers, rng=rng
+                ):
+                    pass
+            except Exception:  # the database, not the printer: keep the thread alive
+                log.exception("print worker for %s failed; retrying", self.printer)
+            self.kick.wait(IDLE_POLL)
+            self.kick.clear()
+        db.close()
+
+
+class PrintService(threading.Thread):
+    """Puts jobs left `sending` back in the queue, then keeps one worker per busy printer."""
+
+    def __init__(self, path: str, opener: Opener = open_printer) -> None:
+        super().__init__(name="kiosk-print", daemon=True)
+        self.path, self.opener = path, opener
+        self.stop = threading.Event()
+        self.workers: dict[str, PrinterWorker] = {}
+
+    def run(self) -> None:
+        db = open_db(self.path)
+        printing.recover(db, utcnow())
+        while not self.stop.is_set():
+            try:
+                for name in printing.due_printers(db, utcnow()):
+                    self._worker(name).kick.set()
+            except sqlite3.Error:
+                log.exception("print queue cannot be read; retrying")
+            printing.WAKE.wait(IDLE_POLL)
+            printing.WAKE.clear()
+        for worker in self.workers.values():
+            worker.kick.set()
+        db.close()
+
+    def _worker(self, name: str) -> PrinterWorker:
+        worker = self.workers.get(name)
+        if worker is None or not worker.is_alive():
+            worker = self.workers[name] = PrinterWorker(self.path, name, self.opener, self.stop)
+            worker.start()
+        return worker
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stops the service and its workers (a job being sent finishes first)."""
+        self.stop.set()
+        printing.WAKE.set()
+        self.join(timeout)
+        for worker in list(self.workers.values()):
+            worker.join(timeout)
+
+
+def start_background(path: str, opener: Opener = open_printer) -> PrintService:
+    """Starts this process's print service for a database (idempotent)."""
+    with _services_guard:
+        service = _services.get(path)
+        if service is None or not service.is_alive():
+            service = _services[path] = PrintService(path, opener)
+            service.start()
+        return service
+
+
+def stop_background(path: str) -> None:
+    """Stops the print service of a database, if one runs."""
+    with _services_guard:
+        service = _services.pop(path, None)
+    if service is not None:
+        service.shutdown()

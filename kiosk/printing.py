@@ -1,0 +1,356 @@
+"""The print queue: jobs in the database, claimed and sent by a worker, retried with backoff.
+
+queued → sending → printed, or → failed with the technician's message. A retryable failure
+(printer off, busy, out of reach) goes back to queued with a later `next_attempt_at`. Asking
+for a badge is one INSERT; rendering and sending happen only in the worker (print_worker.py),
+so a check-in never waits for a printer.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import gettext
+
+from kiosk import attendees, print_setup
+from kiosk.db import transaction
+from kiosk.node import Node
+from kiosk.print_setup import iso
+from printers import PrinterError, PrintResult
+from sync.ids import uuid7
+
+STATUSES = ("queued", "sending", "printed", "failed")
+FINAL = ("printed", "failed")
+MAX_ATTEMPTS = 8  # about four minutes of retries, then a person decides
+BACKOFF_BASE = 2.0  # seconds before the first retry
+BACKOFF_CAP = 60.0  # longest wait between two tries
+WAKE = threading.Event()  # set when a job is queued, so the worker starts at once
+
+
+class PrintRequestError(LookupError):
+    """A print that cannot be queued: `code` is not_found or no_printer."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class Job:
+    """One row of print_job."""
+
+    job_id: str
+    attendee_id: str
+    printer: str
+    status: str
+    error: str | None
+    error_code: str | None
+    attempts: int
+    next_attempt_at: str
+    reason: str
+    reprint: bool
+    desk: str
+    staff: str
+    outcome: str
+    cancelled: bool
+    created_at: str
+    updated_at: str
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL
+
+    def to_api(self) -> dict[str, object]:
+        """The JSON of GET /print-jobs/{job_id}."""
+        return {
+            "job_id": self.job_id,
+            "attendee_id": self.attendee_id,
+            "printer": self.printer,
+            "status": self.status,
+            "error": self.error if self.status == "failed" else None,
+            "attempts": self.attempts,
+            "reprint": self.reprint,
+            "reason": self.reason,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+_SELECT = "SELECT " + ", ".join(Job.__dataclass_fields__) + " FROM print_job"  # noqa: S608
+
+
+def _job(row: sqlite3.Row | None) -> Job | None:
+    if row is None:
+        return None
+    return Job(
+        **{k: (bool(row[k]) if k in ("reprint", "cancelled") else row[k]) for k in row.keys()}  # noqa: SIM118
+    )
+
+
+def get_job(db: sqlite3.Connection, job_id: str) -> Job | None:
+    """One job by id."""
+    return _job(db.execute(_SELECT + " WHERE job_id = ?", (job_id,)).fetchone())
+
+
+def latest_job(db: sqlite3.Connection, attendee_id: str) -> Job | None:
+    """The attendee's newest job, for the desk's status widget."""
+    row = db.execute(
+        _SELECT + " WHERE attendee_id = ? ORDER BY created_at DESC, job_id DESC LIMIT 1",
+        (attendee_id,),
+    ).fetchone()
+    return _job(row)
+
+
+def prints(db: sqlite3.Connection, attendee_id: str) -> int:
+    """Badges printed for this attendee on any node (badge_printed ops, as sync carries them)."""
+    return db.execute(
+        "SELECT count(*) FROM op WHERE kind = 'badge_printed' AND entity = ?", (attendee_id,)
+    ).fetchone()[0]
+
+
+def has_badge(db: sqlite3.Connection, attendee_id: str) -> bool:
+    """A badge was printed, or one is on its way: asking again is a reprint."""
+    if prints(db, attendee_id):
+        return True
+    return (
+        db.execute(
+            "SELECT 1 FROM print_job WHERE attendee_id = ? AND status != 'failed'", (attendee_id,)
+        ).fetchone()
+        is not None
+    )
+
+
+def enqueue(
+    db: sqlite3.Connection,
+    attendee_id: str,
+    printer: str,
+    *,
+    reason: str = "",
+    reprint: bool = False,
+    desk: str = "",
+    staff: str = "",
+    now: datetime,
+) -> str:
+    """One INSERT, inside the caller's transaction; returns the new job's id."""
+    job_id, at = uuid7(int(now.timestamp() * 1000)), iso(now)
+    db.execute(
+        "INSERT INTO print_job (job_id, attendee_id, printer, next_attempt_at, reason, reprint,"
+        " desk, staff, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            job_id,
+            attendee_id,
+            printer,
+            at,
+            reason[:200],
+            int(reprint),
+            desk[:80],
+            staff[:80],
+            at,
+            at,
+        ),
+    )
+    return job_id
+
+
+def request_print(
+    db: sqlite3.Connection,
+    attendee_id: str,
+    *,
+    printer: str | None = None,
+    reason: str = "",
+    desk: str = "",
+    staff: str = "",
+    now: datetime | None = None,
+) -> Job:
+    """Queues a badge (a reprint when one exists) and wakes the worker."""
+    now = now or datetime.now(UTC)
+    with transaction(db):
+        if attendees.get(db, attendee_id) is None:
+            raise PrintRequestError("not_found", gettext("No attendee has this id."))
+        chosen = print_setup.choose_printer(db, printer, desk)
+        if chosen is None:
+            raise PrintRequestError("no_printer", _no_printer_message(printer))
+        job_id = enqueue(
+            db,
+            attendee_id,
+            chosen,
+            reason=reason,
+            reprint=has_badge(db, attendee_id),
+            desk=desk,
+            staff=staff,
+            now=now,
+        )
+    WAKE.set()
+    return get_job(db, job_id)  # type: ignore[return-value]
+
+
+def _no_printer_message(named: str | None) -> str:
+    if named:
+        return gettext("No printer is named %(name)s.", name=named)
+    return gettext("No printer is set up. A supervisor adds one on the printers screen.")
+
+
+def auto_enqueue(
+    db: sqlite3.Connection, attendee_id: str, desk: str, staff: str, now: datetime
+) -> str | None:
+    """In the check-in's transaction: queue a first badge if this desk prints on check-in."""
+    setting = print_setup.desk_setting(db, desk)
+    if not setting.auto_print or has_badge(db, attendee_id):
+        return None
+    printer = print_setup.choose_printer(db, None, desk)
+    if printer is None:
+        return None
+    return enqueue(db, attendee_id, printer, reason="check-in", desk=desk, staff=staff, now=now)
+
+
+# -- the worker's side -------------------------------------------------------------------------
+
+
+def recover(db: sqlite3.Connection, now: datetime) -> int:
+    """Jobs left `sending` by a crash or a restart go back to the queue."""
+    with transaction(db):
+        return db.execute(
+            "UPDATE print_job SET status = 'queued', next_attempt_at = ?,"
+            " updated_at = ? WHERE status = 'sending'",
+            (iso(now), iso(now)),
+        ).rowcount
+
+
+def due_printers(db: sqlite3.Connection, now: datetime) -> list[str]:
+    """Printers with a queued job whose time has come."""
+    rows = db.execute(
+        "SELECT DISTINCT printer FROM print_job WHERE status = 'queued' AND next_attempt_at <= ?",
+        (iso(now),),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def next_due(db: sqlite3.Connection) -> str | None:
+    """When the earliest queued job may be tried."""
+    return db.execute(
+        "SELECT min(next_attempt_at) FROM print_job WHERE status = 'queued'"
+    ).fetchone()[0]
+
+
+def claim(db: sqlite3.Connection, printer: str, now: datetime) -> Job | None:
+    """Takes the oldest due job of one printer: queued → sending, one more attempt."""
+    with transaction(db):
+        row = db.execute(
+            "SELECT job_id FROM print_job WHERE status = 'queued' AND printer = ?"
+            " AND next_attempt_at <= ? ORDER BY created_at, job_id LIMIT 1",
+            (printer, iso(now)),
+        ).fetchone()
+        if row is None:
+            return None
+        db.execute(
+            "UPDATE print_job SET status = 'sending', attempts = attempts + 1,"
+            " updated_at = ? WHERE job_id = ?",
+            (iso(now), row[0]),
+        )
+    return get_job(db, row[0])
+
+
+def backoff(attempts: int, rng: random.Random) -> float:
+    """Seconds before the next try: doubling from BACKOFF_BASE up to the cap, half of it random."""
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    return delay / 2 + rng.uniform(0, delay / 2)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What was sent, for the badge_printed op."""
+
+    result: PrintResult
+    template: str
+    name: str
+    shortened: bool
+
+
+def mark_printed(
+    db: sqlite3.Connection, node: Node, job: Job, done: Printed, now: datetime
+) -> bool:
+    """sending → printed and its badge_printed op, in one transaction (once per job)."""
+    with transaction(db):
+        changed = db.execute(
+            "UPDATE print_job SET status = 'printed', outcome = ?, error = NULL,"
+            " error_code = NULL, updated_at = ? WHERE job_id = ?"
+            " AND status = 'sending'",
+            (done.result.state, iso(now), job.job_id),
+        ).rowcount
+        if changed:
+            print_setup.record_success(db, job.printer, now)
+            node.record(db, "badge_printed", job.attendee_id, _payload(job, done, now))
+    return bool(changed)
+
+
+def _payload(job: Job, done: Printed, now: datetime) -> dict[str, object]:
+    return {
+        "job_id": job.job_id,
+        "printer": job.printer,
+        "template": done.template,
+        "reason": job.reason,
+        "reprint": job.reprint,
+        "name": done.name,
+        "shortened": done.shortened,
+        "outcome": done.result.state,
+        "desk": job.desk,
+        "staff": job.staff,
+        "at": iso(now),
+    }
+
+
+def mark_failed(
+    db: sqlite3.Connection, job: Job, error: PrinterError, now: datetime, rng: random.Random
+) -> str:
+    """Retryable and tries left: queued again after a backoff; otherwise failed for good."""
+    again = error.retryable and job.attempts < MAX_ATTEMPTS
+    status = "queued" if again else "failed"
+    later = now + timedelta(seconds=backoff(job.attempts, rng)) if again else now
+    with transaction(db):
+        db.execute(
+            "UPDATE print_job SET status = ?, error = ?, error_code = ?,"
+            " next_attempt_at = ?, updated_at = ? WHERE job_id = ? AND status = 'sending'",
+            (status, error.message[:500], error.code, iso(later), iso(now), job.job_id),
+        )
+        print_setup.record_failure(db, job.printer, error.message, now)
+    return status
+
+
+def retry(db: sqlite3.Connection, job_id: str, now: datetime) -> bool:
+    """A supervisor tries a failed job again, from a fresh count of attempts."""
+    with transaction(db):
+        changed = db.execute(
+            "UPDATE print_job SET status = 'queued', attempts = 0, cancelled = 0,"
+            " next_attempt_at = ?, updated_at = ? WHERE job_id = ?"
+            " AND status = 'failed'",
+            (iso(now), iso(now), job_id),
+        ).rowcount
+    WAKE.set()
+    return bool(changed)
+
+
+def cancel(db: sqlite3.Connection, job_id: str, staff: str, now: datetime) -> bool:
+    """A supervisor gives up on a waiting or failed job; it leaves the admin screen's list."""
+    message = gettext("Cancelled by %(name)s.", name=staff)
+    with transaction(db):
+        return bool(
+            db.execute(
+                "UPDATE print_job SET status = 'failed', cancelled = 1,"
+                " error = coalesce(error || ' ', '') || ?, updated_at = ?"
+                " WHERE job_id = ? AND status IN ('queued', 'failed')",
+                (message, iso(now), job_id),
+            ).rowcount
+        )
+
+
+def failed_jobs(db: sqlite3.Connection, limit: int = 50) -> list[Job]:
+    """Failed jobs nobody dismissed yet, newest first."""
+    rows = db.execute(
+        _SELECT + " WHERE status = 'failed' AND cancelled = 0 ORDER BY updated_at DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [j for r in rows if (j := _job(r)) is not None]
