@@ -79,7 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.register(app)
     app.after_request(_security_headers)
 
-    from kiosk.views import api, desk, review, staff, sync_api
+    from kiosk.views import admin, api, desk, printing, review, staff, sync_api
 
     app.register_blueprint(staff.bp)
     app.register_blueprint(desk.bp)
@@ -87,6 +87,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sync_api.bp)
     app.register_blueprint(sync_api.status_bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(printing.bp)
+    app.register_blueprint(printing.desk_bp)
+    app.register_blueprint(admin.bp)
     if not app.testing:
         from kiosk import replication
 
@@ -94,4 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         replication.start_background(
             cfg["DATABASE"], cfg["SYNC_PEER"], cfg["SYNC_TOKEN"], cfg["SYNC_INTERVAL"]
         )
+        from kiosk import print_worker
+
+        print_worker.start_background(cfg["DATABASE"])
     return app

@@ -243,4 +243,4 @@ def rebuild(ctx: Context) -> None:
     click.echo(f"Rebuilt state from {len(ops)} operations")
 
 
-from kiosk import cli_sync  # noqa: E402, F401  (registers sync, headoffice and purge)
+from kiosk import cli_print, cli_sync  # noqa: E402, F401  (register their commands)

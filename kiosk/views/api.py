@@ -44,6 +44,7 @@ def scan() -> Any:
         "attendee": attendees.to_api(db, row, with_code=not own_only) if row else None,
         "message": scan_message(outcome.decision, row["first_name"] if row else ""),
         "op_id": outcome.checkin_op_id,
+        "print_job_id": outcome.print_job_id,
     })  # fmt: skip
 
 

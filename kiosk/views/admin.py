@@ -1,0 +1,120 @@
+"""The supervisor's printers screen: each printer's health, desks' print settings, failed jobs.
+
+Every action is a plain form post (303 back to the screen); htmx swaps just the section.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from kiosk import attendees, print_setup, printing
+from kiosk.db import transaction
+from kiosk.views.staff import staff_required
+from kiosk.web import get_db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _template() -> str:
+    if request.headers.get("HX-Request") != "true":
+        return "admin/printers.html"
+    return "admin/_health.html" if request.args.get("part") == "health" else "admin/_printers.html"
+
+
+def _render(status: int = 200) -> Response:
+    db = get_db()
+    failed = printing.failed_jobs(db)
+    names = {j.attendee_id: f"{r['first_name']} {r['last_name']}".strip()
+             for j in failed if (r := attendees.get(db, j.attendee_id)) is not None}  # fmt: skip
+    response = Response(render_template(_template(), printers=print_setup.health(db),
+                                        desks=print_setup.desks(db), failed=failed, names=names),
+                        status=status)  # fmt: skip
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def _done(message: str | None, category: str = "ok") -> Any:
+    if message:
+        flash(message, category)
+    if request.headers.get("HX-Request") != "true":
+        return redirect(url_for(".printers"), 303)
+    return _render()
+
+
+@bp.get("/printers")
+@staff_required("settings")
+def printers() -> Response:
+    """Printers with health, desks, failed jobs; the section refreshes itself every 5 s."""
+    return _render()
+
+
+def _setup(change: Any, success: str) -> Any:
+    db = get_db()
+    try:
+        with transaction(db):
+            change(db)
+    except print_setup.SetupError as exc:
+        return _done(str(exc), "error")
+    return _done(success)
+
+
+@bp.post("/printers")
+@staff_required("settings")
+def add_printer() -> Any:
+    """Adds or replaces a printer by name and URL."""
+    name, url = request.form.get("name", "")[:80], request.form.get("url", "")[:500]
+    default = bool(request.form.get("default"))
+    now = datetime.now(UTC)
+    return _setup(lambda db: print_setup.add_printer(db, name, url, default=default, now=now),
+                  gettext("Printer %(name)s saved.", name=name.strip()))  # fmt: skip
+
+
+@bp.post("/printers/default")
+@staff_required("settings")
+def set_default() -> Any:
+    """Makes a printer the default for desks without their own."""
+    name = request.form.get("name", "")[:80]
+    return _setup(lambda db: print_setup.set_default(db, name),
+                  gettext("%(name)s is now the default printer.", name=name))  # fmt: skip
+
+
+@bp.post("/printers/remove")
+@staff_required("settings")
+def remove_printer() -> Any:
+    """Forgets a printer."""
+    name = request.form.get("name", "")[:80]
+    return _setup(lambda db: print_setup.remove_printer(db, name),
+                  gettext("Printer %(name)s removed.", name=name))  # fmt: skip
+
+
+@bp.post("/desks")
+@staff_required("settings")
+def set_desk() -> Any:
+    """A desk's printer and whether a first check-in prints the badge by itself."""
+    desk = request.form.get("desk", "")[:80]
+    printer = request.form.get("printer", "")[:80] or None
+    auto = bool(request.form.get("auto_print"))
+    return _setup(lambda db: print_setup.set_desk(db, desk, printer, auto),
+                  gettext("Desk %(desk)s saved.", desk=" ".join(desk.split())))  # fmt: skip
+
+
+@bp.post("/print-jobs/<job_id>/retry")
+@staff_required("settings")
+def retry(job_id: str) -> Any:
+    """Sends a failed job again."""
+    if printing.retry(get_db(), job_id, datetime.now(UTC)):
+        return _done(gettext("The badge is queued again."))
+    return _done(gettext("That job is not failed any more."), "warn")
+
+
+@bp.post("/print-jobs/<job_id>/cancel")
+@staff_required("settings")
+def cancel(job_id: str) -> Any:
+    """Gives up on a waiting or failed job."""
+    if printing.cancel(get_db(), job_id, g.principal.name, datetime.now(UTC)):
+        return _done(gettext("Print job cancelled."))
+    return _done(gettext("That job is already printing or done."), "warn")
