@@ -15,6 +15,7 @@ from kiosk.event import Event, valid_days
 from kiosk.event import load as load_event
 from kiosk.node import Node
 from sync.oplog import Op
+from sync.oplog import get as get_op
 
 MAX_CODE = 256
 
@@ -107,14 +108,23 @@ def _decide_for(db: sqlite3.Connection, event: Event, row: sqlite3.Row | None, n
     return decide(ticket, arrivals, today, event.day_number(today)), today
 
 
-def _replay(db: sqlite3.Connection, request_id: str) -> ScanOutcome | None:
+class OpIdTaken(ValueError):
+    """A client op_id that names another device's scan or another op: never reused."""
+
+
+def _replay(db: sqlite3.Connection, request_id: str, device: str) -> ScanOutcome | None:
     row = db.execute(
-        "SELECT id, code, result, attendee_id, checkin_op_id FROM scan WHERE request_id = ?",
+        "SELECT id, code, result, attendee_id, checkin_op_id, device, message FROM scan"
+        " WHERE request_id = ?",
         (request_id,),
     ).fetchone()
     if row is None:
+        if get_op(db, request_id) is not None:
+            raise OpIdTaken(request_id)
         return None
-    decision = Decision(Result(row["result"]))
+    if row["device"] != device:  # a retry comes from the device that sent the first request
+        raise OpIdTaken(request_id)
+    decision = Decision(Result(row["result"]), note=row["message"])
     if decision.result is Result.ALREADY_CHECKED_IN and row["attendee_id"]:
         found = attendees.arrivals(db, row["attendee_id"])
         decision = Decision(decision.result, previous=found[0] if found else None)
@@ -131,13 +141,17 @@ def scan(
     desk: str = "",
     staff: str = "",
     request_id: str | None = None,
+    device: str = "",
     now: datetime | None = None,
 ) -> ScanOutcome:
-    """Decides and records one scan; the same request_id again returns the first answer."""
+    """Decides and records one scan; the same request_id again returns the first answer.
+
+    `device` names the sender ('token:<id>'); only it gets a replayed answer.
+    """
     now = now or datetime.now(UTC)
     code = clean_code(raw_code)
     with transaction(db):
-        if request_id is not None and (done := _replay(db, request_id)) is not None:
+        if request_id is not None and (done := _replay(db, request_id, device)) is not None:
             return done
         row = attendees.by_code(db, code) if code else None
         decision, today = _decide_for(db, load_event(db), row, now)
@@ -148,14 +162,20 @@ def scan(
             job_id = printing.auto_enqueue(db, attendee_id, desk, staff, now)  # one INSERT at most
         cur = db.execute(
             "INSERT INTO scan (request_id, at, desk, staff, code, result, attendee_id,"
-            " checkin_op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (request_id, utc_iso(now), desk, staff, (raw_code.strip() or "?")[:80],
-             decision.result.value, attendee_id, op.op_id if op else None),
+            " checkin_op_id, message, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (request_id, utc_iso(now), desk, staff, _printable(raw_code),
+             decision.result.value, attendee_id, op.op_id if op else None, decision.note, device),
         )  # fmt: skip
     if job_id:
         printing.WAKE.set()
     return ScanOutcome(decision, attendee_id, op.op_id if op else None, code or "", cur.lastrowid,
                        print_job_id=job_id)  # fmt: skip
+
+
+def _printable(raw_code: str) -> str:
+    """What was scanned, safe to store and show: at most 80 characters, valid UTF-8."""
+    text = raw_code.strip()[:80] or "?"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _write_checkin(db, node, attendee_id, code, desk, staff, request_id, now, today) -> Op:

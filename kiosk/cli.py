@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -88,8 +89,9 @@ def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
         if has_data and not (fresh and is_demo):
             hint = " (use --fresh to replace it)" if is_demo else ""
             raise click.ClickException(f"{path} already holds an event{hint}")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if has_data:  # an earlier demo, replaced on request; an empty database is kept as it is
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = ctx.db()
     first_day = starts.date() if starts else date.today()
     with click.progressbar(length=count, label="Creating attendees", file=sys.stderr) as bar:
@@ -209,6 +211,8 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
 
     ctx.db().close()  # migrate, and fail early with a clear message
     app = create_app({"DATABASE": ctx.db_path})
+    # Service managers stop servers with SIGTERM: stop as cleanly as on Ctrl+C.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     click.echo(f"Kiosk serving {ctx.db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk",
                    clear_untrusted_proxy_headers=True)  # fmt: skip
@@ -224,7 +228,7 @@ def export() -> None:
 @pass_ctx
 def export_checkins(ctx: Context, file: str) -> None:
     """One row per attendee: first check-in (UTC), desk, count, badge prints."""
-    with click.open_file(file, "w", encoding="utf-8", newline="", atomic=file != "-") as out:
+    with click.open_file(file, "w", encoding="utf-8", atomic=file != "-") as out:
         count = reports.export_checkins(ctx.db(), out)
     click.echo(f"{count} attendees written to {file}", err=True)
 

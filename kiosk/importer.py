@@ -136,6 +136,8 @@ def _check_row(cells: dict[str, str], line: int) -> Row:
         raise CsvError(f"line {line}: {values['email']!r} is not an e-mail address")
     if "status" in values:
         values["status"] = _status(values["status"], line)
+    if "ticket_type" in values and not values["ticket_type"]:
+        values["ticket_type"] = "Attendee"  # an empty cell is the default type, every time
     attendee_id = cells.get("attendee_id", "").strip() or None
     return Row(line, attendee_id, values)
 
@@ -148,6 +150,7 @@ def parse(data: bytes) -> tuple[list[Row], list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
     try:
         mapped, ignored = _columns(next(reader))
         rows, seen_codes, seen_ids = [], {}, {}
@@ -174,8 +177,9 @@ def parse(data: bytes) -> tuple[list[Row], list[str]]:
                                        f" on line {seen_ids[row.attendee_id]}")  # fmt: skip
                 seen_ids[row.attendee_id] = start
             rows.append(row)
-    except csv.Error as exc:
-        raise CsvError(f"line {reader.line_num}: {exc}") from None
+    except csv.Error as exc:  # the record that starts on `line` never ended properly
+        hint = " (a quote that is never closed?)" if "end of data" in str(exc) else ""
+        raise CsvError(f"line {line}: {exc}{hint}") from None
     return rows, ignored
 
 
@@ -189,7 +193,7 @@ def apply_rows(
         existing = _existing(db, row)
         if existing is None:
             fields = {**dict.fromkeys(FIELDS, ""), "status": "valid", "ticket_type": "Attendee",
-                      **{k: v for k, v in row.values.items() if v or k != "ticket_type"},
+                      **row.values,
                       "source": source}  # fmt: skip
             new.append((row.attendee_id or uuid7(), {"fields": fields, "source": source}))
             continue

@@ -107,7 +107,6 @@ def test_unreadable_codes_are_refused_cleanly(client, desk_h, raw, status, resul
         assert response.get_json()["result"] == result
 
 
-@pytest.mark.xfail(reason="BUG: a lone surrogate in the code answers 500", strict=True)
 def test_lone_surrogate_in_code_is_not_a_server_error(client, desk_h):
     # "\ud800" is valid JSON text; scanners with a broken keyboard layout send such noise.
     response = client.post(
@@ -143,14 +142,9 @@ def test_same_op_id_is_one_checkin_and_replays_the_answer(client, desk_h, db):
     assert scan(client, desk_h, "KN-GUDM01").get_json()["result"] == "already_checked_in"
 
 
-BLOCKED_REPLAY_BUG = pytest.mark.xfail(
-    reason="BUG: the replay of a blocked scan loses the block note from its message", strict=True
-)
-
-
 @pytest.mark.parametrize(
     "code",
-    ["KN-CANC01", pytest.param("KN-BLOC01", marks=BLOCKED_REPLAY_BUG), "KN-NOPE99", "KN-SITI01"],
+    ["KN-CANC01", "KN-BLOC01", "KN-NOPE99", "KN-SITI01"],
 )
 def test_refused_scan_replays_its_refusal(client, desk_h, code):
     op_id = str(uuid.uuid4())
@@ -169,10 +163,6 @@ def test_replay_wins_over_a_different_code(client, desk_h):
     assert scan(client, desk_h, "KN-WANG01").get_json()["result"] == "checked_in"
 
 
-@pytest.mark.xfail(
-    reason="BUG: a client op_id already used by another op is applied but never logged",
-    strict=True,
-)
 def test_op_id_taken_by_another_op_does_not_bypass_the_log(client, desk_h, db):
     taken = db.execute("SELECT op_id FROM op WHERE kind = 'attendee_upsert' LIMIT 1").fetchone()[0]
     response = scan(client, desk_h, "KN-GUDM01", op_id=taken)
@@ -271,7 +261,6 @@ def test_name_match_beats_company_match(client, desk_h, db, node):
     assert ids(client, desk_h, q="trinity")[:2] == ["a-tri", "a-obrien"]
 
 
-@pytest.mark.xfail(reason="BUG: 'jose' ranks Josefina above José", strict=True)
 def test_whole_word_beats_longer_prefix(client, desk_h):
     # The typed word is all of José's first name but only the start of Josefina's.
     assert ids(client, desk_h, q="jose")[:2] == ["a-jose", "a-josefina"]
@@ -309,14 +298,13 @@ def test_selfservice_scan_shows_only_the_scanned_attendee(client, make_token, de
     assert "O'Brien" not in json.dumps(body, ensure_ascii=False)
 
 
-@pytest.mark.xfail(
-    reason="BUG: selfservice replaying another device's op_id receives that attendee", strict=True
-)
 def test_selfservice_replay_does_not_reveal_another_attendee(client, make_token, desk_h):
+    # Another device's op_id is refused outright (409): its answer belongs to that device.
     op_id = str(uuid.uuid4())
     scan(client, desk_h, "KN-OBRI01", op_id=op_id)
-    body = scan(client, make_token("selfservice"), "KN-JOSE01", op_id=op_id).get_json()
-    assert body["attendee"] is None or body["attendee"]["attendee_id"] == "a-jose"
+    response = scan(client, make_token("selfservice"), "KN-JOSE01", op_id=op_id)
+    assert_error(response, 409)
+    assert "O'Brien" not in response.get_data(as_text=True)
 
 
 # -- tokens and roles, for every /api/v1 route ------------------------------------------------
@@ -380,7 +368,7 @@ def test_every_route_needs_a_valid_token(app, client, db):
 
 
 # Mismatches with their own xfail test below, so the table test still guards every other pair.
-KNOWN_BUGS = {("selfservice", "GET", "/api/v1/sync/status")}
+KNOWN_BUGS: set[tuple[str, str, str]] = set()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -399,7 +387,6 @@ def test_each_role_on_each_route(app, client, make_token, role):
     assert wrong == []
 
 
-@pytest.mark.xfail(reason="BUG: a selfservice token reads /api/v1/sync/status", strict=True)
 def test_selfservice_may_not_read_sync_status(client, make_token):
     # Selfservice may scan and print its own badge, nothing else (contract, Roles).
     assert_error(client.get("/api/v1/sync/status", headers=make_token("selfservice")), 403)

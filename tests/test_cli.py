@@ -21,10 +21,6 @@ from kiosk.node import load_node
 KIOSK = Path(sys.executable).parent / "kiosk"
 EXPORT_HEADER = ["attendee_id", "code", "first_name", "last_name", "company", "ticket_type",
                  "status", "first_checkin_at", "desk", "checkins", "badge_prints"]  # fmt: skip
-EXPORT_BUG = pytest.mark.xfail(
-    reason="BUG: `kiosk export checkins` crashes: click.open_file() has no newline argument",
-    strict=True,
-)
 
 
 def kiosk(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -151,9 +147,6 @@ def test_import_then_reimport_then_one_change(venue, tmp_path):
     assert query(venue, "SELECT status FROM attendee WHERE attendee_id = 'p-3'") == [("cancelled",)]
 
 
-@pytest.mark.xfail(
-    reason="BUG: an empty ticket_type cell reads as a change on every re-import", strict=True
-)
 def test_reimport_with_empty_ticket_type_is_unchanged(venue, tmp_path):
     data = write(tmp_path, "a.csv", "code,name,ticket_type\nQR-1,Ana Lima,\n")
     ok(kiosk(venue, "import", "attendees", str(data)))
@@ -184,14 +177,7 @@ UNCLOSED_MID = (GOOD_ROW + 'OK-2,"Budi,budi@example.org,valid\nOK-3,Citra,c@exam
     ("data", "line"),
     [
         *[pytest.param(*case, id=name) for name, case in BROKEN.items()],
-        pytest.param(
-            *UNCLOSED_MID,
-            id="unclosed_quote_mid_file",
-            marks=pytest.mark.xfail(
-                reason="BUG: an unclosed quote is reported at the last line, not where it opens",
-                strict=True,
-            ),
-        ),
+        pytest.param(*UNCLOSED_MID, id="unclosed_quote_mid_file"),
     ],
 )
 def test_broken_csv_imports_nothing_and_names_the_line(venue, tmp_path, data, line):
@@ -285,7 +271,6 @@ def scan_at(db_path: Path, code: str, when: datetime, desk: str) -> None:
         db.close()
 
 
-@EXPORT_BUG
 def test_export_columns_and_checkins(venue, tmp_path):
     ok(kiosk(venue, "import", "attendees", str(write(tmp_path, "a.csv", GOOD))))
     first = datetime(2026, 12, 1, 2, 5, 7, tzinfo=UTC)  # 09:05 in Jakarta, day 1
@@ -304,7 +289,6 @@ def test_export_columns_and_checkins(venue, tmp_path):
     assert by_id["p-3"]["status"] == "cancelled"
 
 
-@EXPORT_BUG
 def test_export_neutralises_formulas(venue, tmp_path):
     data = 'code,name,company\nF-1,Eve,"=HYPERLINK(""x"")"\nF-2,Ana,+62 21 555\nF-3,Budi,@cmd\n'
     ok(kiosk(venue, "import", "attendees", str(write(tmp_path, "f.csv", data))))

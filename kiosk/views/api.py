@@ -35,8 +35,12 @@ def scan() -> Any:
         return json_error(413, "too_large", "code is too long to be a ticket code.")
     principal = g.principal
     db = get_db()
-    outcome = checkin.scan(db, get_node(), code, desk=desk or principal.name,
-                           staff=principal.name, request_id=op_id)  # fmt: skip
+    try:
+        outcome = checkin.scan(db, get_node(), code, desk=desk or principal.name,
+                               staff=principal.name, request_id=op_id,
+                               device=f"{principal.kind}:{principal.ident}")  # fmt: skip
+    except checkin.OpIdTaken:
+        return json_error(409, "op_id_taken", "This op_id was already used for something else.")
     row = attendees.get(db, outcome.attendee_id) if outcome.attendee_id else None
     own_only = principal.role == "selfservice"
     return jsonify({

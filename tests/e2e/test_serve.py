@@ -219,10 +219,6 @@ def test_sigint_stops_cleanly_and_keeps_the_data(fresh_server):
         conn.close()
 
 
-@pytest.mark.xfail(
-    reason="BUG: SIGTERM ends `kiosk serve` by the default signal action (exit -15), no clean stop",
-    strict=True,
-)
 def test_sigterm_stops_cleanly(fresh_server):
     """Service managers (systemd, Docker) stop a server with SIGTERM, so it must exit 0."""
     returncode, err = stop_with(fresh_server, signal.SIGTERM)
