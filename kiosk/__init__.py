@@ -12,7 +12,7 @@ from flask import Flask, Response, current_app, request, session
 from flask_babel import Babel
 
 from kiosk import config, web
-from kiosk.db import open_db, transaction
+from kiosk.db import open_db, start_checkpointer, transaction
 from kiosk.event import load as load_event
 from kiosk.node import get_setting, put_setting
 
@@ -92,6 +92,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     if not app.testing:
         from kiosk import replication
+
+        app.extensions["kiosk.checkpointer"] = start_checkpointer(app.config["DATABASE"])
 
         cfg = app.config
         replication.start_background(

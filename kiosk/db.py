@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -31,7 +32,6 @@ def connect(path: str | Path) -> sqlite3.Connection:
     db.execute("PRAGMA foreign_keys=ON")
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA journal_size_limit=67108864")
-    db.execute("PRAGMA cache_size=-65536")  # 64 MB: a 100,000-attendee event stays in memory
     return db
 
 
@@ -56,6 +56,44 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
                 db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+
+class Checkpointer(threading.Thread):
+    """Copies the WAL back into the database every few seconds, outside any request.
+
+    SQLite otherwise checkpoints inside whichever commit crosses 1,000 WAL pages, and that
+    scan waits for a write and fsync scattered over the whole file.
+    """
+
+    def __init__(self, path: str | Path, interval: float = 2.0) -> None:
+        super().__init__(name=f"checkpoint {path}", daemon=True)
+        self.path, self.interval = path, interval
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        db = connect(self.path)
+        try:
+            while not self.stop.wait(self.interval):
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:  # a busy or full disk: try again next round
+                    logging.getLogger("kiosk").warning("checkpoint failed: %s", exc)
+        finally:
+            db.close()
+
+
+_checkpointers: dict[str, Checkpointer] = {}
+
+
+def start_checkpointer(path: str | Path) -> Checkpointer:
+    """The one background checkpointer of this process for a database (idempotent)."""
+    key = str(Path(path).resolve())
+    with _write_locks_guard:
+        worker = _checkpointers.get(key)
+        if worker is None or not worker.is_alive():
+            worker = _checkpointers[key] = Checkpointer(path)
+            worker.start()
+        return worker
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -21,8 +21,8 @@ ATTENDEE_FIELDS = (
     "code", "first_name", "last_name", "email", "company",
     "ticket_type", "status", "note", "block_note", "source",
 )  # fmt: skip
-STATE_TABLES = ("event", "ticket_type", "attendee", "attendee_fts", "checkin", "checkin_undo",
-                "field_edit", "conflict_resolution")  # fmt: skip
+STATE_TABLES = ("event", "ticket_type", "attendee", "attendee_fts", "search_word", "checkin",
+                "checkin_undo", "field_edit", "conflict_resolution")  # fmt: skip
 
 
 def _version(op: Op) -> str:
@@ -120,10 +120,7 @@ def create_attendees(db: sqlite3.Connection, ops: list[Op]) -> None:
         f" VALUES ({', '.join('?' * len(columns))})",
         [tuple(row[c] for c in columns) for row in rows],
     )
-    db.executemany(
-        "INSERT INTO attendee_fts (rowid, name, email, company, code) VALUES (?, ?, ?, ?, ?)",
-        [search.index_row(row) for row in rows],
-    )
+    search.add(db, rows)
 
 
 def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:

@@ -30,6 +30,8 @@ def get_db() -> sqlite3.Connection:
     db = cache.get(path)
     if db is None:
         db = cache[path] = open_db(path)
+        if current_app.extensions.get("kiosk.checkpointer"):
+            db.execute("PRAGMA wal_autocheckpoint=0")  # the background thread does it
     return db
 
 

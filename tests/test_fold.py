@@ -19,6 +19,8 @@ COMPARED = {
     " status, note, block_note, source, versions FROM attendee ORDER BY attendee_id",
     "checkin": "SELECT * FROM checkin ORDER BY op_id",
     "checkin_undo": "SELECT * FROM checkin_undo ORDER BY op_id",
+    "search_word": "SELECT w.word, a.attendee_id FROM search_word w JOIN attendee a ON a.id = w.id"
+    " ORDER BY 1, 2",
 }
 
 

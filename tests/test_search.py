@@ -106,3 +106,30 @@ def test_edit_updates_the_index(db: sqlite3.Connection, node) -> None:
         attendees.update(db, node, "a-josefina", {"last_name": "Ruíz-Ortega"})
     assert ids(db, "ortega") == ["a-josefina"]
     assert "a-josefina" in ids(db, "ruiz")
+
+
+def test_broad_prefix_uses_name_words_in_order(db: sqlite3.Connection, monkeypatch) -> None:
+    # At a large event "s" matches thousands: then names are listed by word, exact word first.
+    monkeypatch.setattr(search, "RANK_AT_MOST", 1)
+    found = ids(db, "s")
+    assert found[:3] == ["a-obrien", "a-siti", "a-sukarno"]  # Siobhán, Siti, Sukarno
+    assert ids(db, "sukarno") == ["a-sukarno"]
+    assert ids(db, "KN-SITI01")[0] == "a-siti"  # an exact code still comes first
+    assert "a-gudrun" in ids(db, "hi")  # a broad e-mail or company prefix still finds people
+
+
+def test_name_words_follow_edits(db: sqlite3.Connection, node, monkeypatch) -> None:
+    from kiosk import attendees
+    from kiosk.db import transaction
+
+    monkeypatch.setattr(search, "RANK_AT_MOST", 0)
+    with transaction(db):
+        attendees.update(db, node, "a-siti", {"first_name": "Zahra"})
+    assert ids(db, "zah") == ["a-siti"]
+    words = {
+        w
+        for (w,) in db.execute(
+            "SELECT word FROM search_word JOIN attendee USING (id) WHERE attendee_id = 'a-siti'"
+        )
+    }
+    assert words == {"zahra", "nurhaliza"}  # the old first name is gone from the index
