@@ -127,8 +127,10 @@ def update(
     if not changed:
         return False
     seen = {k: json.loads(row["versions"]).get(k, "") for k in changed}  # tells concurrent edits
+    replaced = max((v.split(" ")[0] for v in seen.values() if v), default=None)
     node.record(db, "attendee_upsert", attendee_id,
-                {"fields": changed, "source": "edit", "staff": staff, "seen": seen})  # fmt: skip
+                {"fields": changed, "source": "edit", "staff": staff, "seen": seen},
+                after=replaced)  # fmt: skip
     return True
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk import fold
-from sync.hlc import Clock
+from sync.hlc import MAX_COUNTER, Clock, Stamp
 from sync.ids import uuid7
 from sync.oplog import Op, insert, insert_new, latest_stamp
 
@@ -52,10 +52,21 @@ class Node:
         entity: str,
         payload: dict[str, Any],
         op_id: str | None = None,
+        after: str | None = None,
     ) -> Op:
-        """Writes an op and its effect; call inside `db.transaction` so both commit together."""
+        """Writes an op and its effect; call inside `db.transaction` so both commit together.
+
+        `after` is the newest stamp of a value this change replaces: the op sorts after it even
+        when that stamp came from a clock hours fast, so a correction always beats what it
+        corrects (without dragging this node's clock forward for everything else).
+        """
         self.clock.observe(latest_stamp(db))
         stamp = self.clock.tick()
+        if after and str(stamp) <= after:
+            seen = Stamp.parse(after)
+            stamp = Stamp(seen.wall_ms, seen.counter + 1, self.node_id)
+            if stamp.counter > MAX_COUNTER:
+                stamp = Stamp(seen.wall_ms + 1, 0, self.node_id)
         op = Op(op_id or uuid7(stamp.wall_ms), self.node_id, str(stamp), kind, entity, payload)
         insert(db, op)
         fold.apply(db, op)

@@ -76,3 +76,34 @@ def test_any_order_and_duplicates_give_the_same_state(tmp_path_factory, seed: in
         fold.rebuild(db, shuffled)
     assert state(db) == expected
     db.close()
+
+
+def test_a_correction_beats_a_value_stamped_by_a_fast_clock(tmp_path) -> None:
+    """A venue whose clock runs three hours fast sets a company; a venue with a right clock
+    receives it and corrects it. The correction must win everywhere, though its wall clock is
+    earlier: it replaced the value it saw (its clock does not adopt a stamp that far ahead)."""
+    from kiosk.node import Node
+    from sync.hlc import Clock, wall_ms
+    from sync.oplog import insert
+
+    fast_db, right_db = open_db(tmp_path / "fast.sqlite3"), open_db(tmp_path / "right.sqlite3")
+    fast = Node("fast", Clock("fast", lambda: wall_ms() + 3 * 3600 * 1000))
+    right = Node("right", Clock("right"))
+    with transaction(fast_db):
+        fast.record(fast_db, "attendee_upsert", "p-1", {"fields": {
+            "code": "Q-1", "first_name": "Ana", "company": "Wrong Co"}})  # fmt: skip
+
+    def ship(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
+        with transaction(dst):
+            for op in all_ops(src):
+                if insert(dst, op) is not None:
+                    fold.apply(dst, op)
+
+    ship(fast_db, right_db)
+    with transaction(right_db):
+        attendees.update(right_db, right, "p-1", {"company": "Right Co"})
+    ship(right_db, fast_db)
+    for db in (fast_db, right_db):
+        assert attendees.get(db, "p-1")["company"] == "Right Co"
+    # the right venue's clock was not dragged three hours ahead for its other work
+    assert int(str(right.clock.tick()).split("-")[0]) < wall_ms() + 60_000
