@@ -25,7 +25,7 @@ from sync.ids import uuid7
 
 STATUSES = ("queued", "sending", "printed", "failed")
 FINAL = ("printed", "failed")
-MAX_ATTEMPTS = 8  # about four minutes of retries, then a person decides
+MAX_ATTEMPTS = 8  # two to three minutes of retries, then a person decides
 BACKOFF_BASE = 2.0  # seconds before the first retry
 BACKOFF_CAP = 60.0  # longest wait between two tries
 WAKE = threading.Event()  # set when a job is queued, so the worker starts at once
