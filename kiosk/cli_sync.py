@@ -14,6 +14,7 @@ from kiosk.cli import Context, main, pass_ctx
 from kiosk.db import transaction
 from kiosk.node import get_setting, load_node, put_setting
 from sync import client, peers
+from sync.protocol import DEFAULT_PAGE, MAX_PAGE
 from sync.retry import delays
 from sync.transport import HttpTransport
 
@@ -70,7 +71,7 @@ def _ids_by_origin(db: Any) -> dict[str, set[str]]:
               help="Sync token the peer issued for this machine.")  # fmt: skip
 @click.option("--once", "mode", flag_value="once", help="One push and pull, then exit.")
 @click.option("--final", "mode", flag_value="final", help="Sync, then prove the peer holds it all.")
-@click.option("--page", default=500, type=click.IntRange(1, 5000), show_default=True)
+@click.option("--page", default=DEFAULT_PAGE, type=click.IntRange(1, MAX_PAGE), show_default=True)
 @click.option("--interval", default=15.0, type=float, show_default=True)
 @pass_ctx
 def sync_command(ctx: Context, peer: str, token: str, mode: str | None, page: int,

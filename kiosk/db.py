@@ -19,8 +19,12 @@ class DatabaseError(RuntimeError):
     """The database cannot be opened or migrated; the message says what to do."""
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    """Opens the database with WAL, synchronous=FULL, foreign keys and a busy timeout."""
+def connect(path: str | Path, cache_mb: int = 0) -> sqlite3.Connection:
+    """Opens the database with WAL, synchronous=FULL, foreign keys and a busy timeout.
+
+    `cache_mb` enlarges the page cache for bulk work (imports, sync pulls); request threads
+    keep SQLite's small default, since the server holds one connection per thread.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(
@@ -32,6 +36,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
     db.execute("PRAGMA foreign_keys=ON")
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA journal_size_limit=67108864")
+    if cache_mb:
+        db.execute(f"PRAGMA cache_size={-int(cache_mb) * 1024}")
     return db
 
 
@@ -131,10 +137,10 @@ def migrate(db: sqlite3.Connection) -> int:
     return current
 
 
-def open_db(path: str | Path) -> sqlite3.Connection:
+def open_db(path: str | Path, cache_mb: int = 0) -> sqlite3.Connection:
     """A connection to a database that exists and is migrated to the newest schema."""
     try:
-        db = connect(path)
+        db = connect(path, cache_mb)
         migrate(db)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"cannot open database {path}: {exc}") from exc

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kiosk import conflicts, search
+from kiosk import conflicts, schedule, search
 from sync.oplog import Op
 
 EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
@@ -21,8 +21,13 @@ ATTENDEE_FIELDS = (
     "code", "first_name", "last_name", "email", "company",
     "ticket_type", "status", "note", "block_note", "source",
 )  # fmt: skip
+ROOM_FIELDS = ("name", "capacity")
+SESSION_FIELDS = ("title", "starts_at", "ends_at", "day", "room_id", "planned_room_id", "track",
+                  "speakers")  # fmt: skip
 STATE_TABLES = ("event", "ticket_type", "attendee", "attendee_fts", "search_word", "checkin",
-                "checkin_undo", "field_edit", "conflict_resolution")  # fmt: skip
+                "checkin_undo", "field_edit", "conflict_resolution", "room", "session",
+                "registration", "room_change", "door_scan", "notification",
+                "schedule_state")  # fmt: skip
 
 
 def _version(op: Op) -> str:
@@ -83,6 +88,22 @@ def _checkin_undo(db: sqlite3.Connection, op: Op) -> None:
     )  # fmt: skip
 
 
+def _room_set(db: sqlite3.Connection, op: Op) -> None:
+    _merge_fields(db, "room", "room_id", op.entity, ROOM_FIELDS, op)
+    schedule.touch(db, op)
+
+
+def _session_set(db: sqlite3.Connection, op: Op) -> None:
+    _merge_fields(db, "session", "session_id", op.entity, SESSION_FIELDS, op)
+    schedule.touch(db, op)
+
+
+def _session_room_set(db: sqlite3.Connection, op: Op) -> None:
+    """Last writer wins on the room; every change is also kept for history and undo."""
+    _merge_fields(db, "session", "session_id", op.entity, ("room_id",), op)
+    schedule.apply_room_change(db, op)
+
+
 APPLY: dict[str, Callable[[sqlite3.Connection, Op], None]] = {
     "event_set": _event_set,
     "ticket_type_set": _ticket_type_set,
@@ -90,6 +111,13 @@ APPLY: dict[str, Callable[[sqlite3.Connection, Op], None]] = {
     "checkin": _checkin,
     "checkin_undo": _checkin_undo,
     "conflict_resolve": conflicts.apply_resolution,
+    "room_set": _room_set,
+    "session_set": _session_set,
+    "session_room_set": _session_room_set,
+    "registration_add": schedule.apply_registrations,
+    "registration_cancel": schedule.apply_registrations,
+    "door_scan": schedule.apply_door_scan,
+    "notification_queued": schedule.apply_notification,
 }
 
 
@@ -99,6 +127,37 @@ def apply(db: sqlite3.Connection, op: Op) -> None:
     if handler is not None:
         handler(db, op)
     conflicts.observe(db, op)  # remembers what an editor saw, to tell concurrent edits apart
+
+
+def apply_many(db: sqlite3.Connection, ops: list[Op]) -> None:
+    """Applies a batch (a pulled or pushed page): new attendees in bulk, the rest one by one.
+
+    The fold does not depend on order, so creating the batch's new attendees first gives the
+    same state as applying every op in turn.
+    """
+    fresh = _creations(db, ops)
+    if fresh:
+        create_attendees(db, fresh)
+        for op in fresh:
+            conflicts.observe(db, op)
+    taken = {op.op_id for op in fresh}
+    for op in ops:
+        if op.op_id not in taken:
+            apply(db, op)
+
+
+def _creations(db: sqlite3.Connection, ops: list[Op]) -> list[Op]:
+    """The attendee_upsert ops that alone create an attendee not yet held."""
+    upserts: dict[str, list[Op]] = {}
+    for op in ops:
+        if op.kind == "attendee_upsert":
+            upserts.setdefault(op.entity, []).append(op)
+    candidates = [ids[0] for ids in upserts.values() if len(ids) == 1]
+    wanted = json.dumps([op.entity for op in candidates])
+    held = {r[0] for r in db.execute(
+        "SELECT attendee_id FROM attendee WHERE attendee_id IN (SELECT value FROM json_each(?))",
+        (wanted,))}  # fmt: skip
+    return [op for op in candidates if op.entity not in held]
 
 
 def create_attendees(db: sqlite3.Connection, ops: list[Op]) -> None:

@@ -17,6 +17,7 @@ from kiosk import conflicts, fold
 from kiosk.db import open_db, transaction
 from kiosk.node import load_node
 from sync import client, peers
+from sync.protocol import DEFAULT_PAGE
 from sync.retry import delays
 from sync.server import Local
 from sync.transport import HttpTransport
@@ -28,10 +29,12 @@ _loops_guard = threading.Lock()
 
 def local(db: sqlite3.Connection, allow_relay: bool = True) -> Local:
     """This database as a sync node: ops are applied by the domain's fold."""
-    return Local(db, load_node(db).node_id, fold.apply, transaction, allow_relay=allow_relay)
+    return Local(db, load_node(db).node_id, fold.apply_many, transaction, allow_relay=allow_relay)
 
 
-def run_once(db: sqlite3.Connection, url: str, token: str, page: int = 500) -> client.Round:
+def run_once(
+    db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE
+) -> client.Round:
     """One full round with a peer over HTTP."""
     if purged(db):
         raise client.SyncError(409, "purged", "Personal data was purged here; sync is off.")
@@ -41,7 +44,9 @@ def run_once(db: sqlite3.Connection, url: str, token: str, page: int = 500) -> c
 class SyncLoop(threading.Thread):
     """Syncs with one peer every `interval` seconds; backs off with jitter while it fails."""
 
-    def __init__(self, path: str, url: str, token: str, interval: float, page: int = 500) -> None:
+    def __init__(
+        self, path: str, url: str, token: str, interval: float, page: int = DEFAULT_PAGE
+    ) -> None:
         super().__init__(name="kiosk-sync", daemon=True)
         self.path, self.url, self.token = path, url, token
         self.interval, self.page = interval, page
@@ -49,7 +54,7 @@ class SyncLoop(threading.Thread):
         self.wake = threading.Event()
 
     def run(self) -> None:
-        db = open_db(self.path)
+        db = open_db(self.path, cache_mb=32)  # pulled pages are applied in bulk
         backoff = delays(rng=random.Random())
         while not self.stop.is_set():
             wait = self.interval

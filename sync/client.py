@@ -161,12 +161,9 @@ def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
 
 def _apply_page(local: Local, ops: list[Op], sender: str) -> int:
     """Inserts and applies a page inside the caller's transaction; returns how many were new."""
-    new = 0
-    for op in ops:
-        if oplog.insert(local.db, op, received_from=sender) is not None:
-            local.apply(local.db, op)
-            new += 1
-    return new
+    new = oplog.insert_page(local.db, ops, received_from=sender)
+    local.apply(local.db, new)
+    return len(new)
 
 
 def sync_once(

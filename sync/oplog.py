@@ -98,6 +98,30 @@ def insert(db: sqlite3.Connection, op: Op, received_from: str | None = None) -> 
     return cur.lastrowid if cur.rowcount else None
 
 
+def insert_page(
+    db: sqlite3.Connection, ops: list[Op], received_from: str | None = None
+) -> list[Op]:
+    """Stores the ops of a page not yet held, in one statement; returns those, in page order."""
+    ids = json.dumps([op.op_id for op in ops])
+    found = db.execute(
+        "SELECT op_id FROM op WHERE op_id IN (SELECT value FROM json_each(?))", (ids,)
+    )
+    held = {row[0] for row in found}
+    new: list[Op] = []
+    for op in ops:
+        if op.op_id not in held:
+            held.add(op.op_id)  # a page that repeats an op stores it once
+            new.append(op)
+    now = _utc_now()
+    db.executemany(
+        "INSERT INTO op (op_id, origin, hlc, kind, entity, payload, received_at, received_from)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(op.op_id, op.origin, op.hlc, op.kind, op.entity, dumps(op.payload), now, received_from)
+         for op in new],
+    )  # fmt: skip
+    return new
+
+
 def insert_new(db: sqlite3.Connection, ops: list[Op]) -> None:
     """Stores ops just made here (ids never seen before) in one statement: bulk loads."""
     now = _utc_now()

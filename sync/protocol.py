@@ -16,7 +16,7 @@ PROTOCOL = 1
 PREFIX = "/sync/v1"
 MAX_BODY = 32 * 1024 * 1024  # decompressed bytes; a 500-op page is well under 1 MiB
 MAX_BATCH = 5000  # ops in one push
-DEFAULT_PAGE = 500
+DEFAULT_PAGE = 2000  # ops per push or pull page: fewer round trips and commits for a roster
 MAX_PAGE = 5000
 GZIP_OVER = 1024  # bodies smaller than this are sent plain: gzip would not pay for itself
 

@@ -28,7 +28,9 @@ from sync.protocol import (
 from sync.protocol import decode as decode_body
 
 log = logging.getLogger("sync")
-Apply = Callable[[sqlite3.Connection, Op], None]
+# Applies ops just stored (in the order given) inside the caller's transaction: a whole page at
+# once, so the domain can write a batch in bulk.
+Apply = Callable[[sqlite3.Connection, list[Op]], None]
 Transaction = Callable[[sqlite3.Connection], AbstractContextManager[Any]]
 MAX_VERIFY = 20_000  # op ids per verify request
 
@@ -122,20 +124,19 @@ def _same(held: Op, op: Op) -> bool:
         op.origin, op.hlc, op.kind, op.entity, op.payload)  # fmt: skip
 
 
+def _same_held(local: Local, op: Op) -> bool:
+    held = oplog.get(local.db, op.op_id)
+    return held is None or _same(held, op)
+
+
 def ingest(local: Local, ops: list[Op], sender: str | None) -> dict[str, Any]:
     """Inserts and applies the ops not yet held, all in one transaction."""
-    accepted, duplicates, mismatched, fresh = 0, 0, [], []
     with local.transaction(local.db):
-        for op in ops:
-            if oplog.insert(local.db, op, received_from=sender) is not None:
-                local.apply(local.db, op)
-                accepted += 1
-                fresh.append(op)
-                continue
-            duplicates += 1
-            held = oplog.get(local.db, op.op_id)
-            if held is not None and not _same(held, op):
-                mismatched.append(op.op_id)
+        fresh = oplog.insert_page(local.db, ops, received_from=sender)
+        taken = {op.op_id for op in fresh}
+        mismatched = [op.op_id for op in ops if op.op_id not in taken and not _same_held(local, op)]
+        local.apply(local.db, fresh)
+    accepted, duplicates = len(fresh), len(ops) - len(fresh)
     for hook in local.after_ingest:
         hook(fresh)
     if mismatched:

@@ -39,7 +39,7 @@ class Replica:
 
     @property
     def local(self) -> Local:
-        return Local(self.db, self.name, fold.apply, transaction)
+        return Local(self.db, self.name, fold.apply_many, transaction)
 
     def transport(self) -> LocalTransport:
         return LocalTransport(lambda: self.local)

@@ -165,11 +165,12 @@ class SyncMachine(RuleBasedStateMachine):
         venue, ho = self._pick(who), self.replicas[0]
         local, count = venue.local, [0]
 
-        def dying_apply(db, op):
-            count[0] += 1
-            if count[0] > after:
-                raise Crash
-            fold.apply(db, op)
+        def dying_apply(db, ops):
+            for op in ops:
+                count[0] += 1
+                if count[0] > after:
+                    raise Crash
+                fold.apply(db, op)
 
         local.apply = dying_apply
         with contextlib.suppress(Crash, OSError, SyncError):
