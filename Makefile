@@ -55,7 +55,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header \
 		-o kiosk/translations/messages.pot .
 	$(BIN)/pybabel update -i kiosk/translations/messages.pot -d kiosk/translations \
-		--no-location --omit-header --no-fuzzy-matching
+		--no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d kiosk/translations
 
 bench: setup
