@@ -74,8 +74,8 @@ def staff_principal() -> auth.Principal | None:
     return auth.staff_principal(get_db(), staff_id)
 
 
-def api_permission(permission: str) -> Callable:
-    """An API route that needs a bearer token whose role grants `permission`."""
+def api_permission(*permissions: str) -> Callable:
+    """An API route that needs a bearer token whose role grants one of `permissions`."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -83,12 +83,12 @@ def api_permission(permission: str) -> Callable:
             principal = bearer_principal()
             if principal is None:
                 return json_error(401, "unauthorized", "A valid bearer token is required.")
-            if not principal.may(permission):
+            if not any(principal.may(p) for p in permissions):
                 return json_error(403, "forbidden", f"The {principal.role} role may not do this.")
             g.principal = principal
             return view(*args, **kwargs)
 
-        wrapped.permission = permission  # type: ignore[attr-defined]
+        wrapped.permission = permissions[0]  # type: ignore[attr-defined]
         return wrapped
 
     return decorate

@@ -7,9 +7,7 @@ last OWN_MINUTES, found in the scan log under the device's token name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import wraps
 from typing import Any
 
 from flask import (
@@ -32,7 +30,7 @@ from kiosk import attendees, badges, printing
 from kiosk.auth import Principal
 from kiosk.print_setup import iso
 from kiosk.views.staff import staff_required
-from kiosk.web import bearer_principal, get_db, json_error
+from kiosk.web import api_permission, get_db, json_error
 
 bp = Blueprint("printing", __name__, url_prefix="/api/v1")
 desk_bp = Blueprint("print_desk", __name__, url_prefix="/desk")
@@ -46,34 +44,15 @@ REPRINT_REASONS = {
 }
 
 
-def api_any(*permissions: str) -> Callable:
-    """An API route open to a bearer token whose role grants any of `permissions`."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            principal = bearer_principal()
-            if principal is None:
-                return json_error(401, "unauthorized", "A valid bearer token is required.")
-            if not any(principal.may(p) for p in permissions):
-                return json_error(403, "forbidden", f"The {principal.role} role may not do this.")
-            g.principal = principal
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate
-
-
 def is_own(principal: Principal, attendee_id: str, now: datetime | None = None) -> bool:
     """Staff roles see every badge; a self-service device only who it just scanned."""
     if principal.may("badge"):
         return True
     since = iso((now or datetime.now(UTC)) - timedelta(minutes=OWN_MINUTES))
     return get_db().execute(
-        "SELECT 1 FROM scan WHERE staff = ? AND attendee_id = ? AND at >= ?"
+        "SELECT 1 FROM scan WHERE device = ? AND attendee_id = ? AND at >= ?"
         " AND result IN ('checked_in', 'already_checked_in')",
-        (principal.name, attendee_id, since),
+        (f"{principal.kind}:{principal.ident}", attendee_id, since),
     ).fetchone() is not None  # fmt: skip
 
 
@@ -96,7 +75,7 @@ def badge_file(row: Any, fmt: str, template: str | None) -> Response:
 
 
 @bp.get("/attendees/<attendee_id>/badge.<fmt>")
-@api_any("badge", "own_badge")
+@api_permission("badge", "own_badge")
 def api_badge(attendee_id: str, fmt: str) -> Response:
     """GET badge.png / badge.pdf with ?template=NAME."""
     if fmt not in MIME:
@@ -117,7 +96,7 @@ def _text(data: dict[str, Any], key: str, limit: int) -> str | None:
 
 
 @bp.post("/attendees/<attendee_id>/print")
-@api_any("print", "own_badge")
+@api_permission("print", "own_badge")
 def api_print(attendee_id: str) -> Response:
     """Queues a badge on the named printer, the device's desk printer or the default: 202."""
     data = request.get_json(silent=True)
@@ -144,7 +123,7 @@ def api_print(attendee_id: str) -> Response:
 
 
 @bp.get("/print-jobs/<job_id>")
-@api_any("print", "own_badge")
+@api_permission("print", "own_badge")
 def api_job(job_id: str) -> Any:
     """A job's status; a self-service device sees only the jobs it asked for."""
     job = printing.get_job(get_db(), job_id)
