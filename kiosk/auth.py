@@ -16,9 +16,9 @@ STAFF_ROLES = ("desk", "supervisor")
 # What each role may do. Supervisor includes everything desk may.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "desk": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
-                       "walkin", "edit"}),
+                       "walkin", "edit", "door"}),
     "supervisor": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
-                             "walkin", "edit", "room_change", "resolve", "settings"}),
+                             "walkin", "edit", "room_change", "resolve", "settings", "door"}),
     "selfservice": frozenset({"scan", "own_badge"}),
     "signage": frozenset({"read_schedule"}),
     "sync": frozenset({"sync"}),

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from kiosk import auth, demo_data
+from kiosk import auth, demo_data, schedule_import
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
 from kiosk.event import load as load_event
@@ -41,12 +41,33 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def load_schedule(db: sqlite3.Connection, node: Node, seed: int, starts: date,
+                  attendee_ids: list[str]) -> int:  # fmt: skip
+    """Rooms, sessions and sign-ups of the demo programme (ops, as an import writes them)."""
+    zone = load_event(db).zone
+    rooms = demo_data.generate_rooms(seed)
+    for room in rooms:
+        node.record(db, "room_set", room.room_id, {"fields": {"name": room.name,
+                    "capacity": room.capacity}, "source": "demo"})  # fmt: skip
+    sessions = demo_data.generate_sessions(seed, DAYS, rooms)
+    for s in sessions:
+        day = starts + timedelta(days=s.day - 1)
+        at = [datetime.combine(day, time.fromisoformat(t), zone) for t in (s.start, s.end)]
+        node.record(db, "session_set", s.session_id, {"fields": {
+            "title": s.title, "starts_at": utc_iso(at[0]), "ends_at": utc_iso(at[1]),
+            "day": day.isoformat(), "room_id": s.room_id, "planned_room_id": s.room_id,
+            "track": s.track, "speakers": ", ".join(s.speakers)}, "source": "demo"})  # fmt: skip
+    pairs = demo_data.generate_registrations(seed, attendee_ids, sessions)
+    return schedule_import.add_registrations(db, node, pairs)
+
+
 @dataclass(frozen=True)
 class DemoReport:
     """What `kiosk demo` made, for the message it prints."""
 
     attendees: int
     arrived: int
+    registrations: int
     staff: tuple[tuple[str, str, str], ...]
     token: str
 
@@ -71,8 +92,10 @@ def load(
         rng = random.Random(seed)
         opening = datetime.combine(starts, time(7, 30), event.zone).astimezone(UTC)
         people = demo_data.generate_attendees(attendees, seed, DAYS)
+        ids: list[str] = []
         for batch in _batches(people, 5000):
             node.create_attendees(db, [(p.attendee_id, _payload(p)) for p in batch])
+            ids += [p.attendee_id for p in batch]
             for person in batch:
                 if person.status != "valid" or person.block_note:
                     continue
@@ -83,7 +106,8 @@ def load(
                         "staff": rng.choice(STAFF)[0], "code": person.code})  # fmt: skip
                     arrived += 1
             progress(len(batch))
+        signed_up = load_schedule(db, node, seed, starts, ids)
     for name, role, pin in STAFF:
         auth.add_staff(db, name, role, pin)
     token = auth.create_token(db, "desk", "demo scanner")
-    return DemoReport(attendees, arrived, STAFF, token)
+    return DemoReport(attendees, arrived, signed_up, STAFF, token)

@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kiosk.attendees import by_code
@@ -142,8 +143,12 @@ def _check_row(cells: dict[str, str], line: int) -> Row:
     return Row(line, attendee_id, values)
 
 
-def parse(data: bytes) -> tuple[list[Row], list[str]]:
-    """Reads and checks a whole file; raises CsvError naming the first bad line."""
+def read_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """Every CSV record with the line it starts on (the header is line 1), any import's reader.
+
+    UTF-8 with or without BOM, comma or semicolon (whichever the header uses more); a broken
+    record raises CsvError naming the line where it starts.
+    """
     text = _decode(data)
     if not text.strip():
         raise CsvError("line 1: the file is empty (a header row is required)")
@@ -152,34 +157,40 @@ def parse(data: bytes) -> tuple[list[Row], list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     line = 1
     try:
-        mapped, ignored = _columns(next(reader))
-        rows, seen_codes, seen_ids = [], {}, {}
-        line = reader.line_num + 1
         for cells in reader:
             start, line = line, reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(mapped):
-                raise CsvError(
-                    f"line {start}: {len(cells)} cells but the header has {len(mapped)} columns"
-                )
-            named = {col: cell for col, cell in zip(mapped, cells, strict=False) if col}
-            row = _check_row(named, start)
-            key = row.values["code"].casefold()
-            if key in seen_codes:
-                raise CsvError(
-                    f"line {start}: code {row.values['code']!r} is also on line {seen_codes[key]}"
-                )
-            seen_codes[key] = start
-            if row.attendee_id:
-                if row.attendee_id in seen_ids:
-                    raise CsvError(f"line {start}: attendee_id {row.attendee_id!r} is also"
-                                       f" on line {seen_ids[row.attendee_id]}")  # fmt: skip
-                seen_ids[row.attendee_id] = start
-            rows.append(row)
+            yield start, cells
     except csv.Error as exc:  # the record that starts on `line` never ended properly
         hint = " (a quote that is never closed?)" if "end of data" in str(exc) else ""
         raise CsvError(f"line {line}: {exc}{hint}") from None
+
+
+def parse(data: bytes) -> tuple[list[Row], list[str]]:
+    """Reads and checks a whole file; raises CsvError naming the first bad line."""
+    records = read_rows(data)
+    mapped, ignored = _columns(next(records)[1])
+    rows, seen_codes, seen_ids = [], {}, {}
+    for start, cells in records:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(mapped):
+            raise CsvError(
+                f"line {start}: {len(cells)} cells but the header has {len(mapped)} columns"
+            )
+        named = {col: cell for col, cell in zip(mapped, cells, strict=False) if col}
+        row = _check_row(named, start)
+        key = row.values["code"].casefold()
+        if key in seen_codes:
+            raise CsvError(
+                f"line {start}: code {row.values['code']!r} is also on line {seen_codes[key]}"
+            )
+        seen_codes[key] = start
+        if row.attendee_id:
+            if row.attendee_id in seen_ids:
+                raise CsvError(f"line {start}: attendee_id {row.attendee_id!r} is also"
+                               f" on line {seen_ids[row.attendee_id]}")  # fmt: skip
+            seen_ids[row.attendee_id] = start
+        rows.append(row)
     return rows, ignored
 
 

@@ -1,0 +1,80 @@
+"""A room change reaches the lobby and door screens in a real browser, without a reload."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.request
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.e2e.conftest import KIOSK, LiveServer, screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+SESSION = "e2e-workshop"
+
+
+def _token(server: LiveServer, role: str) -> str:
+    command = [KIOSK, "--db", str(server.db_path), "token", "create", "--role", role, "--name",
+               f"e2e {role}"]  # fmt: skip
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _running_session(server: LiveServer, tmp_path) -> None:
+    """A workshop in Kamboja that started ten minutes ago, whatever the time of the run."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    start, end = now - timedelta(minutes=10), now + timedelta(minutes=50)
+    csv_file = tmp_path / "sessions.csv"
+    csv_file.write_text("session_id,title,starts_at,ends_at,room_id,room_name,capacity\n"
+                        f"{SESSION},Offline-first data sync,{start.isoformat()},{end.isoformat()},"
+                        "kamboja,Kamboja,60\n")  # fmt: skip
+    subprocess.run([KIOSK, "--db", str(server.db_path), "import", "sessions", str(csv_file)],
+                   check=True, capture_output=True)  # fmt: skip
+
+
+def _move(server: LiveServer, token: str, room_id: str) -> dict:
+    body = json.dumps({"room_id": room_id, "reason": "projector broken"}).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    url = f"{server.url}/api/v1/sessions/{SESSION}/room"
+    request = urllib.request.Request(url, method="POST", data=body, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.load(response)
+
+
+def _wait_for(page, selector: str, polls: int = 150) -> bool:
+    """Bounded poll for a selector (the latency itself is measured in bench/signage.py)."""
+    for _ in range(polls):
+        if page.locator(selector).count():
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
+def test_room_change_reaches_signage_without_reload(live_server, browser, tmp_path) -> None:
+    _running_session(live_server, tmp_path)
+    signage, supervisor = _token(live_server, "signage"), _token(live_server, "supervisor")
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    lobby = context.new_page()
+    lobby.goto(f"{live_server.url}/signage?token={signage}")
+    assert "token=" not in lobby.url  # the token left the address bar for a cookie
+    row = f'li[data-session="{SESSION}"]'
+    assert _wait_for(lobby, row) and "Kamboja" in lobby.inner_text(row)
+    lobby.evaluate("window.__notReloaded = true")
+    door = context.new_page()
+    door.set_viewport_size({"width": 1280, "height": 800})  # a 10-inch tablet at the door
+    door.goto(f"{live_server.url}/signage/door/kamboja")
+    screenshot(lobby, "signage-lobby-before")
+
+    answer = _move(live_server, supervisor, "melati")
+    assert answer["session"]["room_id"] == "melati"
+
+    assert _wait_for(lobby, f"{row}.board-moved")
+    assert "MOVED to Melati" in lobby.inner_text(row)
+    assert lobby.evaluate("window.__notReloaded") is True
+    assert _wait_for(door, f'.board-alert[data-session="{SESSION}"]')
+    assert "moved to Melati" in door.inner_text(".board-alert")
+    screenshot(lobby, "signage-lobby-moved")
+    screenshot(door, "signage-door-moved")
+    context.close()
