@@ -6,12 +6,12 @@ import pytest
 from PIL import Image
 from printer_decoders import decode_brother, decode_escpos, decode_zpl
 from printer_names import HARD
-from printer_net import free_port
 from printer_qr import read_qr
 
 from printers import Printer, PrinterError, badge_pdf, open_printer, render_badge
 from printers.drivers import CupsPrinter, FilePrinter, MemoryPrinter, RawPrinter
 from printers.ipp_printer import IppPrinter
+from tests.support.printers import free_port
 
 
 @pytest.mark.parametrize(

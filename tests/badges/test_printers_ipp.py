@@ -6,9 +6,9 @@ import struct
 
 import pytest
 from printer_names import HARD
-from printer_net import free_port
 
 from printers import PrinterError, badge_pdf, encode_png, ipp, open_printer, render_badge
+from tests.support.printers import free_port
 
 
 def test_request_encoding_matches_rfc8010_layout():

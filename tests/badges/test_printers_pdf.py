@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import need_tool
 from PIL import Image, ImageChops
 from printer_golden import check_golden
 from printer_names import HARD
@@ -13,6 +12,7 @@ from printer_qr import read_qr
 from printer_samples import arrow, checker
 
 from printers import SheetLayout, badge_pdf, get_template, render_badge, sheet_pdf
+from tests.support.printers import need_tool
 
 
 def rasterise(pdf: bytes, tmp_path, dpi: int) -> list[Image.Image]:

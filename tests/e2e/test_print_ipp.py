@@ -5,12 +5,8 @@ printer (ippeveprinter) and a raw port-9100 listener standing in for a Zebra, al
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
 import subprocess
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,91 +14,32 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, KIOSK, free_port, wait_until_up
+from tests.e2e.conftest import ARTIFACTS, KIOSK, wait_until_up
+from tests.support.printers import (
+    Capture,
+    VirtualIpp,
+    free_port,
+    need_tool,
+    raw_capture,
+    stop,
+    virtual_ipp,
+)
 
 pytestmark = pytest.mark.e2e
 
 
-def need_tool(name: str, package: str) -> str:
-    """A Debian tool `make test` installs; missing fails in CI rather than passing as a skip."""
-    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is missing: 'make test' installs the Debian package {package}")
-        pytest.skip(f"{name} not installed (Debian package {package})")
-    return path
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+@pytest.fixture(scope="module")
+def ipp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualIpp]:
+    """ippeveprinter on 127.0.0.1, never announced, filing every job in its spool."""
+    with virtual_ipp(tmp_path_factory.mktemp("ipp"), "application/pdf,image/png,image/jpeg") as p:
+        yield p
 
 
 @pytest.fixture(scope="module")
-def ipp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """ippeveprinter with a private D-Bus (it will not start without one), never announced."""
-    work = tmp_path_factory.mktemp("ipp")
-    spool, bus = work / "spool", work / "bus"
-    spool.mkdir()
-    dbus = subprocess.Popen([need_tool("dbus-daemon", "dbus-daemon"), "--session",
-                             f"--address=unix:path={bus}", "--nofork", "--nopidfile",
-                             "--print-address=1"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)  # fmt: skip
-    dbus.stdout.readline()  # the bus accepts connections once it printed its address
-    port = free_port()
-    env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={bus}")
-    with open(work / "ippeveprinter.log", "wb") as log:
-        printer = subprocess.Popen(
-            [need_tool("ippeveprinter", "cups-ipp-utils"), "-n", "localhost", "-p", str(port),
-             "-r", "off", "-d", str(spool), "-k", "-c", shutil.which("true") or "/bin/true",
-             "-f", "application/pdf,image/png,image/jpeg", "-M", "Kiosk", "-m", "VirtualBadge",
-             "VirtualBadge"], stdout=log, stderr=subprocess.STDOUT, env=env)  # fmt: skip
-    try:
-        for _ in range(200):
-            assert printer.poll() is None, (work / "ippeveprinter.log").read_text()
-            try:
-                socket.create_connection(("localhost", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"ipp://localhost:{port}/ipp/print", spool
-    finally:
-        stop(printer)
-        stop(dbus)
-        dbus.stdout.close()
-
-
-@pytest.fixture(scope="module")
-def raw9100() -> Iterator[tuple[int, list[bytes]]]:
+def raw9100() -> Iterator[Capture]:
     """A JetDirect-style listener: every connection's bytes are one job."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    jobs: list[bytes] = []
-    done = threading.Event()
-
-    def serve() -> None:
-        while not done.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                conn.settimeout(10)
-                chunks = []
-                while chunk := conn.recv(65536):
-                    chunks.append(chunk)
-                jobs.append(b"".join(chunks))
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], jobs
-    done.set()
-    thread.join()
-    server.close()
+    with raw_capture() as capture:
+        yield capture
 
 
 def kiosk(db: Path, *args: str) -> str:
@@ -116,8 +53,8 @@ def server(tmp_path_factory, ipp, raw9100) -> Iterator[tuple[str, str, Path]]:
     db = tmp_path_factory.mktemp("serve") / "kiosk.sqlite3"
     token = re.search(r"API token \(role desk\): (\S+)",
                       kiosk(db, "demo", "--attendees", "60", "--seed", "11")).group(1)  # fmt: skip
-    kiosk(db, "printers", "add", "Hall", ipp[0], "--default")
-    kiosk(db, "printers", "add", "Zebra", f"zpl+tcp://127.0.0.1:{raw9100[0]}")
+    kiosk(db, "printers", "add", "Hall", ipp.uri, "--default")
+    kiosk(db, "printers", "add", "Zebra", f"zpl+tcp://{raw9100.host}:{raw9100.port}")
     kiosk(db, "printers", "desk", "North-1", "--auto-print")
     port, log = free_port(), db.with_suffix(".log")
     with log.open("wb") as out:
@@ -161,9 +98,7 @@ def test_check_in_prints_on_the_virtual_ipp_printer(server, ipp) -> None:
     assert scan["result"] == "checked_in" and scan["print_job_id"]
     job = wait_final(server, scan["print_job_id"])
     assert (job["status"], job["printer"], job["error"]) == ("printed", "Hall", None)
-    spooled = [
-        p for p in ipp[1].iterdir() if person["attendee_id"] in p.name and p.suffix != ".prn"
-    ]
+    spooled = [p for p in ipp.spooled() if person["attendee_id"] in p.name]
     assert len(spooled) == 1 and spooled[0].read_bytes().startswith(b"%PDF")
     assert decoded_qr(spooled[0]) == person["code"]
 
@@ -187,7 +122,7 @@ def test_a_desk_without_auto_print_prints_only_on_request(server, raw9100) -> No
     queued = call(server, "POST", f"/attendees/{person['attendee_id']}/print", {"printer": "Zebra"})
     job = wait_final(server, queued["job_id"])
     assert job["status"] == "printed"  # a 9100 printer cannot confirm: handed over counts
-    [zpl] = raw9100[1]
+    [zpl] = raw9100.jobs
     assert zpl.startswith(b"^XA") and b":Z64:" in zpl and zpl.rstrip().endswith(b"^XZ")
 
 
