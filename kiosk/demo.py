@@ -7,8 +7,9 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
-from kiosk import auth, demo_data, schedule_import
+from kiosk import auth, demo_data, print_setup, schedule_import
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
 from kiosk.event import load as load_event
@@ -72,6 +73,18 @@ class DemoReport:
     token: str
 
 
+def badge_files(db: sqlite3.Connection, folder: Path) -> None:
+    """A printer that writes PDF badges into a folder, auto-printing at the first demo desk.
+
+    So a demo prints something real without hardware: open the PDFs to see the badges.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with transaction(db):
+        print_setup.add_printer(db, "Badge files", f"{folder.resolve().as_uri()}?format=pdf",
+                                default=True, now=datetime.now(UTC))  # fmt: skip
+        print_setup.set_desk(db, DESKS[0], "Badge files", auto_print=True)
+
+
 def load(
     db: sqlite3.Connection,
     node: Node,
@@ -79,6 +92,7 @@ def load(
     seed: int,
     starts: date,
     progress: Callable[[int], None] = lambda n: None,
+    badge_dir: Path | None = None,
 ) -> DemoReport:
     """Fills an empty database with the demo event in one transaction (all ops, as usual)."""
     arrived = 0
@@ -109,5 +123,7 @@ def load(
         signed_up = load_schedule(db, node, seed, starts, ids)
     for name, role, pin in STAFF:
         auth.add_staff(db, name, role, pin)
+    if badge_dir is not None:
+        badge_files(db, badge_dir)
     token = auth.create_token(db, "desk", "demo scanner")
     return DemoReport(attendees, arrived, signed_up, STAFF, token)
