@@ -70,7 +70,7 @@ def test_lobby_now_next_and_moved(client, db, node, token) -> None:
     assert board.status_code == 200 and _key(board.data) != key
     text = board.get_data(as_text=True)
     assert "MOVED to Kenanga" in text and "was Kamboja" in text
-    assert 'hx-trigger="every 2s"' in text and "<html" not in text
+    assert 'hx-trigger="every 3s"' in text and "<html" not in text
 
 
 def test_board_changes_with_the_minute(client, token, monkeypatch) -> None:

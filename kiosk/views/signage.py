@@ -2,7 +2,7 @@
 
 A screen is opened once as `/signage?token=T` (or `/signage/door/ROOM?token=T`) with a token
 of role `signage`; the token goes into an HttpOnly cookie and out of the address bar. Each page
-holds one small board that asks every 2 s whether anything changed, sending the key of what
+holds one small board that asks every 3 s whether anything changed, sending the key of what
 it shows: the answer is 204 (nothing to do) until the schedule, the minute or the room's door
 count moves on. A server restart only fails a few polls; the screen carries on by itself.
 """
@@ -32,7 +32,7 @@ from kiosk.web import get_db, staff_principal
 bp = Blueprint("signage", __name__, url_prefix="/signage")
 COOKIE = "kiosk_signage"
 COOKIE_DAYS = 400
-POLL = "every 2s"
+POLL = "every 3s"
 
 
 def _principal() -> auth.Principal | None:
@@ -49,7 +49,7 @@ def _authenticate() -> Any:
     """`?token=` once sets the cookie and reloads without it; afterwards the cookie does."""
     token = request.args.get("token")
     if token is not None:
-        found = auth.principal_for_token(get_db(), token)
+        found = auth.token_principal(get_db(), token, request.remote_addr or "?")
         if found is None or found.role != "signage":
             return _refuse()
         response = redirect(request.path, 303)
