@@ -218,7 +218,8 @@ def add_registrations(db: sqlite3.Connection, node: Node, pairs: Iterable[tuple[
     by_session: dict[str, list[str]] = defaultdict(list)
     for session_id, attendee_id in pairs:
         by_session[session_id].append(attendee_id)
-    for session_id, ids in by_session.items():
+    for session_id, unsorted in by_session.items():
+        ids = sorted(set(unsorted))  # in index order: bulk sign-ups append rather than scatter
         for start in range(0, len(ids), schedule.CHUNK):
             node.record(db, kind, session_id, {"attendee_ids": ids[start : start + schedule.CHUNK]})
     return sum(len(ids) for ids in by_session.values())
