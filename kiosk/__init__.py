@@ -55,6 +55,8 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:  # only over TLS: a node served over plain HTTP stays reachable so
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.path.startswith(("/api/", "/sync/", "/desk", "/login")):
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -25,6 +25,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
+# Wrong bearer tokens one address may send before it waits TOKEN_LOCKOUT: ten a minute at most.
+TOKEN_MAX_FAILURES = 10
+TOKEN_LOCKOUT = timedelta(minutes=1)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -89,6 +92,22 @@ def principal_for_token(db: sqlite3.Connection, token: str) -> Principal | None:
     return Principal(row["name"], row["role"], "token", row["token_id"]) if row else None
 
 
+def token_principal(
+    db: sqlite3.Connection, token: str, client: str, now: datetime | None = None
+) -> Principal | None:
+    """`principal_for_token`, throttled per address: a locked address is refused even with a
+    valid token, or the lockout would still answer which guess was right."""
+    now = now or datetime.now(UTC)
+    key = f"token:{client}"
+    found = principal_for_token(db, token)
+    until = _locked_until(db, [key], now)
+    if until is not None:
+        raise Throttled(until)
+    if found is None:
+        _count_failures(db, [key], now, TOKEN_MAX_FAILURES, TOKEN_LOCKOUT)
+    return found
+
+
 def hash_pin(pin: str) -> str:
     """scrypt with a per-PIN salt: a stolen database does not give PINs away cheaply."""
     salt = secrets.token_bytes(16)
@@ -141,7 +160,7 @@ def staff_principal(db: sqlite3.Connection, staff_id: int) -> Principal | None:
 
 
 class Throttled(Exception):
-    """Too many wrong PINs: `until` says when trying again is allowed."""
+    """Too many wrong PINs or tokens: `until` says when trying again is allowed."""
 
     def __init__(self, until: datetime) -> None:
         super().__init__(until.isoformat())
@@ -173,6 +192,14 @@ def sign_in(
         with transaction(db):
             db.executemany("DELETE FROM auth_failure WHERE key = ?", [(k,) for k in keys])
         return Principal(row["name"], row["role"], "staff", row["staff_id"])
+    _count_failures(db, keys, now, MAX_FAILURES, LOCKOUT)
+    return None
+
+
+def _count_failures(
+    db: sqlite3.Connection, keys: list[str], now: datetime, limit: int, lockout: timedelta
+) -> None:
+    """One more failure for each key; the `limit`-th locks the key for `lockout`."""
     with transaction(db):
         for key in keys:
             db.execute(
@@ -183,6 +210,5 @@ def sign_in(
             db.execute(
                 "UPDATE auth_failure SET failures = 0, locked_until = ?"
                 " WHERE key = ? AND failures >= ?",
-                ((now + LOCKOUT).isoformat(), key, MAX_FAILURES),
+                ((now + lockout).isoformat(), key, limit),
             )
-    return None

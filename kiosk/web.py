@@ -63,7 +63,7 @@ def bearer_principal() -> auth.Principal | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer":
         return None
-    return auth.principal_for_token(get_db(), token.strip())
+    return auth.token_principal(get_db(), token.strip(), request.remote_addr or "?")
 
 
 def staff_principal() -> auth.Principal | None:
@@ -126,6 +126,9 @@ def handle_error(exc: Exception) -> Any:
         message = exc.description or ""
         if exc.description == "csrf":
             code, message = "csrf", gettext("The form expired. Reload the page and try again.")
+    elif isinstance(exc, auth.Throttled):
+        status, code = 429, "rate_limited"
+        message = gettext("Too many wrong tokens from this device. Try again in a minute.")
     elif isinstance(exc, sqlite3.OperationalError) and any(
         t in str(exc).lower() for t in _DB_TROUBLE
     ):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk import auth, importer
+from kiosk import importer
 
 SCAN = "/api/v1/scan"
 ROLES = ("desk", "supervisor", "selfservice", "signage", "sync")
@@ -307,84 +307,8 @@ def test_selfservice_replay_does_not_reveal_another_attendee(client, make_token,
     assert "O'Brien" not in response.get_data(as_text=True)
 
 
-# -- tokens and roles, for every /api/v1 route ------------------------------------------------
-
-# (method, rule) -> (roles that may, roles that may not), from the contract's role table.
-# A role in neither set is not decided by the contract for that route (own badge, sync status).
-STAFF = {"desk", "supervisor"}
-CONTRACT = {
-    ("POST", "/api/v1/scan"): (STAFF | {"selfservice"}, {"signage", "sync"}),
-    ("POST", "/api/v1/checkins/<op_id>/undo"): (STAFF, {"selfservice", "signage", "sync"}),
-    ("GET", "/api/v1/attendees"): (STAFF, {"selfservice", "signage", "sync"}),
-    ("GET", "/api/v1/attendees/<attendee_id>"): (STAFF, {"selfservice", "signage", "sync"}),
-    ("GET", "/api/v1/attendees/<attendee_id>/badge.png"): (STAFF, {"signage", "sync"}),
-    ("GET", "/api/v1/attendees/<attendee_id>/badge.pdf"): (STAFF, {"signage", "sync"}),
-    ("POST", "/api/v1/attendees/<attendee_id>/print"): (STAFF, {"signage", "sync"}),
-    ("GET", "/api/v1/print-jobs/<job_id>"): (STAFF, {"signage", "sync"}),
-    ("GET", "/api/v1/sessions"): (STAFF | {"signage"}, {"selfservice", "sync"}),
-    ("GET", "/api/v1/rooms"): (STAFF | {"signage"}, {"selfservice", "sync"}),
-    ("POST", "/api/v1/sessions/<session_id>/room"): (
-        {"supervisor"},
-        {"desk", "selfservice", "signage", "sync"},
-    ),
-    ("GET", "/api/v1/sync/status"): (set(), {"selfservice", "signage"}),
-}
-SAMPLE_ARGS = {"attendee_id": "a-jose", "op_id": str(uuid.uuid4()), "job_id": "job-1",
-               "session_id": "s-1"}  # fmt: skip
-
-
-def api_calls(app):
-    """Every (method, rule, path) under /api/v1, from the live URL map."""
-    adapter = app.url_map.bind("localhost")
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1/"):
-            continue
-        values = {name: SAMPLE_ARGS.get(name, "x") for name in rule.arguments}
-        path = adapter.build(rule.endpoint, values)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield method, rule.rule, path
-
-
-def call(client, method, path, headers):
-    return client.open(path, method=method, headers=headers, json={} if method != "GET" else None)
-
-
-def test_the_api_has_routes(app):
-    assert ("POST", "/api/v1/scan") in {(m, r) for m, r, _ in api_calls(app)}
-
-
-def test_every_route_needs_a_valid_token(app, client, db):
-    token = auth.create_token(db, "supervisor", "old tablet")
-    token_id = db.execute("SELECT token_id FROM api_token WHERE name = 'old tablet'").fetchone()[0]
-    assert auth.revoke_token(db, token_id)
-    bad = [{}, {"Authorization": "Bearer kt_wrong"}, {"Authorization": f"Bearer {token}"},
-           {"Authorization": f"Basic {token}"}, {"Authorization": "Bearer "},
-           {"Authorization": "Bearer " + "x" * 5000}]  # fmt: skip
-    for method, rule, path in api_calls(app):
-        for headers in bad:
-            response = call(client, method, path, headers)
-            assert response.status_code == 401, (method, rule, headers)
-            assert_error(response, 401)
-
-
-# Mismatches with their own xfail test below, so the table test still guards every other pair.
-KNOWN_BUGS: set[tuple[str, str, str]] = set()
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_on_each_route(app, client, make_token, role):
-    headers = make_token(role)
-    wrong = []
-    for method, rule, path in api_calls(app):
-        if (role, method, rule) in KNOWN_BUGS:
-            continue
-        may, may_not = CONTRACT.get((method, rule), (set(), set()))
-        status = call(client, method, path, headers).status_code
-        if role in may_not and status != 403:
-            wrong.append((method, rule, status, "expected 403"))
-        if role in may and status in (401, 403):
-            wrong.append((method, rule, status, "expected access"))
-    assert wrong == []
+# -- tokens and roles ---------------------------------------------------------------------------
+# Every route against every role and every missing or wrong token: tests/test_security.py.
 
 
 def test_selfservice_may_not_read_sync_status(client, make_token):
