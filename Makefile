@@ -13,7 +13,7 @@ ATTENDEES ?= 2000
 APT_RUN  := fonts-noto-core fonts-noto-cjk libfribidi0
 APT_TEST := chromium cups-ipp-utils dbus-daemon zbar-tools poppler-utils
 
-.PHONY: setup system-run system-test demo run test lint format bench translations clean
+.PHONY: setup system-run system-test demo run test soak lint format bench translations clean
 
 $(STAMP): pyproject.toml
 	scripts/ensure-python-venv $(PYTHON)
@@ -58,8 +58,13 @@ translations: $(STAMP)
 		--no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d kiosk/translations
 
+# The long stress variants (many power-cut instants); `make test` runs a short version.
+soak: $(STAMP) system-test
+	$(BIN)/pytest -m soak
+
 bench: setup
 	$(BIN)/python bench/run_all.py
+	$(BIN)/pytest -m soak
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

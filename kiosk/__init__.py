@@ -12,6 +12,7 @@ from flask import Flask, Response, current_app, request, session
 from flask_babel import Babel
 
 from kiosk import config, web
+from kiosk.backup import check_health
 from kiosk.db import open_db, start_checkpointer, transaction
 from kiosk.event import load as load_event
 from kiosk.node import get_setting, put_setting
@@ -69,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.from_env(dict(os.environ)))
     if test_config:
         app.config.update(test_config)
+    check_health(app.config["DATABASE"])  # never serve a damaged database
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(app.config["DATABASE"])
     app.config.update(

@@ -96,13 +96,18 @@ def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
     db = ctx.db()
     first_day = starts.date() if starts else date.today()
     with click.progressbar(length=count, label="Creating attendees", file=sys.stderr) as bar:
-        report = demo_module.load(db, load_node(db), count, seed, first_day, bar.update)
+        report = demo_module.load(db, load_node(db), count, seed, first_day, bar.update,
+                                  badge_dir=path.resolve().parent / "badges")  # fmt: skip
     click.echo(f"Demo event ready in {path}: {report.attendees} attendees,"
                f" {report.arrived} already arrived today.")  # fmt: skip
     click.echo("Sign in at the desk with:")
     for name, role, pin in report.staff:
         click.echo(f"  {name:6} ({role:10}) PIN {pin}")
     click.echo(f"API token (role desk): {report.token}")
+    signage = auth.create_token(db, "signage", "demo lobby screen")
+    click.echo(f"Lobby screen (signage): /signage?token={signage}")
+    click.echo(f"Badges print as PDF files into {path.parent / 'badges'}/"
+               f" (auto-print at {demo_module.DESKS[0]}).")  # fmt: skip
 
 
 @main.group("import")
@@ -203,17 +208,35 @@ def ticket_type(ctx: Context, name: str, days: str, colour: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)
 @click.option("--threads", default=8, type=int, show_default=True)
+@click.option("--tls", is_flag=True, help="Serve HTTPS with this machine's own certificate.")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False),
+              help="Serve HTTPS with this certificate (PEM) instead; needs --key.")  # fmt: skip
+@click.option("--key", type=click.Path(exists=True, dir_okay=False), help="Key of --cert (PEM).")
 @pass_ctx
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+def serve(ctx: Context, host: str, port: int, threads: int, tls: bool, cert: str | None,
+          key: str | None) -> None:  # fmt: skip
     """Serve the desk, API and sync protocol with a production WSGI server."""
     from waitress import serve as waitress_serve
 
-    from kiosk import create_app
+    from kiosk import backup, create_app
 
+    if bool(cert) != bool(key):
+        raise click.ClickException("--cert and --key go together")
+    try:
+        backup.check_health(ctx.db_path)  # a damaged database says what to do, and stops here
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from None
     ctx.db().close()  # migrate, and fail early with a clear message
-    app = create_app({"DATABASE": ctx.db_path})
+    secure = tls or bool(cert)
+    app = create_app(
+        {"DATABASE": ctx.db_path} | ({"SESSION_COOKIE_SECURE": True} if secure else {})
+    )
     # Service managers stop servers with SIGTERM: stop as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if secure:
+        from kiosk import tls as tls_serving
+
+        return tls_serving.serve(app, ctx.db_path, host, port, threads, cert, key)
     click.echo(f"Kiosk serving {ctx.db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk",
                    clear_untrusted_proxy_headers=True)  # fmt: skip
@@ -248,4 +271,4 @@ def rebuild(ctx: Context) -> None:
     click.echo(f"Rebuilt state from {len(ops)} operations")
 
 
-from kiosk import cli_print, cli_rooms, cli_sync  # noqa: E402, F401  (register their commands)
+from kiosk import cli_ops, cli_print, cli_rooms, cli_sync  # noqa: E402, F401  (register their commands)

@@ -52,16 +52,23 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT: two scanners racing on one ticket cannot both win.
 
     Threads of one process queue on a lock first, so they never sleep in SQLite's busy handler.
+    Each waits at most the busy timeout there too: behind another process's long write (an
+    import), a queue of scans answers "cannot save" in turn instead of waiting 5 s per scan.
     """
-    with _lock_for(db):
+    lock = _lock_for(db)
+    if not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        raise sqlite3.OperationalError("database is locked (writers of this process queued)")
+    try:
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
+            db.execute("COMMIT")  # on a full disk it is COMMIT that fails, writing the WAL
         except BaseException:
-            if db.in_transaction:
+            if db.in_transaction:  # else the next BEGIN on this connection fails for good
                 db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
+    finally:
+        lock.release()
 
 
 class Checkpointer(threading.Thread):

@@ -124,14 +124,19 @@ class PrinterWorker(threading.Thread):
     def run(self) -> None:
         db = open_db(self.path)
         node, rng = load_node(db), random.Random()
+        stranded = False  # a job may be left `sending`: the database refused to record its end
         while not self.stop.is_set():
             try:
+                if stranded:
+                    printing.recover(db, utcnow(), self.printer)
+                    stranded = False
                 while not self.stop.is_set() and work_once(
                     db, node, self.printer, self.printers, rng=rng
                 ):
                     pass
-            except Exception:  # the database, not the printer: keep the thread alive
+            except Exception:  # the database (a full disk), not the printer: keep the thread alive
                 log.exception("print worker for %s failed; retrying", self.printer)
+                stranded = True
             self.kick.wait(IDLE_POLL)
             self.kick.clear()
         db.close()
@@ -148,9 +153,10 @@ class PrintService(threading.Thread):
 
     def run(self) -> None:
         db = open_db(self.path)
-        printing.recover(db, utcnow())
+        recovered = False
         while not self.stop.is_set():
             try:
+                recovered = recovered or printing.recover(db, utcnow()) >= 0  # a full disk: later
                 for name in printing.due_printers(db, utcnow()):
                     self._worker(name).kick.set()
             except sqlite3.Error:

@@ -210,13 +210,16 @@ def auto_enqueue(
 # -- the worker's side -------------------------------------------------------------------------
 
 
-def recover(db: sqlite3.Connection, now: datetime) -> int:
-    """Jobs left `sending` by a crash or a restart go back to the queue."""
+def recover(db: sqlite3.Connection, now: datetime, printer: str | None = None) -> int:
+    """Jobs left `sending` by a crash, a restart or a full disk go back to the queue.
+
+    With `printer`, only its jobs: its worker is the only one that sends them.
+    """
     with transaction(db):
         return db.execute(
             "UPDATE print_job SET status = 'queued', next_attempt_at = ?,"
-            " updated_at = ? WHERE status = 'sending'",
-            (iso(now), iso(now)),
+            " updated_at = ? WHERE status = 'sending' AND printer = coalesce(?, printer)",
+            (iso(now), iso(now), printer),
         ).rowcount
 
 

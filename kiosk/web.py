@@ -10,7 +10,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, g, jsonify, render_template, request, session
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    render_template,
+    render_template_string,
+    request,
+    session,
+)
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
@@ -141,7 +152,26 @@ def handle_error(exc: Exception) -> Any:
         message = gettext("Something went wrong. Please try again.")
     if wants_json():
         return json_error(status, code, message)
+    if status >= 500 and request.headers.get("HX-Request"):
+        return _error_panel(code, message)
     return render_template("error.html", status=status, message=message), status
+
+
+_ERROR_PANEL = """<div class="result tone-error" role="alert" data-sound="error">
+<p class="result-head"><span class="icon" aria-hidden="true">✖</span> {{ title }}</p>
+<p class="result-message">{{ message }}</p></div>"""
+
+
+def _error_panel(code: str, message: str) -> Response:
+    """A red panel for the desk: htmx swaps only 2xx answers, and a stale green must not stay.
+
+    The machine code travels in X-Kiosk-Error; the page without htmx still gets the 503.
+    """
+    title = gettext("Cannot save") if code == "cannot_save" else gettext("Something went wrong")
+    response = Response(render_template_string(_ERROR_PANEL, title=title, message=message))
+    response.headers.update({"HX-Retarget": "#panel", "HX-Reswap": "innerHTML",
+                             "X-Kiosk-Error": code, "Cache-Control": "no-store"})  # fmt: skip
+    return response
 
 
 # How a language names itself on the switch, where Babel's own name is not what people say.
