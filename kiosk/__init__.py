@@ -83,8 +83,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.register(app)
     app.after_request(_security_headers)
 
-    from kiosk.views import admin, api, desk, printing, review, staff, sync_api
-    from kiosk.views import door, rooms, rooms_api, signage
+    from kiosk.views import (
+        admin,
+        api,
+        desk,
+        door,
+        printing,
+        review,
+        rooms,
+        rooms_api,
+        selfservice,
+        signage,
+        staff,
+        sync_api,
+    )
 
     app.register_blueprint(staff.bp)
     app.register_blueprint(desk.bp)
@@ -95,6 +107,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(printing.bp)
     app.register_blueprint(printing.desk_bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(selfservice.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
     if not app.testing:

@@ -29,11 +29,23 @@ SYNC_INTERVAL = 15
 SYNC_RELAY = True
 # Largest sync body accepted after gzip is removed, in bytes.
 SYNC_MAX_BODY = 32 * 1024 * 1024
+# PEM file of the CAs that may sign the peer's HTTPS certificate (empty: the system's CAs).
+SYNC_CA_BUNDLE = ""
+# SHA-256 fingerprint the peer's HTTPS certificate must have (empty: no pinning).
+SYNC_PIN = ""
+# Seconds without a touch after which a self-service screen forgets the attendee and starts over.
+SELFSERVICE_IDLE_SECONDS = 30
+# Failed lookups (unknown codes, unmatched typed details) a self-service screen allows a minute.
+SELFSERVICE_MAX_FAILURES = 5
+# Seconds a self-service screen refuses lookups after too many failures.
+SELFSERVICE_COOLDOWN_SECONDS = 60
 
 SETTINGS = (
     "DATABASE", "SECRET_KEY", "MAX_CONTENT_LENGTH", "LANGUAGES", "DEFAULT_DESK",
     "STAFF_SESSION_MINUTES", "SESSION_COOKIE_SECURE", "SYNC_PEER", "SYNC_TOKEN", "SYNC_INTERVAL",
-    "SYNC_RELAY", "SYNC_MAX_BODY",
+    "SYNC_RELAY", "SYNC_MAX_BODY", "SYNC_CA_BUNDLE", "SYNC_PIN",
+    "SELFSERVICE_IDLE_SECONDS", "SELFSERVICE_MAX_FAILURES",
+    "SELFSERVICE_COOLDOWN_SECONDS",
 )  # fmt: skip
 
 
