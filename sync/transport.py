@@ -6,7 +6,10 @@ OSError when nothing usable came back (refused, reset, timeout, a body cut short
 
 from __future__ import annotations
 
+import hashlib
 import http.client
+import os
+import ssl
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from sync.protocol import ProtocolError, encode, inflate
 from sync.server import Local, Request, handle
 
 TIMEOUT_S = 30.0
+CA_ENV, PIN_ENV = "KIOSK_SYNC_CA_BUNDLE", "KIOSK_SYNC_PIN"
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,27 @@ class Transport(Protocol):
     ) -> Reply: ...
 
 
-class HttpTransport:
-    """HTTP/1.1 with a bearer token; one connection per request keeps retries simple."""
+def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
+    """Verifies the peer's certificate and name: the system's CAs, or only `ca_bundle`'s."""
+    return ssl.create_default_context(cafile=ca_bundle or None)
 
-    def __init__(self, url: str, token: str, timeout: float = TIMEOUT_S) -> None:
+
+def check_pin(sock: ssl.SSLSocket, pin: str) -> None:
+    """Refuses a peer whose certificate's SHA-256 is not the pinned one (AB:CD:… or hex)."""
+    der = sock.getpeercert(binary_form=True) or b""
+    if hashlib.sha256(der).hexdigest() != pin.replace(":", "").strip().lower():
+        raise ssl.SSLError("the peer's certificate does not match the pinned fingerprint")
+
+
+class HttpTransport:
+    """HTTP/1.1 with a bearer token; one connection per request keeps retries simple.
+
+    HTTPS always verifies the peer. `ca_bundle` and `pin` default to the environment's
+    KIOSK_SYNC_CA_BUNDLE and KIOSK_SYNC_PIN (docs/configuration.md).
+    """
+
+    def __init__(self, url: str, token: str, timeout: float = TIMEOUT_S,
+                 ca_bundle: str | None = None, pin: str | None = None) -> None:  # fmt: skip
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"peer URL must be http(s)://host[:port]: {url!r}")
@@ -46,10 +67,23 @@ class HttpTransport:
         self.base = parts.path.rstrip("/")
         self.token, self.timeout = token, timeout
         self.bytes_sent = self.bytes_received = 0
+        self.ca_bundle = os.environ.get(CA_ENV, "") if ca_bundle is None else ca_bundle
+        self.pin = os.environ.get(PIN_ENV, "") if pin is None else pin
+        self.context = tls_context(self.ca_bundle) if self.scheme == "https" else None
 
     def _connection(self) -> http.client.HTTPConnection:
-        kind = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
-        return kind(self.host, self.port, timeout=self.timeout)
+        if self.context is None:
+            return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        conn = http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
+                                           context=self.context)  # fmt: skip
+        if self.pin:
+            conn.connect()  # an SSLError (an OSError) if the name or the chain is wrong
+            try:
+                check_pin(conn.sock, self.pin)
+            except ssl.SSLError:
+                conn.close()
+                raise
+        return conn
 
     def __call__(
         self, method: str, path: str, query: dict[str, str], body: bytes | None, gzip: bool
