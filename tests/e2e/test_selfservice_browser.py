@@ -358,3 +358,23 @@ def test_bound_screen_cannot_open_staff_pages(screen, self_server) -> None:
         screen.goto(self_server.url + path)
         assert screen.url.endswith("/self")
         assert screen.locator("#ss-code").count() == 1
+
+
+def test_everything_works_without_javascript(browser, self_server) -> None:
+    """Plain form posts and 303s: a scan, the print button, and a page that refreshes itself."""
+    db = open_db(self_server.db_path)
+    token = auth.create_token(db, "selfservice", "No-script screen")
+    db.close()
+    context = browser.new_context(viewport=TABLET, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{self_server.url}/self?token={token}")
+    person = people(self_server, FRESH)[0]
+    page.fill("#ss-code", person["code"])
+    page.press("#ss-code", "Enter")  # a one-field form submits without a button
+    page.wait_for_selector("body.step-hello")
+    page.click("text=Print my badge")
+    wait_printed(page)  # the printing page reloads itself until the job is done
+    page.click("text=Finish")
+    page.wait_for_selector("body.step-welcome")
+    assert person["first_name"] not in page.content()
+    context.close()
