@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -204,18 +205,30 @@ def ticket_type(ctx: Context, name: str, days: str, colour: str) -> None:
     click.echo(f"{name}: valid on {'days ' + days if day_list else 'every day'}")
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, type=int, show_default=True)
-@click.option("--threads", default=8, type=int, show_default=True)
-@click.option("--tls", is_flag=True, help="Serve HTTPS with this machine's own certificate.")
-@click.option("--cert", type=click.Path(exists=True, dir_okay=False),
-              help="Serve HTTPS with this certificate (PEM) instead; needs --key.")  # fmt: skip
-@click.option("--key", type=click.Path(exists=True, dir_okay=False), help="Key of --cert (PEM).")
-@pass_ctx
-def serve(ctx: Context, host: str, port: int, threads: int, tls: bool, cert: str | None,
-          key: str | None) -> None:  # fmt: skip
-    """Serve the desk, API and sync protocol with a production WSGI server."""
+def server_options(port: int) -> Callable:
+    """The options every serving command shares: address, threads and TLS."""
+
+    def decorate(command: Callable) -> Callable:
+        for option in reversed((
+            click.option("--host", default="127.0.0.1", show_default=True),
+            click.option("--port", default=port, type=int, show_default=True),
+            click.option("--threads", default=8, type=int, show_default=True),
+            click.option("--tls", is_flag=True,
+                         help="Serve HTTPS with this machine's own certificate."),
+            click.option("--cert", type=click.Path(exists=True, dir_okay=False),
+                         help="Serve HTTPS with this certificate (PEM) instead; needs --key."),
+            click.option("--key", type=click.Path(exists=True, dir_okay=False),
+                         help="Key of --cert (PEM)."),
+        )):  # fmt: skip
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls: bool,
+               cert: str | None, key: str | None) -> None:  # fmt: skip
+    """Checks the database, then serves the app with a production WSGI server until stopped."""
     from waitress import serve as waitress_serve
 
     from kiosk import backup, create_app
@@ -223,23 +236,29 @@ def serve(ctx: Context, host: str, port: int, threads: int, tls: bool, cert: str
     if bool(cert) != bool(key):
         raise click.ClickException("--cert and --key go together")
     try:
-        backup.check_health(ctx.db_path)  # a damaged database says what to do, and stops here
+        backup.check_health(db_path)  # a damaged database says what to do, and stops here
+        open_db(db_path).close()  # migrate, and fail early with a clear message
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
-    ctx.db().close()  # migrate, and fail early with a clear message
     secure = tls or bool(cert)
-    app = create_app(
-        {"DATABASE": ctx.db_path} | ({"SESSION_COOKIE_SECURE": True} if secure else {})
-    )
+    app = create_app({"DATABASE": db_path} | ({"SESSION_COOKIE_SECURE": True} if secure else {}))
     # Service managers stop servers with SIGTERM: stop as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     if secure:
         from kiosk import tls as tls_serving
 
-        return tls_serving.serve(app, ctx.db_path, host, port, threads, cert, key)
-    click.echo(f"Kiosk serving {ctx.db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
+        return tls_serving.serve(app, db_path, host, port, threads, cert, key)
+    click.echo(f"{label} serving {db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk",
                    clear_untrusted_proxy_headers=True)  # fmt: skip
+
+
+@main.command()
+@server_options(port=5000)
+@pass_ctx
+def serve(ctx: Context, **options: Any) -> None:
+    """Serve the desk, API and sync protocol with a production WSGI server."""
+    run_server(ctx.db_path, "Kiosk", **options)
 
 
 @main.group()

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import random
 import secrets
+import ssl
 import time
 from typing import Any
 
 import click
 
 from kiosk import conflicts, replication
-from kiosk.cli import Context, main, pass_ctx
+from kiosk.cli import Context, main, pass_ctx, run_server, server_options
 from kiosk.db import transaction
 from kiosk.node import get_setting, load_node, put_setting
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE, MAX_PAGE
 from sync.retry import delays
-from sync.transport import HttpTransport
+from sync.transport import HttpTransport, UntrustedPeer
 
 ATTEMPTS = 6
 PII = ("first_name", "last_name", "email", "company", "note", "block_note")
@@ -28,6 +29,11 @@ def _round_with_retries(db: Any, url: str, token: str, page: int) -> client.Roun
     for attempt in range(ATTEMPTS):
         try:
             return replication.run_once(db, url, token, page)
+        except (ssl.SSLCertVerificationError, UntrustedPeer) as exc:  # retrying cannot help
+            raise click.ClickException(
+                f"{url} is not trusted ({exc}): set KIOSK_SYNC_CA_BUNDLE or KIOSK_SYNC_PIN"
+                " as docs/tls.md explains"
+            ) from None
         except (OSError, client.SyncError) as exc:
             if isinstance(exc, client.SyncError) and exc.status in (400, 401, 403, 404):
                 raise click.ClickException(f"{url} refused: {exc.message}") from None
@@ -112,26 +118,18 @@ def headoffice() -> None:
 
 @headoffice.command("serve")
 @click.option("--db", "db_path", envvar="KIOSK_DB", default=None, help="Database file.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, type=int, show_default=True)
-@click.option("--threads", default=8, type=int, show_default=True)
+@server_options(port=8000)
 @pass_ctx
-def headoffice_serve(ctx: Context, db_path: str | None, host: str, port: int, threads: int) -> None:
+def headoffice_serve(ctx: Context, db_path: str | None, **options: Any) -> None:
     """Serve the head office: sync protocol, API and screens, on a production WSGI server."""
-    from waitress import serve as waitress_serve
-
-    from kiosk import create_app
-
     path = db_path or ctx.db_path
     db = Context(path).db()
     if get_setting(db, "node_id") is None:
         with transaction(db):
             put_setting(db, "node_id", f"headoffice-{secrets.token_hex(3)}")
-    click.echo(f"Head office {load_node(db).node_id} serving {path} at http://{host}:{port}/",
-               err=True)  # fmt: skip
+    label = f"Head office {load_node(db).node_id}"
     db.close()
-    waitress_serve(create_app({"DATABASE": path}), host=host, port=port, threads=threads,
-                   ident="kiosk-headoffice", clear_untrusted_proxy_headers=True)  # fmt: skip
+    run_server(path, label, **options)
 
 
 @headoffice.command("new-epoch")

@@ -44,11 +44,15 @@ def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
     return ssl.create_default_context(cafile=ca_bundle or None)
 
 
+class UntrustedPeer(ssl.SSLError):
+    """The peer's certificate is not the pinned one: retrying cannot help."""
+
+
 def check_pin(sock: ssl.SSLSocket, pin: str) -> None:
     """Refuses a peer whose certificate's SHA-256 is not the pinned one (AB:CD:… or hex)."""
     der = sock.getpeercert(binary_form=True) or b""
     if hashlib.sha256(der).hexdigest() != pin.replace(":", "").strip().lower():
-        raise ssl.SSLError("the peer's certificate does not match the pinned fingerprint")
+        raise UntrustedPeer("the peer's certificate does not match the pinned fingerprint")
 
 
 class HttpTransport:

@@ -44,11 +44,12 @@ class Secure:
     log: Path
 
 
-def start(db: Path, *extra: str) -> Secure:
+def start(db: Path, *extra: str, command: tuple[str, ...] = ("serve",)) -> Secure:
     port, log = free_port(), db.with_suffix(".log")
     with log.open("wb") as out:
-        process = subprocess.Popen([KIOSK, "--db", str(db), "serve", "--tls", "--port", str(port),
-                                    *extra], stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+        process = subprocess.Popen([KIOSK, "--db", str(db), *command, "--tls", "--port",
+                                    str(port), *extra], stdout=out,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
     cert = Path(extra[1]) if extra else tls.paths(db)[0]
     server = Secure(f"https://127.0.0.1:{port}", db, "", cert, process, log)
     for _ in range(TRIES):
@@ -144,3 +145,21 @@ def test_sync_over_https_verifies_the_peer(secure: Secure, tmp_path: Path) -> No
     done = kiosk(other, *args, env=env)
     assert done.returncode == 0, done.stderr
     assert re.search(r"pulled [1-9]\d* new", done.stdout), done.stdout
+
+
+def test_head_office_serves_https_too(tmp_path: Path) -> None:
+    """Venues reach head office over the internet: it serves HTTPS like a venue does."""
+    ho_db = tmp_path / "ho" / "ho.sqlite3"
+    assert kiosk(ho_db, "init", "--event", "Head office").returncode == 0
+    token = kiosk(ho_db, "token", "create", "--role", "sync", "--name", "v").stdout.strip()
+    ho = start(ho_db, command=("headoffice", "serve"))
+    try:
+        venue, _ = demo(tmp_path)
+        base = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_SYNC")}
+        done = kiosk(venue, "sync", "--once", "--peer", ho.url, "--token", token,
+                     env={**base, "KIOSK_SYNC_CA_BUNDLE": str(ho.cert)})  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert re.search(r"pushed [1-9]\d* new", done.stdout), done.stdout
+    finally:
+        ho.process.kill()
+        ho.process.wait()
