@@ -107,6 +107,8 @@ def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
     click.echo(f"API token (role desk): {report.token}")
     signage = auth.create_token(db, "signage", "demo lobby screen")
     click.echo(f"Lobby screen (signage): /signage?token={signage}")
+    screen = auth.create_token(db, "selfservice", "demo self-service screen")
+    click.echo(f"Self-service screen: /self?token={screen}")
     click.echo(f"Badges print as PDF files into {path.parent / 'badges'}/"
                f" (auto-print at {demo_module.DESKS[0]}).")  # fmt: skip
 

@@ -65,8 +65,8 @@ def _keep_screen_in_self_service() -> Any:
 def _authenticate() -> Any:
     """`?token=` once binds the screen (cookie, fresh session); afterwards the cookie does."""
     token = request.args.get("token")
-    if token is not None:
-        found = auth.principal_for_token(get_db(), token)
+    if token is not None:  # guessing tokens here is throttled per address, as on the API
+        found = auth.token_principal(get_db(), token, request.remote_addr or "?")
         if found is None or found.role != "selfservice":
             return _unbound()
         session.clear()
