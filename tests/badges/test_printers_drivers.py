@@ -11,7 +11,7 @@ from printer_qr import read_qr
 from printers import Printer, PrinterError, badge_pdf, open_printer, render_badge
 from printers.drivers import CupsPrinter, FilePrinter, MemoryPrinter, RawPrinter
 from printers.ipp_printer import IppPrinter
-from tests.support.printers import free_port
+from tests.support.processes import free_port
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from printer_names import HARD
 
 from printers import PrinterError, badge_pdf, encode_png, ipp, open_printer, render_badge
-from tests.support.printers import free_port
+from tests.support.processes import free_port
 
 
 def test_request_encoding_matches_rfc8010_layout():

@@ -12,7 +12,7 @@ from printer_qr import read_qr
 from printer_samples import arrow, checker
 
 from printers import SheetLayout, badge_pdf, get_template, render_badge, sheet_pdf
-from tests.support.printers import need_tool
+from tests.support.processes import need_tool
 
 
 def rasterise(pdf: bytes, tmp_path, dpi: int) -> list[Image.Image]:

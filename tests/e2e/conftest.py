@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.printers import free_port
+from tests.support.processes import free_port, stop
 
 KIOSK = str(Path(sys.executable).parent / "kiosk")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -63,12 +63,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         wait_until_up(url, process, log_path)
         yield LiveServer(url, db_path, token, process, log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def sign_in_desk(page: object, server: LiveServer, desk: str = "Desk North-1") -> None:
+    """Signs in as the demo's desk staff (Ana, PIN 1111) through the real form."""
+    page.goto(server.url + "/login")  # type: ignore[attr-defined]
+    page.select_option("#name", "Ana")  # type: ignore[attr-defined]
+    page.fill("#pin", "1111")  # type: ignore[attr-defined]
+    page.fill("#desk", desk)  # type: ignore[attr-defined]
+    page.click("form.stack button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url("**/desk")  # type: ignore[attr-defined]
 
 
 def chromium_path() -> str:

@@ -17,8 +17,9 @@ import pytest
 
 from kiosk import auth
 from kiosk.db import open_db
-from tests.e2e.conftest import ARTIFACTS, LiveServer, screenshot
-from tests.e2e.test_selfservice_browser import FRESH, people, scan, start_server, stop
+from tests.e2e.conftest import ARTIFACTS, LiveServer, screenshot, sign_in_desk
+from tests.e2e.test_selfservice_browser import FRESH, people, scan, start_server
+from tests.support.processes import stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
@@ -136,20 +137,11 @@ def test_selfservice_keyboard_focus_order(context, server: LiveServer) -> None:
     assert "none" not in styles, list(zip(order, styles, strict=True))  # a ring at every stop
 
 
-def sign_in(page, server: LiveServer) -> None:
-    page.goto(server.url + "/login")
-    page.select_option("#name", "Ana")
-    page.fill("#pin", "1111")
-    page.fill("#desk", "Desk North-1")
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/desk")
-
-
 def test_desk_screens(context, server: LiveServer) -> None:
     page = context.new_page()
     page.goto(server.url + "/login")
     check(page, "a11y-login")
-    sign_in(page, server)
+    sign_in_desk(page, server)
     check(page, "a11y-desk")
     assert small_targets(page) == []
     person = people(server, FRESH)[0]
@@ -176,7 +168,7 @@ def test_desk_screens(context, server: LiveServer) -> None:
 
 def test_desk_language_switch(context, server: LiveServer) -> None:
     page = context.new_page()
-    sign_in(page, server)
+    sign_in_desk(page, server)
     page.click("header button[lang=id]")
     page.wait_for_selector("html[lang=id]")
     assert "Keluar" in page.inner_text("header") or "Meja" in page.inner_text("body")

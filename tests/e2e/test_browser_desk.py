@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import LiveServer, screenshot, sign_in_desk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 TABLET = {"width": 1280, "height": 800}
@@ -25,15 +25,6 @@ def fresh_codes(db_path, count: int) -> list[str]:
     return [r[0] for r in rows]
 
 
-def sign_in(page, server: LiveServer) -> None:
-    page.goto(server.url + "/login")
-    page.select_option("#name", "Ana")
-    page.fill("#pin", "1111")
-    page.fill("#desk", "Desk North-1")
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/desk")
-
-
 @pytest.fixture
 def page(browser, live_server: LiveServer):
     context = browser.new_context(viewport=TABLET)
@@ -41,7 +32,7 @@ def page(browser, live_server: LiveServer):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    sign_in(page, live_server)
+    sign_in_desk(page, live_server)
     yield page
     context.close()
     assert errors == [], errors  # no script errors, no CSP violations, no missing files
@@ -113,7 +104,7 @@ def test_walk_in(page) -> None:
 def test_everything_works_without_javascript(browser, live_server: LiveServer) -> None:
     context = browser.new_context(viewport=TABLET, java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, live_server)
+    sign_in_desk(page, live_server)
     code = fresh_codes(live_server.db_path, 3)[-1]
     page.fill("#scan", code)
     page.click("#scan-form button.primary")
@@ -128,7 +119,7 @@ def test_everything_works_without_javascript(browser, live_server: LiveServer) -
 def test_portrait_tablet_layout(browser, live_server: LiveServer) -> None:
     context = browser.new_context(viewport={"width": 800, "height": 1280})
     page = context.new_page()
-    sign_in(page, live_server)
+    sign_in_desk(page, live_server)
     code = fresh_codes(live_server.db_path, 2)[-1]
     page.keyboard.type(code)
     page.keyboard.press("Enter")

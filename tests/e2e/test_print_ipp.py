@@ -15,15 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, KIOSK, wait_until_up
-from tests.support.printers import (
-    Capture,
-    VirtualIpp,
-    free_port,
-    need_tool,
-    raw_capture,
-    stop,
-    virtual_ipp,
-)
+from tests.support.printers import Capture, VirtualIpp, raw_capture, virtual_ipp
+from tests.support.processes import free_port, need_tool, stop
 
 pytestmark = pytest.mark.e2e
 

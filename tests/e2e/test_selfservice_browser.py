@@ -23,6 +23,7 @@ from kiosk.event import load as load_event
 from kiosk.event import valid_days
 from kiosk.node import load_node
 from tests.e2e.conftest import KIOSK, LiveServer, free_port, screenshot, wait_until_up
+from tests.support.processes import stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 TABLET = {"width": 1280, "height": 800}
@@ -44,15 +45,6 @@ def start_server(folder: Path, **settings: str) -> tuple[LiveServer, subprocess.
     server = LiveServer(f"http://127.0.0.1:{port}", db_path, "", process, log_path)
     wait_until_up(server.url, process, log_path)
     return server, process
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,37 @@
+"""Processes the tests start on this machine: free ports, Debian tools, and stopping them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+
+import pytest
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def need_tool(name: str, package: str) -> str:
+    """The path of a Debian tool; missing fails in CI (a skip must not pass as green)."""
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing: 'make test' installs the Debian package {package}")
+        pytest.skip(f"{name} not installed (Debian package {package})")
+    return path
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminates a process we started, killing it if it does not go."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
