@@ -11,7 +11,7 @@ ATTENDEES ?= 2000
 # Debian packages: what serving needs (fonts for badges), and what the test suite adds
 # (a real browser, a virtual IPP printer).
 APT_RUN  := fonts-noto-core fonts-noto-cjk libfribidi0
-APT_TEST := chromium cups-ipp-utils dbus-daemon zbar-tools poppler-utils
+APT_TEST := chromium cups-ipp-utils dbus-daemon poppler-utils
 
 .PHONY: setup system-run system-test demo run test soak lint format bench translations clean
 

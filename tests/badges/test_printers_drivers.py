@@ -6,12 +6,12 @@ import pytest
 from PIL import Image
 from printer_decoders import decode_brother, decode_escpos, decode_zpl
 from printer_names import HARD
-from printer_qr import read_qr
 
 from printers import Printer, PrinterError, badge_pdf, open_printer, render_badge
 from printers.drivers import CupsPrinter, FilePrinter, MemoryPrinter, RawPrinter
 from printers.ipp_printer import IppPrinter
 from tests.support.processes import free_port
+from tests.support.qr import read_qr
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_zpl_over_tcp_9100_reaches_the_printer_as_encoded(raw_capture, tmp_path)
     assert commands["PW"] == "812" and commands["LL"] == "609"
     expected = render_badge(HARD["vietnamese"], printer.template).convert("L")
     assert image.tobytes() == expected.tobytes()
-    assert read_qr(image, tmp_path) == [HARD["vietnamese"].code]
+    assert read_qr(image) == [HARD["vietnamese"].code]
 
 
 @pytest.mark.e2e
@@ -86,7 +86,7 @@ def test_brother_over_tcp_decodes_to_a_readable_badge(raw_capture, tmp_path):
     assert info["compressed"] and info["raster_count"] == label.height == 1181
     expected = render_badge(HARD["devanagari"], printer.template).convert("L")
     assert label.tobytes() == expected.tobytes()
-    assert read_qr(label, tmp_path) == [HARD["devanagari"].code]
+    assert read_qr(label) == [HARD["devanagari"].code]
 
 
 def test_escpos_to_a_device_file(tmp_path):
@@ -96,7 +96,7 @@ def test_escpos_to_a_device_file(tmp_path):
     printer.print(HARD["korean"])
     info, image = decode_escpos(device.read_bytes())
     assert image.width == 576 and info["cut"] == 0
-    assert read_qr(image, tmp_path) == [HARD["korean"].code]
+    assert read_qr(image) == [HARD["korean"].code]
 
 
 def test_missing_device_is_explained(tmp_path):

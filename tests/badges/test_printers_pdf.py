@@ -8,11 +8,11 @@ import pytest
 from PIL import Image, ImageChops
 from printer_golden import check_golden
 from printer_names import HARD
-from printer_qr import read_qr
 from printer_samples import arrow, checker
 
 from printers import SheetLayout, badge_pdf, get_template, render_badge, sheet_pdf
 from tests.support.processes import need_tool
+from tests.support.qr import read_qr
 
 
 def rasterise(pdf: bytes, tmp_path, dpi: int) -> list[Image.Image]:
@@ -67,7 +67,7 @@ def test_badge_pdf_page_is_the_badge_size_and_pixels_survive(template, tmp_path)
     )
     (page,) = rasterise(pdf, tmp_path, t.dpi)
     assert page.size == image.size
-    assert read_qr(page, tmp_path) == [HARD["vietnamese"].code]
+    assert read_qr(page) == [HARD["vietnamese"].code]
     # Lossless: the embedded image is exactly the rendered pixels (no JPEG smear on the QR).
     (embedded,) = extract_images(pdf, tmp_path)
     assert ImageChops.difference(embedded.convert("RGB"), image).getbbox() is None
