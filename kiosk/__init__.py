@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, Response, current_app, request
 from flask_babel import Babel
 
 from kiosk import config, web
@@ -36,7 +36,7 @@ def _secret_key(database: str) -> str:
 
 def _select_locale() -> str:
     languages = [x.strip() for x in current_app.config["LANGUAGES"].split(",") if x.strip()]
-    chosen = request.args.get("lang") or request.cookies.get("lang") or session.get("lang")
+    chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or languages[0]
