@@ -139,9 +139,15 @@ def purge_personal_data(db: sqlite3.Connection, fields: tuple[str, ...]) -> None
     """
     db.execute(f"UPDATE attendee SET {', '.join(f'{f} = ' + repr('') for f in fields)}")  # noqa: S608
     db.execute("DELETE FROM attendee_fts")
+    db.execute("DELETE FROM search_word")  # folded name words are names too
     paths = ", ".join(f"'$.fields.{f}'" for f in fields)
     db.execute(f"UPDATE op SET payload = json_remove(payload, {paths})"  # noqa: S608
                " WHERE kind = 'attendee_upsert'")  # fmt: skip
+    db.execute(
+        "UPDATE op SET payload = json_remove(payload, '$.name') WHERE kind = 'badge_printed'"
+    )  # the name as printed on the badge
+    marks = ", ".join("?" * len(fields))
+    db.execute(f"UPDATE field_edit SET value = '\"\"' WHERE field IN ({marks})", fields)  # noqa: S608
     db.execute("UPDATE scan SET code = '', staff = ''")
     db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('purged_at', ?)",
                (peers.now_iso(),))  # fmt: skip

@@ -96,3 +96,31 @@ def test_purge_refuses_while_anything_is_unsynced(db_path) -> None:
         .execute("SELECT count(*) FROM attendee WHERE first_name != ''")
         .fetchone()[0]
     )
+
+
+def test_purge_after_a_final_sync_leaves_no_personal_data(tmp_path, db_path) -> None:
+    """After the event: everything is at head office, then no name, e-mail or company is left
+    anywhere on the venue machine (state, search index, op log, edit history), while the
+    arrivals stay countable."""
+    from kiosk import attendees, checkin
+    from kiosk.db import transaction
+    from kiosk.node import load_node
+    from sync.client import sync_once
+    from tests.sync.replicas import make_replica
+
+    venue = open_db(db_path)
+    node = load_node(venue)
+    checkin.scan(venue, node, "KN-JOSE01", desk="North-1")
+    with transaction(venue):
+        attendees.update(venue, node, "a-nguyen", {"company": "Đại học Quốc gia"})
+    ho = make_replica(tmp_path, "ho")
+    from kiosk.replication import local
+
+    sync_once(local(venue), "ho", ho.transport())
+    result = CliRunner().invoke(main, ["--db", str(db_path), "purge", "--yes"])
+    assert result.exit_code == 0, result.output
+    dump = "\n".join(venue.iterdump())
+    for personal in ("José", "Ñúñez", "jose.nunez", "Café Ñandú", "Nguyễn", "Đại học", "nunez"):
+        assert personal not in dump, personal
+    assert venue.execute("SELECT count(*) FROM checkin").fetchone()[0] == 1
+    assert ho.db.execute("SELECT count(*) FROM attendee WHERE first_name = 'José'").fetchone()[0]
