@@ -235,9 +235,12 @@ def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
         (walkin,),
     ).fetchall()
     _undo(db, node, [r["op_id"] for r in moved], staff, at)
-    days = {
-        r[0] for r in db.execute("SELECT day FROM checkin WHERE attendee_id = ?", (registered,))
-    }
+    standing = db.execute(
+        "SELECT day FROM checkin c WHERE attendee_id = ? AND NOT EXISTS"
+        " (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)",
+        (registered,),
+    )
+    days = {row[0] for row in standing}
     for row in moved:
         if row["day"] not in days:
             days.add(row["day"])
