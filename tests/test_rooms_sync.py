@@ -58,3 +58,21 @@ def test_schedule_state_is_a_fold_of_the_ops(tmp_path) -> None:
     with transaction(ho.db):
         fold.rebuild(ho.db, list(reversed(all_ops(ho.db))) * 2)
     assert state() == before
+
+
+def test_the_review_screen_names_the_session_and_rooms(tmp_path) -> None:
+    from kiosk import auth, create_app
+    from tests.conftest import STAFF_PIN, sign_in
+
+    ho, venue = _pair(tmp_path)
+    _move(ho, "workshop", "anggrek", "Ana")
+    _move(venue, "workshop", "kenanga", "Budi")
+    sync_once(venue.local, ho.name, ho.transport())
+    auth.add_staff(venue.db, "Budi", "supervisor", STAFF_PIN)
+    path = venue.db.execute("PRAGMA database_list").fetchone()[2]
+    client = create_app({"DATABASE": path, "TESTING": True, "SECRET_KEY": "t"}).test_client()
+    sign_in(client, "Budi")
+    page = client.get("/review").get_data(as_text=True)
+    title = schedule.session(venue.db, "workshop")["title"]
+    names = {schedule.room(venue.db, r).name for r in ("anggrek", "kenanga")}
+    assert title in page and all(f"> {name} <" in page for name in names), page

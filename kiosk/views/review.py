@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from kiosk import attendees, conflicts
+from kiosk import attendees, conflicts, schedule
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
 from kiosk.views.staff import staff_required
@@ -33,6 +33,13 @@ def _people(flags: list[conflicts.Flag]) -> dict[str, Any]:
     return {i: row for i in ids if i and (row := attendees.get(db, i)) is not None}
 
 
+def _schedule_names(db: Any) -> dict[str, dict[str, str]]:
+    """Session titles and room names, so a room-change flag reads as words, not ids."""
+    rooms = {r.room_id: r.name for r in schedule.rooms(db)}
+    sessions = dict(db.execute("SELECT session_id, title FROM session").fetchall())
+    return {"room_names": rooms, "session_titles": sessions}
+
+
 def _render(status: int = 200) -> Response:
     db = get_db()
     show_all = request.args.get("all") == "1"
@@ -40,8 +47,8 @@ def _render(status: int = 200) -> Response:
     options = {f.flag_id: conflicts.candidates(db, f) for f in flags if f.kind == "concurrent_edit"}
     template = "review/_flags.html" if request.headers.get("HX-Request") else "review/index.html"
     response = Response(render_template(template, flags=flags, people=_people(flags),
-                                        options=options, titles=TITLES, show_all=show_all),
-                        status=status)  # fmt: skip
+                                        options=options, titles=TITLES, show_all=show_all,
+                                        **_schedule_names(db)), status=status)  # fmt: skip
     response.headers["Vary"] = "HX-Request"
     return response
 
