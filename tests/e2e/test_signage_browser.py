@@ -78,3 +78,38 @@ def test_room_change_reaches_signage_without_reload(live_server, browser, tmp_pa
     screenshot(lobby, "signage-lobby-moved")
     screenshot(door, "signage-door-moved")
     context.close()
+
+
+def test_floor_manager_moves_a_session_from_the_tablet(live_server, browser, tmp_path) -> None:
+    """The story of the rooms issue, by hand: sign in as a supervisor, pick the session, see
+    the impact, confirm with a reason; the lobby screen shows the move without a reload."""
+    _running_session(live_server, tmp_path)
+    signage = _token(live_server, "signage")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    lobby = context.new_page()
+    lobby.goto(f"{live_server.url}/signage?token={signage}")
+    row = f'li[data-session="{SESSION}"]'
+    assert _wait_for(lobby, row)
+    tablet = context.new_page()
+    tablet.goto(f"{live_server.url}/login")
+    tablet.select_option("#name", "Budi")
+    tablet.fill("#pin", "2222")
+    tablet.click("form.stack button[type=submit]")
+    tablet.wait_for_url("**/desk")
+    tablet.click("nav.topbar-nav >> text=Rooms")
+    tablet.goto(f"{live_server.url}/rooms/sessions/{SESSION}/move")
+    tablet.select_option("#room_id", "anggrek")  # htmx fetches the impact preview
+    assert _wait_for(tablet, "#reason")
+    screenshot(tablet, "rooms-move-preview")
+    tablet.fill("#reason", "projector broken in Melati")
+    tablet.click("#preview button.primary")
+    tablet.wait_for_url("**/rooms/changes/**")
+    assert "Anggrek" in tablet.inner_text("main")
+    screenshot(tablet, "rooms-move-done")
+    assert _wait_for(lobby, f"{row}.board-moved")
+    for _ in range(150):  # bounded: the board polls every few seconds
+        if "Anggrek" in lobby.inner_text(row):
+            break
+        lobby.wait_for_timeout(100)
+    assert "MOVED to Anggrek" in lobby.inner_text(row)
+    context.close()
