@@ -118,20 +118,27 @@ def import_group() -> None:
     """Import attendees from a CSV file."""
 
 
+def run_import(ctx: Context, file: str, load: Callable[[Any, Any, bytes], Any]) -> Any:
+    """Reads a CSV file and imports it all or nothing; the error names the file and the line."""
+    with click.open_file(file, "rb") as f:
+        data = f.read()
+    db = ctx.db()
+    try:
+        report = load(db, load_node(db), data)
+    except importer.CsvError as exc:
+        raise click.ClickException(f"{file}: {exc}. Nothing was imported.") from None
+    if report.ignored_columns:
+        click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}", err=True)
+    return report
+
+
 @import_group.command("attendees")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @pass_ctx
 def import_attendees(ctx: Context, file: str) -> None:
     """Import or update attendees; all or nothing."""
-    data = click.open_file(file, "rb").read()
-    db = ctx.db()
-    try:
-        report = importer.import_attendees(db, load_node(db), data)
-    except importer.CsvError as exc:
-        raise click.ClickException(f"{file}: {exc}. Nothing was imported.") from None
+    report = run_import(ctx, file, importer.import_attendees)
     click.echo(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged")
-    if report.ignored_columns:
-        click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}", err=True)
 
 
 @main.group()

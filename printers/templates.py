@@ -123,8 +123,7 @@ def _landscape(name: str, description: str, w: float, h: float, dpi: int, mono: 
         band=Box(0, 0, w, band_h),
         band_text_mm=band_h * 0.5,
         fields=(
-            TextField("first_name", first, max_mm=first.h * 0.8, min_mm=max(first.h * 0.3, 4.0)),
-            TextField("last_name", last, max_mm=last.h * 0.8, min_mm=max(last.h * 0.3, 3.0)),
+            *_names(first, last),
             TextField(
                 "company",
                 Box(m, bottom + 1, w - 3 * m - qr, qr * 0.5),
@@ -134,6 +133,14 @@ def _landscape(name: str, description: str, w: float, h: float, dpi: int, mono: 
             ),
         ),
         qr=Box(w - m - qr, bottom, qr, qr),
+    )
+
+
+def _names(first: Box, last: Box) -> tuple[TextField, TextField]:
+    """The two name lines every layout has: large, shrinking to about a third before wrapping."""
+    return (
+        TextField("first_name", first, max_mm=first.h * 0.8, min_mm=max(first.h * 0.3, 4.0)),
+        TextField("last_name", last, max_mm=last.h * 0.8, min_mm=max(last.h * 0.3, 3.0)),
     )
 
 
@@ -157,8 +164,7 @@ def _portrait(name: str, description: str, w: float, h: float, dpi: int, mono: b
         band=Box(0, 0, w, band_h),
         band_text_mm=band_h * 0.45,
         fields=(
-            TextField("first_name", first, max_mm=first.h * 0.8, min_mm=max(first.h * 0.3, 4.0)),
-            TextField("last_name", last, max_mm=last.h * 0.8, min_mm=max(last.h * 0.3, 3.0)),
+            *_names(first, last),
             TextField("company", company, max_mm=company.h * 0.6, min_mm=2.5, bold=False),
             TextField("code", Box(m, h - m - code_h, w - 2 * m, code_h), 2.5, 1.5, 1, bold=False),
         ),

@@ -11,19 +11,16 @@ from printers import PrinterError, badge_pdf, encode_png, ipp, open_printer, ren
 from tests.support.processes import free_port
 
 
+def attr(tag: int, name: str, value: bytes) -> bytes:
+    """One IPP attribute as RFC 8010 lays it out, written independently of the encoder."""
+    return bytes([tag]) + struct.pack(">H", len(name)) + name.encode() + struct.pack(
+        ">H", len(value)) + value  # fmt: skip
+
+
 def test_request_encoding_matches_rfc8010_layout():
     message = ipp.IppMessage(ipp.GET_JOB_ATTRIBUTES, 7)
     attrs = ipp.operation_attributes("ipp://h/ipp/print", (ipp.INTEGER, "job-id", 3))
     data = ipp.encode(message, [(ipp.OPERATION, attrs)])
-
-    def attr(tag: int, name: str, value: bytes) -> bytes:
-        return (
-            bytes([tag])
-            + struct.pack(">H", len(name))
-            + name.encode()
-            + struct.pack(">H", len(value))
-            + value
-        )
 
     expected = (
         b"\x01\x01\x00\x09\x00\x00\x00\x07\x01"
@@ -37,15 +34,6 @@ def test_request_encoding_matches_rfc8010_layout():
 
 
 def test_decoding_handles_multiple_values_and_collections():
-    def attr(tag: int, name: str, value: bytes) -> bytes:
-        return (
-            bytes([tag])
-            + struct.pack(">H", len(name))
-            + name.encode()
-            + struct.pack(">H", len(value))
-            + value
-        )
-
     body = (
         b"\x01\x01\x00\x00\x00\x00\x00\x01\x04"
         + attr(0x44, "printer-state-reasons", b"media-low")
