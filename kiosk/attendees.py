@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,15 @@ class AttendeeError(ValueError):
 def by_code(db: sqlite3.Connection, code: str) -> sqlite3.Row | None:
     """The attendee whose QR text is `code` (case-insensitive)."""
     return db.execute("SELECT * FROM attendee WHERE code = ?", (code,)).fetchone()
+
+
+def ticket_by_code(db: sqlite3.Connection, code: str) -> sqlite3.Row | None:
+    """`by_code` with the ticket type's `valid_days`: what the check-in rules read, at once."""
+    return db.execute(
+        "SELECT a.*, t.valid_days FROM attendee a LEFT JOIN ticket_type t ON t.name = a.ticket_type"
+        " WHERE a.code = ?",
+        (code,),
+    ).fetchone()
 
 
 def get(db: sqlite3.Connection, attendee_id: str) -> sqlite3.Row | None:
@@ -80,9 +90,14 @@ def history(db: sqlite3.Connection, attendee_id: str) -> list[HistoryEntry]:
     return [HistoryEntry(*row) for row in rows]
 
 
-def to_api(db: sqlite3.Connection, row: sqlite3.Row, with_code: bool = True) -> dict[str, Any]:
-    """The attendee object `A` of the JSON API."""
-    found = arrivals(db, row["attendee_id"])
+def to_api(
+    db: sqlite3.Connection,
+    row: sqlite3.Row,
+    with_code: bool = True,
+    known: Sequence[Arrival] | None = None,
+) -> dict[str, Any]:
+    """The attendee object `A` of the JSON API; `known`: its arrivals, if already read."""
+    found = arrivals(db, row["attendee_id"]) if known is None else known
     data: dict[str, Any] = {
         "attendee_id": row["attendee_id"],
         "first_name": row["first_name"],

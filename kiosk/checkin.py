@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from kiosk import attendees, printing
+from kiosk import attendees, groupcommit, printing
 from kiosk.attendees import Arrival
 from kiosk.db import transaction
-from kiosk.event import Event, valid_days
+from kiosk.event import Event, parse_valid_days
 from kiosk.event import load as load_event
 from kiosk.node import Node
 from sync.oplog import Op
-from sync.oplog import get as get_op
 
 MAX_CODE = 256
 
@@ -92,6 +91,8 @@ class ScanOutcome:
     scan_id: int
     replayed: bool = False
     print_job_id: str | None = None  # a badge queued by this desk's auto-print
+    attendee: sqlite3.Row | None = None  # as the rules saw it, for the answer
+    arrivals: tuple[Arrival, ...] = ()  # arrivals that stand once this scan is saved
 
 
 def utc_iso(now: datetime) -> str:
@@ -99,13 +100,16 @@ def utc_iso(now: datetime) -> str:
     return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _decide_for(db: sqlite3.Connection, event: Event, row: sqlite3.Row | None, now: datetime):
+def _decide_for(
+    db: sqlite3.Connection, event: Event, row: sqlite3.Row | None, now: datetime
+) -> tuple[Decision, date, list[Arrival]]:
+    """The decision for a ticket row (with its type's valid_days), the day, and its arrivals."""
     today = event.local_date(now)
     if row is None:
-        return decide(None, [], today, None), today
-    ticket = Ticket(row["status"], row["block_note"], valid_days(db, row["ticket_type"]))
+        return decide(None, [], today, None), today, []
+    ticket = Ticket(row["status"], row["block_note"], parse_valid_days(row["valid_days"]))
     arrivals = attendees.arrivals(db, row["attendee_id"])
-    return decide(ticket, arrivals, today, event.day_number(today)), today
+    return decide(ticket, arrivals, today, event.day_number(today)), today, arrivals
 
 
 class OpIdTaken(ValueError):
@@ -113,24 +117,26 @@ class OpIdTaken(ValueError):
 
 
 def _replay(db: sqlite3.Connection, request_id: str, device: str) -> ScanOutcome | None:
+    """The first answer to this request_id, or None if it is new; one lookup for both tables
+    (`taken`: the id names an op that is not a scan's)."""
     row = db.execute(
-        "SELECT id, code, result, attendee_id, checkin_op_id, device, message FROM scan"
-        " WHERE request_id = ?",
+        "SELECT id, code, result, attendee_id, checkin_op_id, device, message, 0 AS taken"
+        " FROM scan WHERE request_id = ?1"
+        " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1 FROM op WHERE op_id = ?1"
+        " ORDER BY taken LIMIT 1",
         (request_id,),
     ).fetchone()
     if row is None:
-        if get_op(db, request_id) is not None:
-            raise OpIdTaken(request_id)
         return None
-    if row["device"] != device:  # a retry comes from the device that sent the first request
+    if row["taken"] or row["device"] != device:  # a retry comes from the device that sent it
         raise OpIdTaken(request_id)
+    person = attendees.get(db, row["attendee_id"]) if row["attendee_id"] else None
+    found = attendees.arrivals(db, row["attendee_id"]) if person else []
     decision = Decision(Result(row["result"]), note=row["message"])
-    if decision.result is Result.ALREADY_CHECKED_IN and row["attendee_id"]:
-        found = attendees.arrivals(db, row["attendee_id"])
+    if decision.result is Result.ALREADY_CHECKED_IN and person:
         decision = Decision(decision.result, previous=found[0] if found else None)
-    return ScanOutcome(
-        decision, row["attendee_id"], row["checkin_op_id"], row["code"], row["id"], True
-    )
+    return ScanOutcome(decision, row["attendee_id"], row["checkin_op_id"], row["code"], row["id"],
+                       True, attendee=person, arrivals=tuple(found))  # fmt: skip
 
 
 def scan(
@@ -146,42 +152,59 @@ def scan(
 ) -> ScanOutcome:
     """Decides and records one scan; the same request_id again returns the first answer.
 
-    `device` names the sender ('token:<id>'); only it gets a replayed answer.
+    `device` names the sender ('token:<id>'); only it gets a replayed answer. Scans that arrive
+    together are saved in one transaction (kiosk.groupcommit); each answers once it is durable.
     """
     now = now or datetime.now(UTC)
-    code = clean_code(raw_code)
-    with transaction(db):
-        if request_id is not None and (done := _replay(db, request_id, device)) is not None:
-            return done
-        row = attendees.by_code(db, code) if code else None
-        decision, today = _decide_for(db, load_event(db), row, now)
-        attendee_id = row["attendee_id"] if row else None
-        op = job_id = None
-        if decision.admitted:
-            op = _write_checkin(db, node, attendee_id, code, desk, staff, request_id, now, today)
-            job_id = printing.auto_enqueue(db, attendee_id, desk, staff, now)  # one INSERT at most
-        cur = db.execute(
-            "INSERT INTO scan (request_id, at, desk, staff, code, result, attendee_id,"
-            " checkin_op_id, message, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (request_id, utc_iso(now), desk, staff, _printable(raw_code),
-             decision.result.value, attendee_id, op.op_id if op else None, decision.note, device),
-        )  # fmt: skip
-    if job_id:
+    scanned = _Scan(raw_code, clean_code(raw_code), desk, staff, request_id, device, now)
+    outcome = groupcommit.run(db, lambda conn: _record(conn, node, scanned))
+    if outcome.print_job_id and not outcome.replayed:
         printing.WAKE.set()
-    return ScanOutcome(decision, attendee_id, op.op_id if op else None, code or "", cur.lastrowid,
-                       print_job_id=job_id)  # fmt: skip
+    return outcome
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What arrived: the scanner's text, its cleaned code, and who sent it when."""
+
+    raw: str
+    code: str | None
+    desk: str
+    staff: str
+    request_id: str | None
+    device: str
+    now: datetime
+
+
+def _record(db: sqlite3.Connection, node: Node, s: _Scan) -> ScanOutcome:
+    """The rules and the writes of one scan, inside the caller's write transaction."""
+    if s.request_id is not None and (done := _replay(db, s.request_id, s.device)) is not None:
+        return done
+    row = attendees.ticket_by_code(db, s.code) if s.code else None
+    decision, today, found = _decide_for(db, load_event(db), row, s.now)
+    attendee_id = row["attendee_id"] if row else None
+    op = job_id = None
+    if decision.admitted:
+        payload = {"at": utc_iso(s.now), "day": today.isoformat(), "desk": s.desk,
+                   "staff": s.staff, "code": s.code}  # fmt: skip
+        op = node.record(db, "checkin", attendee_id, payload, op_id=s.request_id)
+        found.append(Arrival(op.op_id, payload["at"], payload["day"], s.desk, s.staff))
+        job_id = printing.auto_enqueue(db, attendee_id, s.desk, s.staff, s.now)  # an INSERT at most
+    cur = db.execute(
+        "INSERT INTO scan (request_id, at, desk, staff, code, result, attendee_id,"
+        " checkin_op_id, message, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (s.request_id, utc_iso(s.now), s.desk, s.staff, _printable(s.raw), decision.result.value,
+         attendee_id, op.op_id if op else None, decision.note, s.device),
+    )  # fmt: skip
+    return ScanOutcome(decision, attendee_id, op.op_id if op else None, s.code or "",
+                       cur.lastrowid, print_job_id=job_id, attendee=row,
+                       arrivals=tuple(found))  # fmt: skip
 
 
 def _printable(raw_code: str) -> str:
     """What was scanned, safe to store and show: at most 80 characters, valid UTF-8."""
     text = raw_code.strip()[:80] or "?"
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _write_checkin(db, node, attendee_id, code, desk, staff, request_id, now, today) -> Op:
-    payload = {"at": utc_iso(now), "day": today.isoformat(), "desk": desk, "staff": staff,
-               "code": code}  # fmt: skip
-    return node.record(db, "checkin", attendee_id, payload, op_id=request_id)
 
 
 class UndoError(LookupError):

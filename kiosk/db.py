@@ -19,6 +19,12 @@ class DatabaseError(RuntimeError):
     """The database cannot be opened or migrated; the message says what to do."""
 
 
+class Connection(sqlite3.Connection):
+    """A connection that remembers its database's process-wide write lock."""
+
+    write_lock: threading.Lock | None = None
+
+
 def connect(path: str | Path, cache_mb: int = 0) -> sqlite3.Connection:
     """Opens the database with WAL, synchronous=FULL, foreign keys and a busy timeout.
 
@@ -27,9 +33,8 @@ def connect(path: str | Path, cache_mb: int = 0) -> sqlite3.Connection:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(
-        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-    )
+    db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                         check_same_thread=False, factory=Connection)  # fmt: skip
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")  # an acknowledged check-in survives a power cut
@@ -38,10 +43,15 @@ def connect(path: str | Path, cache_mb: int = 0) -> sqlite3.Connection:
     db.execute("PRAGMA journal_size_limit=67108864")
     if cache_mb:
         db.execute(f"PRAGMA cache_size={-int(cache_mb) * 1024}")
+    db.write_lock = write_lock(db)
     return db
 
 
-def _lock_for(db: sqlite3.Connection) -> threading.Lock:
+def write_lock(db: sqlite3.Connection) -> threading.Lock:
+    """The write lock of the file behind `db`, shared by every connection of this process."""
+    lock = getattr(db, "write_lock", None)
+    if lock is not None:
+        return lock
     key = db.execute("PRAGMA database_list").fetchone()[2]
     with _write_locks_guard:
         return _write_locks.setdefault(key, threading.Lock())
@@ -55,7 +65,7 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     Each waits at most the busy timeout there too: behind another process's long write (an
     import), a queue of scans answers "cannot save" in turn instead of waiting 5 s per scan.
     """
-    lock = _lock_for(db)
+    lock = write_lock(db)
     if not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
         raise sqlite3.OperationalError("database is locked (writers of this process queued)")
     try:

@@ -72,12 +72,11 @@ def set_event(db: sqlite3.Connection, node: Node, **fields: object) -> None:
     node.record(db, "event_set", "event", {"fields": fields})
 
 
-def valid_days(db: sqlite3.Connection, ticket_type: str) -> frozenset[int] | None:
-    """The event days a ticket type admits on; None means every day."""
-    row = db.execute("SELECT valid_days FROM ticket_type WHERE name = ?", (ticket_type,)).fetchone()
-    if row is None or not row[0]:
+def parse_valid_days(stored: str | None) -> frozenset[int] | None:
+    """The event days a ticket type admits on, from its stored list ("1,3"); None: every day."""
+    if not stored:
         return None
-    return frozenset(int(d) for d in row[0].split(",") if d.strip().isdigit())
+    return frozenset(int(d) for d in stored.split(",") if d.strip().isdigit())
 
 
 def set_ticket_type(

@@ -20,7 +20,7 @@ import pytest
 from kiosk import auth
 from kiosk.db import open_db, transaction
 from kiosk.event import load as load_event
-from kiosk.event import valid_days
+from kiosk.event import parse_valid_days
 from kiosk.node import load_node
 from tests.e2e.conftest import KIOSK, LiveServer, free_port, screenshot, wait_until_up
 from tests.support.processes import stop
@@ -213,11 +213,9 @@ def _not_valid_today(server: LiveServer) -> str:
     db = open_db(server.db_path)
     event = load_event(db)
     day = event.day_number(event.local_date(datetime.now(UTC)))
-    names = [r[0] for r in db.execute("SELECT name FROM ticket_type")]
+    types = db.execute("SELECT name, valid_days FROM ticket_type").fetchall()
     db.close()
-    db = open_db(server.db_path)
-    wrong = [n for n in names if (d := valid_days(db, n)) is not None and day not in d]
-    db.close()
+    wrong = [n for n, v in types if (d := parse_valid_days(v)) is not None and day not in d]
     return wrong[0]
 
 
