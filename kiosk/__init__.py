@@ -35,11 +35,9 @@ def _secret_key(database: str) -> str:
 
 
 def _select_locale() -> str:
-    languages = [x.strip() for x in current_app.config["LANGUAGES"].split(",") if x.strip()]
-    chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages) or languages[0]
+    asked = request.args.get("lang") or request.cookies.get("lang")
+    return web.choose_language(asked, request.headers.get("Accept-Language", ""),
+                               web.languages(current_app))  # fmt: skip
 
 
 def _select_timezone() -> str:
@@ -48,18 +46,8 @@ def _select_timezone() -> str:
 
 
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
-        " media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.is_secure:  # only over TLS: a node served over plain HTTP stays reachable so
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.path.startswith(("/api/", "/sync/", "/desk", "/login")):
-        response.headers.setdefault("Cache-Control", "no-store")
+    for name, value in web.security_headers(request.path, request.is_secure):
+        response.headers.setdefault(name, value)
     return response
 
 
@@ -110,6 +98,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(selfservice.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
+    from kiosk.views.api_scan import FastScan
+
+    app.wsgi_app = FastScan(app, app.wsgi_app)  # type: ignore[method-assign]
     if not app.testing:
         from kiosk import replication
 

@@ -81,15 +81,41 @@ def revoke_token(db: sqlite3.Connection, token_id: int) -> bool:
     return cur.rowcount == 1
 
 
+def _plausible(token: str) -> bool:
+    """Empty or absurdly long text is never a token (and is not hashed)."""
+    return bool(token) and len(token) <= 200
+
+
 def principal_for_token(db: sqlite3.Connection, token: str) -> Principal | None:
     """The device a bearer token belongs to, if the token is valid and not revoked."""
-    if not token or len(token) > 200:
+    if not _plausible(token):
         return None
     row = db.execute(
         "SELECT token_id, name, role FROM api_token WHERE token_hash = ? AND revoked_at IS NULL",
         (_token_hash(token),),
     ).fetchone()
     return Principal(row["name"], row["role"], "token", row["token_id"]) if row else None
+
+
+def _token_row(db: sqlite3.Connection, token: str, key: str) -> sqlite3.Row:
+    """One statement on every API request: the token's device and this address's lockout."""
+    return db.execute(
+        "SELECT t.token_id, t.name, t.role, f.locked_until FROM (SELECT 1)"
+        " LEFT JOIN api_token t ON t.token_hash = ? AND t.revoked_at IS NULL AND ?"
+        " LEFT JOIN auth_failure f ON f.key = ?",
+        (_token_hash(token), _plausible(token), key),
+    ).fetchone()
+
+
+def _locked(row: sqlite3.Row, now: datetime) -> datetime | None:
+    until = row["locked_until"] and datetime.fromisoformat(row["locked_until"])
+    return until if until and until > now else None
+
+
+def _principal(row: sqlite3.Row) -> Principal | None:
+    if row["token_id"] is None:
+        return None
+    return Principal(row["name"], row["role"], "token", row["token_id"])
 
 
 def token_principal(
@@ -99,13 +125,22 @@ def token_principal(
     valid token, or the lockout would still answer which guess was right."""
     now = now or datetime.now(UTC)
     key = f"token:{client}"
-    found = principal_for_token(db, token)
-    until = _locked_until(db, [key], now)
-    if until is not None:
+    row = _token_row(db, token, key)
+    if (until := _locked(row, now)) is not None:
         raise Throttled(until)
+    found = _principal(row)
     if found is None:
         _count_failures(db, [key], now, TOKEN_MAX_FAILURES, TOKEN_LOCKOUT)
     return found
+
+
+def usable_token(
+    db: sqlite3.Connection, token: str, client: str, now: datetime | None = None
+) -> Principal | None:
+    """The token's device if the token is valid and its address not locked out; None for
+    anything else, writing nothing (the caller hands such requests to `token_principal`)."""
+    row = _token_row(db, token, f"token:{client}")
+    return None if _locked(row, now or datetime.now(UTC)) else _principal(row)
 
 
 def hash_pin(pin: str) -> str:

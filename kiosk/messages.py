@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, tzinfo
 
-from flask_babel import format_datetime, gettext
+from flask_babel import get_timezone, gettext
 
 from kiosk.checkin import Decision, Result
 
 
-def when(iso_utc: str) -> str:
-    """A stored UTC time as the venue's local clock time (the app's time zone)."""
+def clock_time(iso_utc: str, zone: tzinfo) -> str:
+    """A stored UTC time as a clock time (HH:MM) in `zone`; text that is no time as it is."""
     try:
         moment = datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
     except ValueError:
         return iso_utc
-    return format_datetime(moment, "HH:mm")
+    return moment.astimezone(zone).strftime("%H:%M")
 
 
-def scan_message(decision: Decision, first_name: str = "") -> str:
-    """The sentence under the result's headline."""
+def when(iso_utc: str) -> str:
+    """A stored UTC time as the venue's local clock time (the app's time zone)."""
+    return clock_time(iso_utc, get_timezone())
+
+
+def scan_message(
+    decision: Decision,
+    first_name: str = "",
+    *,
+    gettext: Callable[..., str] = gettext,
+    clock: Callable[[str], str] = when,
+) -> str:
+    """The sentence under the result's headline.
+
+    `gettext` and `clock` (UTC text to venue time) default to the request's;
+    the scanners' fast path (kiosk.views.api_scan) passes its own.
+    """
     result = decision.result
     if result is Result.CHECKED_IN:
         return gettext("Welcome, %(name)s! Hand over the badge.", name=first_name)
@@ -29,7 +45,7 @@ def scan_message(decision: Decision, first_name: str = "") -> str:
             return gettext("Already checked in today.")
         return gettext(
             "Already checked in today at %(time)s at %(desk)s. Possible shared ticket: check ID.",
-            time=when(previous.at),
+            time=clock(previous.at),
             desk=previous.desk or gettext("another desk"),
         )
     if result is Result.CANCELLED:

@@ -23,7 +23,9 @@ from flask import (
     session,
 )
 from flask_babel import gettext
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
 from kiosk import auth
 from kiosk.db import open_db
@@ -34,23 +36,36 @@ _local = threading.local()
 JSON_PREFIXES = ("/api/", "/sync/")
 
 
-def get_db() -> sqlite3.Connection:
+def connection(app: Flask) -> sqlite3.Connection:
     """This thread's connection to the app's database (threads of the server reuse theirs)."""
-    path = current_app.config["DATABASE"]
+    path = app.config["DATABASE"]
     cache: dict[str, sqlite3.Connection] = _local.__dict__.setdefault("connections", {})
     db = cache.get(path)
     if db is None:
         db = cache[path] = open_db(path)
-        if current_app.extensions.get("kiosk.checkpointer"):
+        if app.extensions.get("kiosk.checkpointer"):
             db.execute("PRAGMA wal_autocheckpoint=0")  # the background thread does it
     return db
 
 
+def node_of(app: Flask) -> Node:
+    """This machine's node (id and clock): read once per app, as its id never changes."""
+    nodes: dict[str, Node] = app.extensions.setdefault("kiosk.nodes", {})
+    path = app.config["DATABASE"]
+    node = nodes.get(path)
+    if node is None:
+        node = nodes[path] = load_node(connection(app))
+    return node
+
+
+def get_db() -> sqlite3.Connection:
+    """This thread's connection to the current app's database."""
+    return connection(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
 def get_node() -> Node:
-    """This machine's node (id and clock)."""
-    if "node" not in g:
-        g.node = load_node(get_db())
-    return g.node
+    """This machine's node, for the current app."""
+    return node_of(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def wants_json() -> bool:
@@ -130,6 +145,18 @@ def check_csrf() -> None:
 _DB_TROUBLE = ("database is locked", "disk is full", "database or disk is full", "readonly")
 
 
+def cannot_save(exc: Exception) -> bool:
+    """A write refused by the disk or a lock: the person retries later, nothing was saved."""
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        t in str(exc).lower() for t in _DB_TROUBLE
+    )
+
+
+def cannot_save_message(gettext: Callable[..., str] = gettext) -> str:
+    """What people read when nothing could be saved (in the request's language by default)."""
+    return gettext("Cannot save right now. Nothing was recorded: call a supervisor.")
+
+
 def handle_error(exc: Exception) -> Any:
     """One handler: JSON to the API, a page to people, never a stack trace."""
     if isinstance(exc, HTTPException):
@@ -140,12 +167,9 @@ def handle_error(exc: Exception) -> Any:
     elif isinstance(exc, auth.Throttled):
         status, code = 429, "rate_limited"
         message = gettext("Too many wrong tokens from this device. Try again in a minute.")
-    elif isinstance(exc, sqlite3.OperationalError) and any(
-        t in str(exc).lower() for t in _DB_TROUBLE
-    ):
+    elif cannot_save(exc):
         log.error("database cannot save: %s", exc)
-        status, code = 503, "cannot_save"
-        message = gettext("Cannot save right now. Nothing was recorded: call a supervisor.")
+        status, code, message = 503, "cannot_save", cannot_save_message()
     else:
         log.exception("unexpected error on %s %s", request.method, request.path)
         status, code = 500, "internal"
@@ -178,13 +202,48 @@ def _error_panel(code: str, message: str) -> Response:
 _LANGUAGE_LABELS = {"id": "Bahasa Indonesia"}
 
 
+def languages(app: Flask) -> tuple[str, ...]:
+    """The configured language codes, first the default (read once per setting)."""
+    raw = app.config["LANGUAGES"]
+    cached = app.extensions.get("kiosk.languages")
+    if cached is None or cached[0] != raw:
+        codes = tuple(c.strip() for c in raw.split(",") if c.strip())
+        cached = app.extensions["kiosk.languages"] = (raw, codes)
+    return cached[1]
+
+
+def choose_language(asked: str | None, accept: str, offered: tuple[str, ...]) -> str:
+    """The language of an answer: one asked for (?lang= or the lang cookie) if offered, else
+    the best match of the Accept-Language header, else the first offered."""
+    if asked in offered:
+        return asked
+    return parse_accept_header(accept, LanguageAccept).best_match(offered) or offered[0]
+
+
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in that language) for every configured language: a new one needs no code."""
     from babel import Locale
 
-    codes = [c.strip() for c in current_app.config["LANGUAGES"].split(",") if c.strip()]
     return [(c, _LANGUAGE_LABELS.get(c) or Locale.parse(c).get_display_name(c).capitalize())
-            for c in codes]  # fmt: skip
+            for c in languages(current_app)]  # fmt: skip
+
+
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
+    " media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+_NO_STORE = ("/api/", "/sync/", "/desk", "/login")
+
+
+def security_headers(path: str, secure: bool) -> list[tuple[str, str]]:
+    """The headers every answer carries unless its view set them itself."""
+    headers = [("Content-Security-Policy", _CSP), ("X-Content-Type-Options", "nosniff"),
+               ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]  # fmt: skip
+    if secure:  # only over TLS: a node served over plain HTTP stays reachable
+        headers.append(("Strict-Transport-Security", "max-age=31536000"))
+    if path.startswith(_NO_STORE):
+        headers.append(("Cache-Control", "no-store"))
+    return headers
 
 
 def _template_context() -> dict[str, Any]:

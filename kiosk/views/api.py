@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from kiosk import attendees, checkin, search
-from kiosk.messages import scan_message
+from kiosk.views import api_scan
 from kiosk.web import api_permission, get_db, get_node, json_error
-from sync.ids import is_uuid
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -22,34 +21,20 @@ def _body() -> dict[str, Any]:
 @bp.post("/scan")
 @api_permission("scan")
 def scan() -> Any:
-    """One scan: the result code, the attendee, a sentence, and the check-in's op id."""
-    data = _body()
-    code, desk, op_id = data.get("code"), data.get("desk"), data.get("op_id")
-    if not isinstance(code, str) or not code.strip():
-        return json_error(400, "bad_request", "code must be a non-empty string.")
-    if desk is not None and (not isinstance(desk, str) or len(desk) > 80):
-        return json_error(400, "bad_request", "desk must be a string of at most 80 characters.")
-    if op_id is not None and not is_uuid(op_id):
-        return json_error(400, "bad_request", "op_id must be a UUID string.")
-    if len(code) > 4096:
-        return json_error(413, "too_large", "code is too long to be a ticket code.")
-    principal = g.principal
+    """One scan: the result code, the attendee, a sentence, and the check-in's op id.
+
+    Most scans are answered before they get here (kiosk.views.api_scan.FastScan); this view
+    answers the rest, the same way, and every refusal with its JSON error.
+    """
+    asked = api_scan.read_request(request.get_json(silent=True))
+    if not isinstance(asked, api_scan.ScanRequest):
+        return json_error(*asked)
     db = get_db()
     try:
-        outcome = checkin.scan(db, get_node(), code, desk=desk or principal.name,
-                               staff=principal.name, request_id=op_id,
-                               device=f"{principal.kind}:{principal.ident}")  # fmt: skip
+        outcome = api_scan.scan(db, current_app, asked, g.principal)
     except checkin.OpIdTaken:
         return json_error(409, "op_id_taken", "This op_id was already used for something else.")
-    row = attendees.get(db, outcome.attendee_id) if outcome.attendee_id else None
-    own_only = principal.role == "selfservice"
-    return jsonify({
-        "result": outcome.decision.result.value,
-        "attendee": attendees.to_api(db, row, with_code=not own_only) if row else None,
-        "message": scan_message(outcome.decision, row["first_name"] if row else ""),
-        "op_id": outcome.checkin_op_id,
-        "print_job_id": outcome.print_job_id,
-    })  # fmt: skip
+    return jsonify(api_scan.answer(db, outcome, g.principal))
 
 
 @bp.post("/checkins/<op_id>/undo")

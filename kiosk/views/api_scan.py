@@ -1,0 +1,177 @@
+"""POST /api/v1/scan: reading the request, the answer, and the scanners' fast path.
+
+Scanners send this request hundreds of times a minute, each on a new connection, and wait for
+the answer before the next person steps up. `FastScan` sits in front of Flask and answers the
+common case itself (a usable bearer token that may scan, a JSON body that reads as a scan, a
+scan that saves) without building a request context, a session and a response object each
+time. Everything else — no or a wrong token, a locked-out address, a role that may not scan, a
+bad body, an op_id taken, an unexpected fault — goes on to the Flask view in kiosk.views.api,
+unchanged and untouched (nothing was written), which answers it with the usual JSON errors.
+Both answer a scan with `read_request` and `answer`, so their answers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qs
+
+from babel.support import NullTranslations, Translations
+from flask import Flask
+from werkzeug.http import parse_cookie, parse_options_header
+
+from kiosk import attendees, auth, checkin, web
+from kiosk.event import load as load_event
+from kiosk.messages import clock_time, scan_message
+from sync.ids import is_uuid
+
+PATH = "/api/v1/scan"
+log = logging.getLogger("kiosk")
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """A scan as asked for: the scanner's text, the desk, and the client's op_id."""
+
+    code: str
+    desk: str | None
+    op_id: str | None
+
+
+def read_request(data: Any) -> ScanRequest | tuple[int, str, str]:
+    """The scan asked for, or (status, error code, sentence) saying what is wrong with it."""
+    data = data if isinstance(data, dict) else {}
+    code, desk, op_id = data.get("code"), data.get("desk"), data.get("op_id")
+    if not isinstance(code, str) or not code.strip():
+        return 400, "bad_request", "code must be a non-empty string."
+    if desk is not None and (not isinstance(desk, str) or len(desk) > 80):
+        return 400, "bad_request", "desk must be a string of at most 80 characters."
+    if op_id is not None and not is_uuid(op_id):
+        return 400, "bad_request", "op_id must be a UUID string."
+    if len(code) > 4096:
+        return 413, "too_large", "code is too long to be a ticket code."
+    return ScanRequest(code, desk, op_id)
+
+
+def answer(
+    db: sqlite3.Connection,
+    outcome: checkin.ScanOutcome,
+    principal: auth.Principal,
+    gettext: Callable[..., str] | None = None,
+    clock: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
+    """The JSON answer to a scan; a self-service screen never sees the attendee's code."""
+    row = outcome.attendee
+    wording = {k: v for k, v in (("gettext", gettext), ("clock", clock)) if v is not None}
+    own_only = principal.role == "selfservice"
+    return {
+        "result": outcome.decision.result.value,
+        "attendee": attendees.to_api(db, row, not own_only, outcome.arrivals) if row else None,
+        "message": scan_message(outcome.decision, row["first_name"] if row else "", **wording),
+        "op_id": outcome.checkin_op_id,
+        "print_job_id": outcome.print_job_id,
+    }
+
+
+def scan(db: sqlite3.Connection, app: Flask, asked: ScanRequest, principal: auth.Principal):
+    """Records the scan for `principal`'s device (kiosk.checkin.scan)."""
+    return checkin.scan(db, web.node_of(app), asked.code, desk=asked.desk or principal.name,
+                        staff=principal.name, request_id=asked.op_id,
+                        device=f"{principal.kind}:{principal.ident}")  # fmt: skip
+
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class FastScan:
+    """WSGI middleware: answers the common POST /api/v1/scan, passes on everything else."""
+
+    def __init__(self, app: Flask, inner: WSGIApp) -> None:
+        self.app, self.inner = app, inner
+        self._catalogs: dict[str, NullTranslations] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
+            return self.inner(environ, start_response)
+        body = _json_body(environ, self.app.config["MAX_CONTENT_LENGTH"])
+        if body is None:
+            return self.inner(environ, start_response)
+        environ["wsgi.input"] = io.BytesIO(body)  # read once: kept for the Flask view
+        try:
+            done = self._scan(environ, body)
+        except sqlite3.OperationalError as exc:
+            if not web.cannot_save(exc):
+                raise
+            log.error("database cannot save: %s", exc)
+            done = 503, {"error": "cannot_save",
+                         "message": web.cannot_save_message(self._gettext(environ))}  # fmt: skip
+        if done is None:
+            return self.inner(environ, start_response)
+        status, data = done
+        payload = (json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n").encode()
+        secure = environ.get("wsgi.url_scheme") == "https"
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
+                   *web.security_headers(PATH, secure)]  # fmt: skip
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [payload]
+
+    def _scan(self, environ: dict[str, Any], body: bytes) -> tuple[int, dict[str, Any]] | None:
+        try:
+            asked = read_request(json.loads(body))
+        except ValueError:
+            return None
+        scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if not isinstance(asked, ScanRequest) or scheme.lower() != "bearer":
+            return None
+        db = web.connection(self.app)
+        principal = auth.usable_token(db, token.strip(), environ.get("REMOTE_ADDR") or "?")
+        if principal is None or not principal.may("scan"):
+            return None
+        try:
+            outcome = scan(db, self.app, asked, principal)
+        except checkin.OpIdTaken:
+            return None  # nothing saved: the view answers 409
+        gettext = self._gettext(environ)
+        return 200, answer(db, outcome, principal, gettext,
+                           lambda at: clock_time(at, load_event(db).zone))  # fmt: skip
+
+    def _gettext(self, environ: dict[str, Any]) -> Callable[..., str]:
+        """gettext in the asker's language, chosen as for every other request."""
+        query, cookie = environ.get("QUERY_STRING", ""), environ.get("HTTP_COOKIE", "")
+        asked = query and parse_qs(query).get("lang", [None])[0]
+        asked = asked or (cookie and parse_cookie(cookie).get("lang"))
+        language = web.choose_language(asked or None, environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+                                       web.languages(self.app))  # fmt: skip
+        catalog = self._catalogs.get(language)
+        if catalog is None:
+            catalog = self._catalogs[language] = self._load(language)
+
+        def gettext(text: str, **values: Any) -> str:
+            found = catalog.ugettext(text)
+            return found % values if values else found
+
+        return gettext
+
+    def _load(self, language: str) -> NullTranslations:
+        merged = Translations()
+        for folder in self.app.extensions["babel"].translation_directories:
+            merged.merge(Translations.load(folder, [language], "messages"))
+        return merged
+
+
+def _json_body(environ: dict[str, Any], limit: int | None) -> bytes | None:
+    """The body of a JSON request of a stated length within `limit`; None for anything else."""
+    mimetype, _ = parse_options_header(environ.get("CONTENT_TYPE", ""))
+    length = environ.get("CONTENT_LENGTH", "")
+    if not (mimetype == "application/json" or mimetype.endswith("+json")):
+        return None
+    if not length.isdigit() or (limit is not None and int(length) > limit):
+        return None
+    return environ["wsgi.input"].read(int(length))
