@@ -7,8 +7,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
-from kiosk import attendees, groupcommit, printing
+from kiosk import attendees, groupcommit, print_setup, printing
 from kiosk.attendees import Arrival
 from kiosk.db import transaction
 from kiosk.event import Event, parse_valid_days
@@ -157,7 +158,7 @@ def scan(
     """
     now = now or datetime.now(UTC)
     scanned = _Scan(raw_code, clean_code(raw_code), desk, staff, request_id, device, now)
-    outcome = groupcommit.run(db, lambda conn: _record(conn, node, scanned))
+    outcome = groupcommit.run(db, lambda conn, memo: _record(conn, node, scanned, memo))
     if outcome.print_job_id and not outcome.replayed:
         printing.WAKE.set()
     return outcome
@@ -176,20 +177,31 @@ class _Scan:
     now: datetime
 
 
-def _record(db: sqlite3.Connection, node: Node, s: _Scan) -> ScanOutcome:
-    """The rules and the writes of one scan, inside the caller's write transaction."""
+def _record(db: sqlite3.Connection, node: Node, s: _Scan, memo: dict[str, Any]) -> ScanOutcome:
+    """The rules and the writes of one scan, inside the caller's write transaction.
+
+    `memo` holds, for the whole transaction, what no scan changes: the event, each desk's
+    printer setting, and whether the clock has seen the newest stamp held.
+    """
     if s.request_id is not None and (done := _replay(db, s.request_id, s.device)) is not None:
         return done
     row = attendees.ticket_by_code(db, s.code) if s.code else None
-    decision, today, found = _decide_for(db, load_event(db), row, s.now)
+    event = memo.get("event") or memo.setdefault("event", load_event(db))
+    decision, today, found = _decide_for(db, event, row, s.now)
     attendee_id = row["attendee_id"] if row else None
     op = job_id = None
     if decision.admitted:
         payload = {"at": utc_iso(s.now), "day": today.isoformat(), "desk": s.desk,
                    "staff": s.staff, "code": s.code}  # fmt: skip
-        op = node.record(db, "checkin", attendee_id, payload, op_id=s.request_id)
+        op = node.record(db, "checkin", attendee_id, payload, op_id=s.request_id,
+                         observe="observed" not in memo)  # fmt: skip
+        memo["observed"] = True
         found.append(Arrival(op.op_id, payload["at"], payload["day"], s.desk, s.staff))
-        job_id = printing.auto_enqueue(db, attendee_id, s.desk, s.staff, s.now)  # an INSERT at most
+        key = f"desk:{s.desk}"
+        setting = memo.get(key) or memo.setdefault(key, print_setup.desk_setting(db, s.desk))
+        job_id = printing.auto_enqueue(
+            db, attendee_id, setting, s.staff, s.now
+        )  # an INSERT at most
     cur = db.execute(
         "INSERT INTO scan (request_id, at, desk, staff, code, result, attendee_id,"
         " checkin_op_id, message, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

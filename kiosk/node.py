@@ -53,14 +53,18 @@ class Node:
         payload: dict[str, Any],
         op_id: str | None = None,
         after: str | None = None,
+        observe: bool = True,
     ) -> Op:
         """Writes an op and its effect; call inside `db.transaction` so both commit together.
 
         `after` is the newest stamp of a value this change replaces: the op sorts after it even
         when that stamp came from a clock hours fast, so a correction always beats what it
         corrects (without dragging this node's clock forward for everything else).
+        `observe=False`: the clock already saw the newest stamp in this transaction (no other
+        writer can add one while it lasts).
         """
-        self.clock.observe(latest_stamp(db))
+        if observe:
+            self.clock.observe(latest_stamp(db))
         stamp = self.clock.tick()
         if after and str(stamp) <= after:
             seen = Stamp.parse(after)

@@ -195,12 +195,16 @@ def _no_printer_message(named: str | None) -> str:
 
 
 def auto_enqueue(
-    db: sqlite3.Connection, attendee_id: str, desk: str, staff: str, now: datetime
+    db: sqlite3.Connection,
+    attendee_id: str,
+    setting: print_setup.DeskSetting,
+    staff: str,
+    now: datetime,
 ) -> str | None:
     """In the check-in's transaction: queue a first badge if this desk prints on check-in."""
-    setting = print_setup.desk_setting(db, desk)
     if not setting.auto_print or has_badge(db, attendee_id):
         return None
+    desk = setting.desk
     printer = print_setup.choose_printer(db, None, desk)
     if printer is None:
         return None

@@ -39,7 +39,7 @@ def one_batch(path: Path, group: GroupCommit, works: list) -> list:
     queued; returns each caller's result or exception, in order."""
     held, release = threading.Event(), threading.Event()
 
-    def holder(db: sqlite3.Connection) -> None:
+    def holder(db: sqlite3.Connection, memo: dict) -> None:
         held.set()
         release.wait(10)
 
@@ -66,7 +66,7 @@ def one_batch(path: Path, group: GroupCommit, works: list) -> list:
 
 
 def insert(name: str):
-    def work(db: sqlite3.Connection) -> str:
+    def work(db: sqlite3.Connection, memo: dict) -> str:
         db.execute("INSERT INTO item (name) VALUES (?)", (name,))
         return name
 
@@ -91,7 +91,7 @@ def test_a_commit_that_fails_fails_every_caller(path):
     )
     db.close()
 
-    def orphan(db: sqlite3.Connection) -> str:  # passes its statement, fails at COMMIT
+    def orphan(db: sqlite3.Connection, memo: dict) -> str:  # passes its statement, fails at COMMIT
         db.execute("INSERT INTO child (parent_id) VALUES (42)")
         return "orphan"
 
@@ -105,7 +105,7 @@ def test_a_caller_still_queued_when_time_runs_out_withdraws(path):
     lock_holder = open_db(path)
     ran = []
 
-    def work(db: sqlite3.Connection) -> None:
+    def work(db: sqlite3.Connection, memo: dict) -> None:
         ran.append(True)
 
     with ThreadPoolExecutor(2) as pool:
