@@ -86,15 +86,17 @@ class Checkpointer(threading.Thread):
     that each round finishes so the WAL starts again from its beginning.
 
     SQLite otherwise checkpoints inside whichever commit crosses 1,000 WAL pages, and that scan
-    waits for a write and fsync scattered over the whole file. A checkpoint that runs beside
-    the writers never finishes while scans keep coming (each adds pages behind it), and an
-    unfinished WAL is never reused: it grew past 200 MB in a few thousand scans, slowing every
-    read and every commit (appending to a file costs an fsync more than overwriting it). So a
-    round copies what it can beside the writers, and if scans added pages meanwhile, copies
-    the little that is left while holding the write lock for a moment.
+    waits for a write and fsync scattered over the whole file. But a checkpoint beside busy
+    writers never finishes (each commit adds pages behind it), and an unfinished WAL is never
+    reused: it grew past 200 MB in a few thousand scans, slowing every read and every commit
+    (appending to a file costs more per fsync than overwriting it). So a round copies what it
+    can beside the writers, then holds this process's write lock for a moment to copy the
+    little that is left and start the WAL again from its beginning (a RESTART checkpoint,
+    which waits at most READERS_WAIT_MS for readers to leave the WAL, or tries next round).
     """
 
     LEFT_FOR_LOCKED_ROUND = 256  # WAL pages: a locked pass this small takes about a millisecond
+    READERS_WAIT_MS = 50  # how long a locked pass waits for readers to leave the WAL
 
     def __init__(self, path: str | Path, interval: float = 0.5) -> None:
         super().__init__(name=f"checkpoint {path}", daemon=True)
@@ -103,6 +105,7 @@ class Checkpointer(threading.Thread):
 
     def run(self) -> None:
         db = connect(self.path)
+        db.execute(f"PRAGMA busy_timeout={self.READERS_WAIT_MS}")
         try:
             while not self.stop.wait(self.interval):
                 try:
@@ -113,21 +116,21 @@ class Checkpointer(threading.Thread):
             db.close()
 
     def round(self, db: sqlite3.Connection) -> bool:
-        """One checkpoint round; True if the whole WAL was copied (the next write restarts it)."""
+        """One checkpoint round; True if the WAL was copied and starts again from its beginning."""
         for _ in range(3):
-            _busy, pages, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if copied == pages:
-                return True
+            _busy, pages, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()[0]
             if pages - copied <= self.LEFT_FOR_LOCKED_ROUND:
                 break
+        if pages <= 0:  # an empty WAL: nothing to start again
+            return True
         lock = write_lock(db)
         if not lock.acquire(timeout=0.05):  # writers are queued: try again next round
             return False
-        try:
-            _busy, pages, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        try:  # RESTART: copy the rest, then start the WAL again once no reader is in it
+            busy, _pages, _copied = db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0]
         finally:
             lock.release()
-        return copied == pages
+        return busy == 0
 
 
 _checkpointers: dict[str, Checkpointer] = {}
