@@ -28,13 +28,22 @@ def by_code(db: sqlite3.Connection, code: str) -> sqlite3.Row | None:
     return db.execute("SELECT * FROM attendee WHERE code = ?", (code,)).fetchone()
 
 
-def ticket_by_code(db: sqlite3.Connection, code: str) -> sqlite3.Row | None:
-    """`by_code` with the ticket type's `valid_days`: what the check-in rules read, at once."""
-    return db.execute(
-        "SELECT a.*, t.valid_days FROM attendee a LEFT JOIN ticket_type t ON t.name = a.ticket_type"
-        " WHERE a.code = ?",
-        (code,),
-    ).fetchone()
+# A check-in `c` that stands: no undo names it.
+_STANDS = "NOT EXISTS (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)"
+# What the check-in rules read of the attendee `a` whose code is ?2, with the ticket type `t`,
+# as the end of one SELECT: its columns, its type's valid_days, its standing arrivals (read them
+# with `arrivals_of`). A caller puts its own columns first; an unknown code gives NULLs.
+TICKET_READ = (
+    " a.*, t.valid_days, (SELECT json_group_array(json_array(c.hlc, c.op_id, c.at, c.day,"  # noqa: S608
+    f" c.desk, c.staff)) FROM checkin c WHERE c.attendee_id = a.attendee_id AND {_STANDS})"
+    " AS arrivals FROM (SELECT 1) LEFT JOIN attendee a ON a.code = ?2"
+    " LEFT JOIN ticket_type t ON t.name = a.ticket_type"
+)
+
+
+def arrivals_of(ticket: sqlite3.Row) -> list[Arrival]:
+    """The standing arrivals a TICKET_READ row carries, first by clock order."""
+    return [Arrival(*found[1:]) for found in sorted(json.loads(ticket["arrivals"]))]
 
 
 def get(db: sqlite3.Connection, attendee_id: str) -> sqlite3.Row | None:
@@ -56,8 +65,7 @@ class Arrival:
 def arrivals(db: sqlite3.Connection, attendee_id: str) -> list[Arrival]:
     """Check-ins that stand (not undone), first by clock order."""
     rows = db.execute(
-        "SELECT op_id, at, day, desk, staff FROM checkin c WHERE attendee_id = ?"
-        " AND NOT EXISTS (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)"
+        f"SELECT op_id, at, day, desk, staff FROM checkin c WHERE attendee_id = ? AND {_STANDS}"  # noqa: S608
         " ORDER BY hlc",
         (attendee_id,),
     ).fetchall()

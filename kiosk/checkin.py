@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
@@ -102,14 +103,14 @@ def utc_iso(now: datetime) -> str:
 
 
 def _decide_for(
-    db: sqlite3.Connection, event: Event, row: sqlite3.Row | None, now: datetime
+    event: Event, row: sqlite3.Row | None, now: datetime
 ) -> tuple[Decision, date, list[Arrival]]:
-    """The decision for a ticket row (with its type's valid_days), the day, and its arrivals."""
+    """The decision for a TICKET_READ row, the event day, and the row's arrivals."""
     today = event.local_date(now)
     if row is None:
         return decide(None, [], today, None), today, []
     ticket = Ticket(row["status"], row["block_note"], parse_valid_days(row["valid_days"]))
-    arrivals = attendees.arrivals(db, row["attendee_id"])
+    arrivals = attendees.arrivals_of(row)
     return decide(ticket, arrivals, today, event.day_number(today)), today, arrivals
 
 
@@ -117,27 +118,31 @@ class OpIdTaken(ValueError):
     """A client op_id that names another device's scan or another op: never reused."""
 
 
-def _replay(db: sqlite3.Connection, request_id: str, device: str) -> ScanOutcome | None:
-    """The first answer to this request_id, or None if it is new; one lookup for both tables
-    (`taken`: the id names an op that is not a scan's)."""
-    row = db.execute(
-        "SELECT id, code, result, attendee_id, checkin_op_id, device, message, 0 AS taken"
-        " FROM scan WHERE request_id = ?1"
-        " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1 FROM op WHERE op_id = ?1"
-        " ORDER BY taken LIMIT 1",
-        (request_id,),
-    ).fetchone()
-    if row is None:
+# One statement for all a scan reads: the first answer to its request_id if there was one
+# (`replay`), whether that id names another op (`op_taken`), and the ticket (TICKET_READ).
+_READ = (
+    "SELECT (SELECT json_array(s.id, s.code, s.result, s.attendee_id, s.checkin_op_id,"  # noqa: S608
+    " s.device, s.message) FROM scan s WHERE s.request_id = ?1) AS replay,"
+    " EXISTS (SELECT 1 FROM op WHERE op_id = ?1) AS op_taken," + attendees.TICKET_READ
+)
+
+
+def _replay(db: sqlite3.Connection, read: sqlite3.Row, device: str) -> ScanOutcome | None:
+    """The first answer to the scan's request_id, or None if the id is new."""
+    if read["replay"] is None:
+        if read["op_taken"]:
+            raise OpIdTaken("this op_id names another operation")
         return None
-    if row["taken"] or row["device"] != device:  # a retry comes from the device that sent it
-        raise OpIdTaken(request_id)
-    person = attendees.get(db, row["attendee_id"]) if row["attendee_id"] else None
-    found = attendees.arrivals(db, row["attendee_id"]) if person else []
-    decision = Decision(Result(row["result"]), note=row["message"])
+    scan_id, code, result, attendee_id, checkin_op_id, sender, note = json.loads(read["replay"])
+    if sender != device:  # a retry comes from the device that sent the first request
+        raise OpIdTaken("this op_id names another device's scan")
+    person = attendees.get(db, attendee_id) if attendee_id else None
+    found = attendees.arrivals(db, attendee_id) if person else []
+    decision = Decision(Result(result), note=note)
     if decision.result is Result.ALREADY_CHECKED_IN and person:
         decision = Decision(decision.result, previous=found[0] if found else None)
-    return ScanOutcome(decision, row["attendee_id"], row["checkin_op_id"], row["code"], row["id"],
-                       True, attendee=person, arrivals=tuple(found))  # fmt: skip
+    return ScanOutcome(decision, attendee_id, checkin_op_id, code, scan_id, True,
+                       attendee=person, arrivals=tuple(found))  # fmt: skip
 
 
 def scan(
@@ -183,11 +188,12 @@ def _record(db: sqlite3.Connection, node: Node, s: _Scan, memo: dict[str, Any]) 
     `memo` holds, for the whole transaction, what no scan changes: the event, each desk's
     printer setting, and whether the clock has seen the newest stamp held.
     """
-    if s.request_id is not None and (done := _replay(db, s.request_id, s.device)) is not None:
+    read = db.execute(_READ, (s.request_id, s.code)).fetchone()
+    if s.request_id is not None and (done := _replay(db, read, s.device)) is not None:
         return done
-    row = attendees.ticket_by_code(db, s.code) if s.code else None
+    row = read if read["attendee_id"] is not None else None
     event = memo.get("event") or memo.setdefault("event", load_event(db))
-    decision, today, found = _decide_for(db, event, row, s.now)
+    decision, today, found = _decide_for(event, row, s.now)
     attendee_id = row["attendee_id"] if row else None
     op = job_id = None
     if decision.admitted:
@@ -199,9 +205,7 @@ def _record(db: sqlite3.Connection, node: Node, s: _Scan, memo: dict[str, Any]) 
         found.append(Arrival(op.op_id, payload["at"], payload["day"], s.desk, s.staff))
         key = f"desk:{s.desk}"
         setting = memo.get(key) or memo.setdefault(key, print_setup.desk_setting(db, s.desk))
-        job_id = printing.auto_enqueue(
-            db, attendee_id, setting, s.staff, s.now
-        )  # an INSERT at most
+        job_id = printing.auto_enqueue(db, attendee_id, setting, s.staff, s.now)
     cur = db.execute(
         "INSERT INTO scan (request_id, at, desk, staff, code, result, attendee_id,"
         " checkin_op_id, message, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
