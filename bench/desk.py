@@ -21,6 +21,7 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -65,6 +66,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scans", type=int, default=2000, help="sequential scans")
     parser.add_argument("--concurrent-scans", type=int, default=4000, help="scans by all clients")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=4, help="turns the floor and kiosk take")
     parser.add_argument("--searches", type=int, default=300, help="per kind of query")
     parser.add_argument("--cold-starts", type=int, default=5)
     parser.add_argument("--workdir", type=Path, help="keep the databases and logs here")
@@ -154,6 +156,25 @@ def cold_starts(db: Path, token: str, runs: int, workdir: Path) -> list[float]:
     return seconds
 
 
+def in_rounds(
+    targets: list[tuple[int, str]], codes: list[str], rounds: int, run: Any, check: Any
+) -> list[Timings]:
+    """Each (port, token) scans its share of `codes` in `rounds` turns, taking turns with the
+    others (who goes first alternates); the timings of each target over all its turns."""
+    totals = [Timings() for _ in targets]
+    for number in range(rounds):
+        share = codes[number::rounds]
+        order = list(range(len(targets)))
+        if number % 2:
+            order.reverse()
+        for i in order:
+            port, token = targets[i]
+            done = run(port, scan_jobs(share, token, "Bench"), check)
+            totals[i].merge(done)
+            totals[i].wall += done.wall
+    return totals
+
+
 def ms(value: float) -> str:
     return f"{value:.2f} ms"
 
@@ -182,17 +203,18 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Row], list[str]]:
     with floor.start(), kiosk.start():
         floor.wait_ready("/")
         kiosk.wait_ready("/api/v1/attendees?q=a&limit=1", {"Authorization": f"Bearer {demo.token}"})
-        # Warm both (thread connections, caches), then alternate so drift hits both alike.
+        # Warm both (thread connections, caches), then take turns in rounds, the first turn
+        # alternating, so that the machine's drift during the run hits both alike.
         run_sequential(floor_port, scan_jobs(warm, "-", "Bench"), checked_in)
         run_sequential(kiosk_port, scan_jobs(warm, demo.token, "Bench"), checked_in)
+        targets = [(floor_port, "-"), (kiosk_port, demo.token)]
         print("Sequential scans…", file=sys.stderr)
-        f_seq = run_sequential(floor_port, scan_jobs(seq_codes, "-", "Bench"), checked_in)
-        k_seq = run_sequential(kiosk_port, scan_jobs(seq_codes, demo.token, "Bench"), checked_in)
+        f_seq, k_seq = in_rounds(targets, seq_codes, args.rounds, run_sequential, checked_in)
         print(f"{args.clients} concurrent clients…", file=sys.stderr)
-        f_conc = run_concurrent(floor_port, scan_jobs(conc_codes, "-", "Bench"), checked_in,
-                                args.clients)  # fmt: skip
-        k_conc = run_concurrent(kiosk_port, scan_jobs(conc_codes, demo.token, "Bench"),
-                                checked_in, args.clients)  # fmt: skip
+        f_conc, k_conc = in_rounds(targets, conc_codes, args.rounds,
+                                   lambda port, jobs, check: run_concurrent(port, jobs, check,
+                                                                            args.clients),
+                                   checked_in)  # fmt: skip
         print("Searches…", file=sys.stderr)
         searches: dict[str, Timings] = {}
         for kind, qs in queries.items():
@@ -265,7 +287,8 @@ def main(argv: list[str] | None = None) -> str:
         table(rows), "",
         *[f"- {n}" for n in notes],
         f"- {HOST} only; every request on a new TCP connection; {args.scans} sequential scans,"
-        f" {args.concurrent_scans} scans by {args.clients} client processes,"
+        f" {args.concurrent_scans} scans by {args.clients} client processes, each in"
+        f" {args.rounds} turns taken in turn with the floor,"
         f" {args.searches} searches of each kind; benchmark took"
         f" {time.perf_counter() - started:.0f} s",
     ])  # fmt: skip
