@@ -90,13 +90,14 @@ class Checkpointer(threading.Thread):
     writers never finishes (each commit adds pages behind it), and an unfinished WAL is never
     reused: it grew past 200 MB in a few thousand scans, slowing every read and every commit
     (appending to a file costs more per fsync than overwriting it). So a round copies what it
-    can beside the writers, then holds this process's write lock for a moment to copy the
-    little that is left and start the WAL again from its beginning (a RESTART checkpoint,
-    which waits at most READERS_WAIT_MS for readers to leave the WAL, or tries next round).
+    can beside the writers, pass after pass until a few pages are left, then holds this
+    process's write lock for a moment (a millisecond or two) to copy those and start the WAL
+    again from its beginning: a RESTART checkpoint, which does not wait for readers still in
+    the WAL (it tries again next round).
     """
 
-    LEFT_FOR_LOCKED_ROUND = 256  # WAL pages: a locked pass this small takes about a millisecond
-    READERS_WAIT_MS = 50  # how long a locked pass waits for readers to leave the WAL
+    LEFT_FOR_LOCKED_ROUND = 32  # WAL pages left for the locked pass: its copy and fsync are short
+    READERS_WAIT_MS = 0  # a locked pass never waits for readers: it tries again next round
 
     def __init__(self, path: str | Path, interval: float = 0.5) -> None:
         super().__init__(name=f"checkpoint {path}", daemon=True)
@@ -117,8 +118,9 @@ class Checkpointer(threading.Thread):
 
     def round(self, db: sqlite3.Connection) -> bool:
         """One checkpoint round; True if the WAL was copied and starts again from its beginning."""
-        for _ in range(3):
-            _busy, pages, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()[0]
+        for _ in range(6):  # each pass copies what was added while the last one copied
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            _busy, pages, copied = db.execute("PRAGMA wal_checkpoint(NOOP)").fetchall()[0]
             if pages - copied <= self.LEFT_FOR_LOCKED_ROUND:
                 break
         if pages <= 0:  # an empty WAL: nothing to start again
