@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import checkin
-from kiosk.db import open_db, transaction
+from kiosk import checkin, groupcommit
+from kiosk.db import open_db, transaction, write_lock
 from kiosk.groupcommit import GroupCommit
 from kiosk.node import load_node
 
@@ -149,3 +149,76 @@ def test_concurrent_scans_check_each_person_in_once(db_path):
     stored = db.execute("SELECT count(*) FROM checkin WHERE desk = 'D'").fetchone()[0]
     db.close()
     assert stored == len(codes)
+
+
+def scans_in_one_batch(db_path: Path, sends: list[tuple[str, str | None, str]]) -> list:
+    """checkin.scan for each (code, op_id, device), each from its own thread and queued behind
+    one held leader, so that all form a single batch; each caller's outcome or exception."""
+    held, release = threading.Event(), threading.Event()
+
+    def holder(db: sqlite3.Connection, memo: dict) -> None:
+        held.set()
+        release.wait(10)
+
+    def call(work):
+        db = open_db(db_path)
+        try:
+            return work(db)
+        except Exception as exc:  # the caller's own answer
+            return exc
+        finally:
+            db.close()
+
+    def scan(code: str, op_id: str | None, device: str):
+        return lambda db: checkin.scan(db, load_node(db), code, desk="D", request_id=op_id,
+                                       device=device)  # fmt: skip
+
+    db = open_db(db_path)
+    lock = write_lock(db)
+    db.close()
+    with ThreadPoolExecutor(len(sends) + 1) as pool:
+        leader = pool.submit(call, lambda db: groupcommit.run(db, holder))
+        assert held.wait(10)
+        queue = groupcommit._groups[lock]._queue
+        futures = []
+        for send in sends:  # one at a time, so the batch keeps their order
+            futures.append(pool.submit(call, scan(*send)))
+            while len(queue) < len(futures):
+                threading.Event().wait(0.005)
+        release.set()
+        assert leader.result(10) is None
+        return [f.result(10) for f in futures]
+
+
+def test_a_batch_decides_each_scan_as_if_alone(db_path):
+    """In one batch: a second arrival, retries, an op_id another device used, a code that is
+    no ticket. Each gets what it would get alone, and each person arrives once."""
+    first, retry = str(uuid.uuid4()), str(uuid.uuid4())
+    outcomes = scans_in_one_batch(db_path, [
+        ("KN-JOSE01", first, "token:1"),
+        ("KN-JOSE01", None, "token:2"),  # a second arrival the same day
+        ("KN-OBRI01", retry, "token:1"),
+        ("KN-OBRI01", retry, "token:1"),  # the scanner sent it again
+        ("KN-OBRI01", retry, "token:2"),  # another device reusing that op_id
+        ("KN-NOPE99", None, "token:1"),
+        ("KN-WANG01", first, "token:1"),  # the same device reusing an op_id: a replay
+    ])  # fmt: skip
+    jose, again, obrien, resent, stolen, nope, reused = outcomes
+    assert jose.decision.result is checkin.Result.CHECKED_IN and jose.checkin_op_id == first
+    assert again.decision.result is checkin.Result.ALREADY_CHECKED_IN
+    assert again.decision.previous.op_id == first
+    assert obrien.decision.admitted and obrien.checkin_op_id == retry
+    assert resent.replayed and resent.checkin_op_id == retry and resent.scan_id == obrien.scan_id
+    assert isinstance(stolen, checkin.OpIdTaken)
+    assert reused.replayed and reused.attendee_id == "a-jose" and reused.checkin_op_id == first
+    assert nope.decision.result is checkin.Result.UNKNOWN_CODE
+    db = open_db(db_path)
+    arrived = db.execute("SELECT attendee_id, count(*) FROM checkin GROUP BY 1").fetchall()
+    journal = db.execute("SELECT id, result FROM scan ORDER BY id").fetchall()
+    ops = db.execute("SELECT count(*) FROM op WHERE kind = 'checkin'").fetchone()[0]
+    db.close()
+    assert sorted(tuple(r) for r in arrived) == [("a-jose", 1), ("a-obrien", 1)]
+    assert ops == 2
+    assert [r["id"] for r in journal] == sorted(
+        {o.scan_id for o in (jose, again, obrien, nope)}
+    )  # the replays wrote nothing, the refused op_id nothing
