@@ -91,6 +91,7 @@ def test_fast_path_answers_as_the_view_does(db_path, tmp_path):
         (b'{"code": "KN-JOSE01", "op_id": "nope"}', None, 400, "bad_request"),
         (b"not json", None, 400, "bad_request"),
         (b'{"code": "KN-JOSE01"}', {"Content-Type": "text/plain"}, 400, "bad_request"),
+        (b'{"code": "KN-JOSE01"}', {"Content-Type": "text/x+json"}, 400, "bad_request"),
     ],
 )
 def test_what_the_fast_path_refuses_reaches_the_view(
