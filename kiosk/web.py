@@ -73,6 +73,12 @@ def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES)
 
 
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; {} for no body, a body that is not JSON, or not an object."""
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
 def json_error(status: int, error: str, message: str) -> Response:
     """The API's error body: a machine code and a sentence for people."""
     response = jsonify({"error": error, "message": message})

@@ -104,3 +104,15 @@ def make_token(db_path: Path):
             conn.close()
 
     return make
+
+
+@pytest.fixture
+def schedule_loaded(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture event's rooms, sessions and sign-ups, with the clock at 10:05 on day 1."""
+    from kiosk import schedule
+    from tests.rooms_data import AT_1005, load
+
+    conn = open_db(db_path)
+    load(conn, load_node(conn))
+    conn.close()
+    monkeypatch.setattr(schedule, "now", lambda: AT_1005)

@@ -5,18 +5,11 @@ import re
 import pytest
 
 from kiosk import auth, moves, schedule
-from kiosk.db import open_db, transaction
-from kiosk.node import load_node
+from kiosk.db import transaction
 from tests.conftest import sign_in
-from tests.rooms_data import AT_1005, AT_1040, load
+from tests.rooms_data import AT_1040
 
-
-@pytest.fixture(autouse=True)
-def schedule_loaded(db_path, monkeypatch) -> None:
-    conn = open_db(db_path)
-    load(conn, load_node(conn))
-    conn.close()
-    monkeypatch.setattr(schedule, "now", lambda: AT_1005)
+pytestmark = pytest.mark.usefixtures("schedule_loaded")
 
 
 @pytest.fixture

@@ -8,14 +8,9 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from kiosk import attendees, checkin, search
 from kiosk.views import api_scan
-from kiosk.web import api_permission, get_db, get_node, json_error
+from kiosk.web import api_permission, get_db, get_node, json_body, json_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
 
 
 @bp.post("/scan")
@@ -41,7 +36,7 @@ def scan() -> Any:
 @api_permission("undo")
 def undo(op_id: str) -> Any:
     """Cancels one check-in; the undo is itself an op that syncs."""
-    data = _body()
+    data = json_body()
     reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
     try:
         checkin.undo(get_db(), get_node(), op_id, staff=g.principal.name, reason=reason)

@@ -11,15 +11,10 @@ from flask_babel import gettext
 from kiosk import attendees, door, moves, schedule
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
-from kiosk.web import api_permission, get_db, get_node, json_error
+from kiosk.web import api_permission, get_db, get_node, json_body, json_error
 
 bp = Blueprint("rooms_api", __name__, url_prefix="/api/v1")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
 
 
 @bp.get("/sessions")
@@ -67,7 +62,7 @@ def _warnings(plan: moves.Preview) -> list[str]:
 @api_permission("room_change")
 def change_room(session_id: str) -> Any:
     """Moves a session; answers with the session, the people affected and any warnings."""
-    data, db = _body(), get_db()
+    data, db = json_body(), get_db()
     room_id, reason = data.get("room_id"), data.get("reason", "")
     if not isinstance(room_id, str) or not room_id or not isinstance(reason, str):
         return json_error(400, "bad_request", "room_id must be a non-empty string.")
@@ -90,7 +85,7 @@ def change_room(session_id: str) -> Any:
 @api_permission("door")
 def door_scan(room_id: str) -> Any:
     """A badge at a room door: `{"code", "direction": "in"|"out"}`."""
-    data, db = _body(), get_db()
+    data, db = json_body(), get_db()
     room = schedule.room(db, room_id)
     if room is None:
         return json_error(404, "not_found", "No room has this id.")
