@@ -148,9 +148,13 @@ _groups: dict[threading.Lock, GroupCommit] = {}
 _groups_guard = threading.Lock()
 
 
-def run(db: sqlite3.Connection, work: Work[T]) -> T:
-    """`GroupCommit.run` on the batcher of `db`'s file (the one its write lock guards)."""
+def group_of(db: sqlite3.Connection) -> GroupCommit:
+    """The batcher of `db`'s file (the one its write lock guards), shared by its connections."""
     lock = write_lock(db)
     with _groups_guard:
-        group = _groups.get(lock) or _groups.setdefault(lock, GroupCommit())
-    return group.run(db, work)
+        return _groups.get(lock) or _groups.setdefault(lock, GroupCommit())
+
+
+def run(db: sqlite3.Connection, work: Work[T]) -> T:
+    """`GroupCommit.run` on the batcher of `db`'s file."""
+    return group_of(db).run(db, work)

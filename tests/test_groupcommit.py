@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import checkin, groupcommit
-from kiosk.db import open_db, transaction, write_lock
+from kiosk.db import open_db, transaction
 from kiosk.groupcommit import GroupCommit
 from kiosk.node import load_node
 
@@ -34,35 +34,41 @@ def names(path: Path) -> list[str]:
         db.close()
 
 
-def one_batch(path: Path, group: GroupCommit, works: list) -> list:
-    """Runs `works` as one batch: each caller queues behind a leader held until all have
-    queued; returns each caller's result or exception, in order."""
+def one_batch(path: Path, group: GroupCommit, calls: list) -> list:
+    """Makes `calls` (each a function of a connection that goes through `group`) one batch:
+    each, from its own thread, queues behind a leader held until all have queued; returns
+    each caller's result or exception, in order."""
     held, release = threading.Event(), threading.Event()
 
     def holder(db: sqlite3.Connection, memo: dict) -> None:
         held.set()
         release.wait(10)
 
-    def call(work):
+    def call(function):
         db = open_db(path)
         try:
-            return group.run(db, work)
+            return function(db)
         except Exception as exc:  # the caller's own answer
             return exc
         finally:
             db.close()
 
-    with ThreadPoolExecutor(len(works) + 1) as pool:
-        leader = pool.submit(call, holder)
+    with ThreadPoolExecutor(len(calls) + 1) as pool:
+        leader = pool.submit(call, lambda db: group.run(db, holder))
         assert held.wait(10)
         futures = []
-        for work in works:  # one at a time, so the batch keeps their order
-            futures.append(pool.submit(call, work))
+        for function in calls:  # one at a time, so the batch keeps their order
+            futures.append(pool.submit(call, function))
             while len(group._queue) < len(futures):
                 threading.Event().wait(0.005)
         release.set()
         assert leader.result(10) is None
         return [f.result(10) for f in futures]
+
+
+def through(group: GroupCommit, works: list) -> list:
+    """Each work as a call that runs it through `group`."""
+    return [lambda db, work=work: group.run(db, work) for work in works]
 
 
 def insert(name: str):
@@ -74,9 +80,10 @@ def insert(name: str):
 
 
 def test_queued_work_shares_one_transaction_and_a_failure_stays_its_own(path):
-    results = one_batch(path, GroupCommit(), [
+    group = GroupCommit()
+    results = one_batch(path, group, through(group, [
         insert("a"), insert("b"), insert("a"), insert("c"),  # the second "a" breaks UNIQUE
-    ])  # fmt: skip
+    ]))  # fmt: skip
     assert results[:2] == ["a", "b"] and results[3] == "c"
     assert isinstance(results[2], sqlite3.IntegrityError)
     assert names(path) == ["a", "b", "c"]  # the failed one left nothing behind
@@ -95,7 +102,8 @@ def test_a_commit_that_fails_fails_every_caller(path):
         db.execute("INSERT INTO child (parent_id) VALUES (42)")
         return "orphan"
 
-    results = one_batch(path, GroupCommit(), [insert("x"), orphan, insert("y")])
+    group = GroupCommit()
+    results = one_batch(path, group, through(group, [insert("x"), orphan, insert("y")]))
     assert all(isinstance(r, sqlite3.IntegrityError) for r in results), results
     assert names(path) == []  # nobody was acknowledged, nothing was kept
 
@@ -152,42 +160,16 @@ def test_concurrent_scans_check_each_person_in_once(db_path):
 
 
 def scans_in_one_batch(db_path: Path, sends: list[tuple[str, str | None, str]]) -> list:
-    """checkin.scan for each (code, op_id, device), each from its own thread and queued behind
-    one held leader, so that all form a single batch; each caller's outcome or exception."""
-    held, release = threading.Event(), threading.Event()
-
-    def holder(db: sqlite3.Connection, memo: dict) -> None:
-        held.set()
-        release.wait(10)
-
-    def call(work):
-        db = open_db(db_path)
-        try:
-            return work(db)
-        except Exception as exc:  # the caller's own answer
-            return exc
-        finally:
-            db.close()
+    """checkin.scan for each (code, op_id, device), all in a single batch."""
 
     def scan(code: str, op_id: str | None, device: str):
         return lambda db: checkin.scan(db, load_node(db), code, desk="D", request_id=op_id,
                                        device=device)  # fmt: skip
 
     db = open_db(db_path)
-    lock = write_lock(db)
+    group = groupcommit.group_of(db)
     db.close()
-    with ThreadPoolExecutor(len(sends) + 1) as pool:
-        leader = pool.submit(call, lambda db: groupcommit.run(db, holder))
-        assert held.wait(10)
-        queue = groupcommit._groups[lock]._queue
-        futures = []
-        for send in sends:  # one at a time, so the batch keeps their order
-            futures.append(pool.submit(call, scan(*send)))
-            while len(queue) < len(futures):
-                threading.Event().wait(0.005)
-        release.set()
-        assert leader.result(10) is None
-        return [f.result(10) for f in futures]
+    return one_batch(db_path, group, [scan(*send) for send in sends])
 
 
 def test_a_batch_decides_each_scan_as_if_alone(db_path):
