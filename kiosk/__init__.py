@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from flask_babel import Babel
 
-from kiosk import config, web
+from kiosk import clock, config, web
 from kiosk.backup import check_health
 from kiosk.db import open_db, start_checkpointer, transaction
 from kiosk.event import load as load_event
@@ -58,6 +58,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.from_env(dict(os.environ)))
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("CLOCK"):
+        app.config["CLOCK"] = clock.from_setting(app.config["CLOCK_START"])
     check_health(app.config["DATABASE"])  # never serve a damaged database
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(app.config["DATABASE"])

@@ -7,8 +7,9 @@ import hmac
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from kiosk import clock
 from kiosk.db import transaction
 
 ROLES = ("desk", "supervisor", "selfservice", "signage", "sync")
@@ -49,7 +50,7 @@ class Principal:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 def _token_hash(token: str) -> str:
@@ -123,7 +124,7 @@ def token_principal(
 ) -> Principal | None:
     """`principal_for_token`, throttled per address: a locked address is refused even with a
     valid token, or the lockout would still answer which guess was right."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     key = f"token:{client}"
     row = _token_row(db, token, key)
     if (until := _locked(row, now)) is not None:
@@ -140,7 +141,7 @@ def usable_token(
     """The token's device if the token is valid and its address not locked out; None for
     anything else, writing nothing (the caller hands such requests to `token_principal`)."""
     row = _token_row(db, token, f"token:{client}")
-    return None if _locked(row, now or datetime.now(UTC)) else _principal(row)
+    return None if _locked(row, now or clock.now()) else _principal(row)
 
 
 def hash_pin(pin: str) -> str:
@@ -214,7 +215,7 @@ def sign_in(
     db: sqlite3.Connection, name: str, pin: str, client: str, now: datetime | None = None
 ) -> Principal | None:
     """Checks a staff PIN; after MAX_FAILURES wrong PINs the name and the device wait LOCKOUT."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     row = db.execute(
         "SELECT staff_id, name, role, pin_hash FROM staff WHERE name = ? AND disabled = 0",
         (name.strip(),),

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from kiosk import attendees, groupcommit, print_setup, printing
+from kiosk import attendees, clock, groupcommit, print_setup, printing
 from kiosk.attendees import Arrival
 from kiosk.db import transaction
 from kiosk.event import Event, parse_valid_days
@@ -161,7 +161,7 @@ def scan(
     `device` names the sender ('token:<id>'); only it gets a replayed answer. Scans that arrive
     together are saved in one transaction (kiosk.groupcommit); each answers once it is durable.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     scanned = _Scan(raw_code, clean_code(raw_code), desk, staff, request_id, device, now)
     outcome = groupcommit.run(db, lambda conn, memo: _record(conn, node, scanned, memo))
     if outcome.print_job_id and not outcome.replayed:
@@ -241,7 +241,7 @@ def undo(
     now: datetime | None = None,
 ) -> Op:
     """Cancels one check-in by writing an undo op that names it."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with transaction(db):
         row = db.execute(
             "SELECT attendee_id FROM checkin WHERE op_id = ?", (checkin_op_id,)

@@ -39,13 +39,16 @@ SELFSERVICE_IDLE_SECONDS = 30
 SELFSERVICE_MAX_FAILURES = 5
 # Seconds a self-service screen refuses lookups after too many failures.
 SELFSERVICE_COOLDOWN_SECONDS = 60
+# Start the app's clock at this ISO 8601 instant and let it run from there (empty: the system
+# clock). For rehearsing an event day before it comes, and for tests of real server processes.
+CLOCK_START = ""
 
 SETTINGS = (
     "DATABASE", "SECRET_KEY", "MAX_CONTENT_LENGTH", "LANGUAGES", "DEFAULT_DESK",
     "STAFF_SESSION_MINUTES", "SESSION_COOKIE_SECURE", "SYNC_PEER", "SYNC_TOKEN", "SYNC_INTERVAL",
     "SYNC_RELAY", "SYNC_MAX_BODY", "SYNC_CA_BUNDLE", "SYNC_PIN",
     "SELFSERVICE_IDLE_SECONDS", "SELFSERVICE_MAX_FAILURES",
-    "SELFSERVICE_COOLDOWN_SECONDS",
+    "SELFSERVICE_COOLDOWN_SECONDS", "CLOCK_START",
 )  # fmt: skip
 
 

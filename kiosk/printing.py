@@ -12,11 +12,11 @@ import random
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext
 
-from kiosk import attendees, print_setup
+from kiosk import attendees, clock, print_setup
 from kiosk.db import transaction
 from kiosk.node import Node
 from kiosk.print_setup import iso
@@ -99,7 +99,7 @@ def get_job(db: sqlite3.Connection, job_id: str) -> Job | None:
 def latest_job(db: sqlite3.Connection, attendee_id: str) -> Job | None:
     """The attendee's newest job, for the desk's status widget."""
     row = db.execute(
-        _SELECT + " WHERE attendee_id = ? ORDER BY created_at DESC, job_id DESC LIMIT 1",
+        _SELECT + " WHERE attendee_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
         (attendee_id,),
     ).fetchone()
     return _job(row)
@@ -167,7 +167,7 @@ def request_print(
     now: datetime | None = None,
 ) -> Job:
     """Queues a badge (a reprint when one exists) and wakes the worker."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with transaction(db):
         if attendees.get(db, attendee_id) is None:
             raise PrintRequestError("not_found", gettext("No attendee has this id."))

@@ -26,11 +26,6 @@ _S_FROM = " FROM session s LEFT JOIN room r ON r.room_id = s.room_id" \
     " LEFT JOIN room p ON p.room_id = s.planned_room_id"  # fmt: skip
 
 
-def now() -> datetime:
-    """The wall clock, read in one place so tests can set it."""
-    return datetime.now(UTC)
-
-
 def _version(op: Op) -> str:
     return f"{op.hlc} {op.op_id}"
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from kiosk import clock
 from kiosk.checkin import Result, utc_iso
 from kiosk.db import transaction
 from kiosk.textfold import fold
@@ -38,7 +39,7 @@ class Visit:
 def start(db: sqlite3.Connection, device: str, step: str, result: str = "",
           attendee_id: str = "", job_id: str = "", now: datetime | None = None) -> str:  # fmt: skip
     """A new visit for this device (any earlier one of the device ends): its random id."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     visit_id = secrets.token_urlsafe(18)
     with transaction(db):
         db.execute("DELETE FROM selfservice_visit WHERE device = ? OR updated_at < ?",
@@ -61,7 +62,7 @@ def get(db: sqlite3.Connection, visit_id: str | None, device: str, idle: timedel
                      (visit_id, device)).fetchone()  # fmt: skip
     if row is None:
         return None
-    if row["updated_at"] <= utc_iso((now or datetime.now(UTC)) - idle):
+    if row["updated_at"] <= utc_iso((now or clock.now()) - idle):
         end(db, visit_id)
         return None
     return Visit(*(row[k] for k in Visit.__dataclass_fields__))
@@ -74,7 +75,7 @@ def update(db: sqlite3.Connection, visit_id: str, now: datetime | None = None,
     sets = "".join(f"{k} = ?, " for k in allowed)
     with transaction(db):
         db.execute(f"UPDATE selfservice_visit SET {sets}updated_at = ? WHERE visit_id = ?",  # noqa: S608
-                   (*allowed.values(), utc_iso(now or datetime.now(UTC)), visit_id))  # fmt: skip
+                   (*allowed.values(), utc_iso(now or clock.now()), visit_id))  # fmt: skip
 
 
 def end(db: sqlite3.Connection, visit_id: str) -> None:
@@ -89,7 +90,7 @@ def end(db: sqlite3.Connection, visit_id: str) -> None:
 def locked_until(db: sqlite3.Connection, device: str, max_failures: int, cooldown: timedelta,
                  now: datetime | None = None) -> datetime | None:  # fmt: skip
     """When a device that failed `max_failures` times within a minute may try again."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     rows = db.execute(
         "SELECT at FROM selfservice_failure WHERE device = ? AND at >= ? ORDER BY at DESC LIMIT ?",
         (device, utc_iso(now - FAILURE_WINDOW - cooldown), max_failures),
@@ -105,7 +106,7 @@ def record_failure(db: sqlite3.Connection, device: str, now: datetime | None = N
     """One unknown code or unmatched lookup from this device."""
     with transaction(db):
         db.execute("INSERT INTO selfservice_failure (device, at) VALUES (?, ?)",
-                   (device, utc_iso(now or datetime.now(UTC))))  # fmt: skip
+                   (device, utc_iso(now or clock.now())))  # fmt: skip
 
 
 # -- typed lookups -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk import auth, create_app, importer
+from kiosk.clock import FixedClock
 from kiosk.db import open_db, transaction
 from kiosk.event import set_event, set_ticket_type
 from kiosk.node import Node, load_node
@@ -61,8 +62,15 @@ def node(db: sqlite3.Connection) -> Node:
 
 
 @pytest.fixture
-def app(db_path: Path) -> Flask:
-    return create_app({"DATABASE": str(db_path), "TESTING": True, "SECRET_KEY": "test-secret"})
+def clock() -> FixedClock:
+    """The app's clock, pinned at 09:00 on day one; a test moves it with `set` or `advance`."""
+    return FixedClock(DAY1_MORNING)
+
+
+@pytest.fixture
+def app(db_path: Path, clock: FixedClock) -> Flask:
+    return create_app({"DATABASE": str(db_path), "TESTING": True, "SECRET_KEY": "test-secret",
+                       "CLOCK": clock})  # fmt: skip
 
 
 @pytest.fixture
@@ -107,12 +115,11 @@ def make_token(db_path: Path):
 
 
 @pytest.fixture
-def schedule_loaded(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def schedule_loaded(db_path: Path, clock: FixedClock) -> None:
     """The fixture event's rooms, sessions and sign-ups, with the clock at 10:05 on day 1."""
-    from kiosk import schedule
     from tests.rooms_data import AT_1005, load
 
     conn = open_db(db_path)
     load(conn, load_node(conn))
     conn.close()
-    monkeypatch.setattr(schedule, "now", lambda: AT_1005)
+    clock.set(AT_1005)

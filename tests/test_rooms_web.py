@@ -142,9 +142,9 @@ def test_api_day_must_be_a_date(client, make_token) -> None:
 # -- doors and occupancy -----------------------------------------------------------------------
 
 
-def test_door_scans_and_occupancy(desk, monkeypatch) -> None:
+def test_door_scans_and_occupancy(desk, clock) -> None:
     client, token = desk
-    monkeypatch.setattr(schedule, "now", lambda: AT_1040)
+    clock.set(AT_1040)
     client.post("/rooms/door", data={"room_id": "kamboja", "csrf_token": token})
 
     def scan(code, direction="in"):
@@ -165,8 +165,8 @@ def test_door_scans_and_occupancy(desk, monkeypatch) -> None:
     assert "Nearly full" not in page and "2 / 3" in page
 
 
-def test_door_api(client, make_token, monkeypatch) -> None:
-    monkeypatch.setattr(schedule, "now", lambda: AT_1040)
+def test_door_api(client, make_token, clock) -> None:
+    clock.set(AT_1040)
     answer = client.post("/api/v1/rooms/kamboja/scan", json={"code": "KN-JOSE01"},
                          headers=make_token("desk")).get_json()  # fmt: skip
     assert answer["result"] == "registered" and answer["occupancy"] == 1

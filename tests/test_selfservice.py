@@ -11,7 +11,6 @@ from flask.testing import FlaskClient
 from kiosk import auth, print_setup
 from kiosk.db import open_db, transaction
 from kiosk.node import load_node
-from kiosk.views import selfservice as views
 from kiosk.views.selfservice import COOKIE
 from tests.conftest import DAY1_MORNING, csrf_from, sign_in
 
@@ -249,8 +248,8 @@ def test_language_switch_and_large_text(screen) -> None:
     assert "large-text" not in page and "Pindai kode QR" in page  # language stays per device
 
 
-def test_sessions_today_with_moves(screen, printer, db_path, monkeypatch) -> None:
-    monkeypatch.setattr(views, "now", lambda: DAY1_MORNING)
+def test_sessions_today_with_moves(screen, printer, db_path, clock) -> None:
+    clock.set(DAY1_MORNING)
     schedule_import = pytest.importorskip("kiosk.schedule_import")
     db = open_db(db_path)
     node = load_node(db)

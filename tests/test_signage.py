@@ -66,10 +66,10 @@ def test_lobby_now_next_and_moved(client, db, node, token) -> None:
     assert 'hx-trigger="every 3s"' in text and "<html" not in text
 
 
-def test_board_changes_with_the_minute(client, token, monkeypatch) -> None:
+def test_board_changes_with_the_minute(client, token, clock) -> None:
     client.get(f"/signage?token={token}")
     key = _key(client.get("/signage").data)
-    monkeypatch.setattr(schedule, "now", lambda: AT_1040)
+    clock.set(AT_1040)
     board = client.get(f"/signage/board?v={key}").get_data(as_text=True)
     assert "10:40" in board and "Printing at scale" in board
 
@@ -84,10 +84,10 @@ def test_door_screen_says_where_the_session_went(client, db, node, token) -> Non
     assert "Moved here from Kamboja" in kenanga and "0 / 200" in kenanga
 
 
-def test_door_board_refreshes_on_a_scan(client, db, node, token, monkeypatch) -> None:
+def test_door_board_refreshes_on_a_scan(client, db, node, token, clock) -> None:
     from kiosk import door
 
-    monkeypatch.setattr(schedule, "now", lambda: AT_1040)
+    clock.set(AT_1040)
     client.get(f"/signage/door/kamboja?token={token}")
     key = _key(client.get("/signage/door/kamboja").data)
     door.scan(db, node, schedule.room(db, "kamboja"), "KN-JOSE01", "in", "door", AT_1040)

@@ -5,13 +5,12 @@ Every action is a plain form post (303 back to the screen); htmx swaps just the 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from kiosk import attendees, print_setup, printing
+from kiosk import attendees, clock, print_setup, printing
 from kiosk.db import transaction
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db
@@ -68,7 +67,7 @@ def add_printer() -> Any:
     """Adds or replaces a printer by name and URL."""
     name, url = request.form.get("name", "")[:80], request.form.get("url", "")[:500]
     default = bool(request.form.get("default"))
-    now = datetime.now(UTC)
+    now = clock.now()
     return _setup(lambda db: print_setup.add_printer(db, name, url, default=default, now=now),
                   gettext("Printer %(name)s saved.", name=name.strip()))  # fmt: skip
 
@@ -106,7 +105,7 @@ def set_desk() -> Any:
 @staff_required("settings")
 def retry(job_id: str) -> Any:
     """Sends a failed job again."""
-    if printing.retry(get_db(), job_id, datetime.now(UTC)):
+    if printing.retry(get_db(), job_id, clock.now()):
         return _done(gettext("The badge is queued again."))
     return _done(gettext("That job is not failed any more."), "warn")
 
@@ -115,6 +114,6 @@ def retry(job_id: str) -> Any:
 @staff_required("settings")
 def cancel(job_id: str) -> Any:
     """Gives up on a waiting or failed job."""
-    if printing.cancel(get_db(), job_id, g.principal.name, datetime.now(UTC)):
+    if printing.cancel(get_db(), job_id, g.principal.name, clock.now()):
         return _done(gettext("Print job cancelled."))
     return _done(gettext("That job is already printing or done."), "warn")

@@ -83,7 +83,8 @@ def scan(db: sqlite3.Connection, app: Flask, asked: ScanRequest, principal: auth
     """Records the scan for `principal`'s device (kiosk.checkin.scan)."""
     return checkin.scan(db, web.node_of(app), asked.code, desk=asked.desk or principal.name,
                         staff=principal.name, request_id=asked.op_id,
-                        device=f"{principal.kind}:{principal.ident}")  # fmt: skip
+                        device=f"{principal.kind}:{principal.ident}",
+                        now=app.config["CLOCK"].now())  # fmt: skip
 
 
 StartResponse = Callable[..., Any]

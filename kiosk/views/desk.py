@@ -6,7 +6,6 @@ the same URLs answer with whole pages (303 after each post).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
@@ -23,7 +22,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from kiosk import attendees, checkin, reports, search
+from kiosk import attendees, checkin, clock, reports, search
 from kiosk.checkin import Decision, Result
 from kiosk.db import transaction
 from kiosk.event import load as load_event
@@ -260,7 +259,7 @@ def status() -> Any:
     from kiosk import replication
 
     db = get_db()
-    today = load_event(db).local_date(datetime.now(UTC)).isoformat()
+    today = load_event(db).local_date(clock.now()).isoformat()
     sync = replication.status(db, current_app.config["SYNC_PEER"])
     return render_template("desk/_status.html", counts=reports.counters(db, today), sync=sync,
                            pending=sync["pending_push"])  # fmt: skip

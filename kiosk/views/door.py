@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
-from kiosk import door, schedule
+from kiosk import clock, door, schedule
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 
@@ -30,7 +30,7 @@ def _room(room_id: str) -> Any:
 @staff_required("read_schedule")
 def occupancy() -> Response:
     """Live counts per room; the table refreshes itself every few seconds."""
-    rows = door.all_occupancy(get_db(), schedule.now())
+    rows = door.all_occupancy(get_db(), clock.now())
     template = "rooms/_occupancy.html" if _htmx() else "rooms/occupancy.html"
     response = Response(render_template(template, rows=rows))
     response.headers["Vary"] = "HX-Request"
@@ -51,7 +51,7 @@ def pick() -> Any:
 
 
 def _door(room: Any, outcome: door.DoorOutcome | None, status: int = 200) -> Response:
-    occ = door.occupancy(get_db(), room, schedule.now())
+    occ = door.occupancy(get_db(), room, clock.now())
     template = "rooms/_door_result.html" if _htmx() else "rooms/door.html"
     response = Response(render_template(template, room=room, outcome=outcome, occ=occ),
                         status=status)  # fmt: skip
@@ -74,5 +74,5 @@ def door_scan(room_id: str) -> Response:
     direction = "out" if request.form.get("direction") == "out" else "in"
     code = request.form.get("code", "")[:4096]
     device = f"{session.get('desk', '')} {room.room_id}".strip()
-    outcome = door.scan(get_db(), get_node(), room, code, direction, device, schedule.now())
+    outcome = door.scan(get_db(), get_node(), room, code, direction, device, clock.now())
     return _door(room, outcome)

@@ -7,7 +7,7 @@ last OWN_MINUTES, found in the scan log under the device's token name.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -26,7 +26,7 @@ from flask import (
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from kiosk import attendees, badges, printing
+from kiosk import attendees, badges, clock, printing
 from kiosk.auth import Principal
 from kiosk.print_setup import iso
 from kiosk.views.staff import staff_required
@@ -48,7 +48,7 @@ def is_own(principal: Principal, attendee_id: str, now: datetime | None = None) 
     """Staff roles see every badge; a self-service device only who it just scanned."""
     if principal.may("badge"):
         return True
-    since = iso((now or datetime.now(UTC)) - timedelta(minutes=OWN_MINUTES))
+    since = iso((now or clock.now()) - timedelta(minutes=OWN_MINUTES))
     return get_db().execute(
         "SELECT 1 FROM scan WHERE device = ? AND attendee_id = ? AND at >= ?"
         " AND result IN ('checked_in', 'already_checked_in')",

@@ -5,13 +5,12 @@ An answer is an op, so it syncs; a flag answered elsewhere disappears here after
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from kiosk import attendees, conflicts, schedule
+from kiosk import attendees, clock, conflicts, schedule
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
 from kiosk.views.staff import staff_required
@@ -70,7 +69,7 @@ def resolve(flag_id: str) -> Any:
     try:
         with transaction(db):
             conflicts.resolve(db, get_node(), flag_id, action, g.principal.name,
-                              utc_iso(datetime.now(UTC)), value)  # fmt: skip
+                              utc_iso(clock.now()), value)  # fmt: skip
         flash(gettext("Resolved."), "ok")
     except conflicts.ResolveError as exc:
         flash(str(exc), "error")

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from kiosk import moves, schedule
+from kiosk import clock, moves, schedule
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
 from kiosk.views.staff import staff_required
@@ -28,7 +28,7 @@ def _htmx() -> bool:
 def _today() -> str:
     from kiosk.event import load as load_event
 
-    return load_event(get_db()).local_date(schedule.now()).isoformat()
+    return load_event(get_db()).local_date(clock.now()).isoformat()
 
 
 def move_messages() -> dict[str, str]:
@@ -97,7 +97,7 @@ def move(session_id: str) -> Any:
             moves.check_seen(db, session_id, request.form.get("seen", ""))
             plan = moves.preview(db, session_id, room_id)
             op_id = moves.move(db, get_node(), plan, g.principal.name, reason,
-                               utc_iso(schedule.now()))  # fmt: skip
+                               utc_iso(clock.now()))  # fmt: skip
     except moves.MoveError as exc:
         flash(move_messages()[exc.code], "error")
         return redirect(url_for(".move_form", session_id=session_id, room_id=room_id), 303)
@@ -126,7 +126,7 @@ def undo(op_id: str) -> Any:
     db = get_db()
     try:
         with transaction(db):
-            new_id = moves.undo(db, get_node(), op_id, g.principal.name, utc_iso(schedule.now()))
+            new_id = moves.undo(db, get_node(), op_id, g.principal.name, utc_iso(clock.now()))
     except moves.MoveError as exc:
         flash(move_messages()[exc.code], "error")
         return redirect(url_for(".index"), 303)

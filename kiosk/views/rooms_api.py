@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext
 
-from kiosk import attendees, door, moves, schedule
+from kiosk import attendees, clock, door, moves, schedule
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
 from kiosk.web import api_permission, get_db, get_node, json_body, json_error
@@ -71,7 +71,7 @@ def change_room(session_id: str) -> Any:
             plan = moves.preview(db, session_id, room_id)
             if not plan.impact.same_room:
                 moves.move(db, get_node(), plan, g.principal.name, reason or "api",
-                           utc_iso(schedule.now()))  # fmt: skip
+                           utc_iso(clock.now()))  # fmt: skip
     except moves.MoveError as exc:
         status = 404 if exc.code == "not_found" else 400
         return json_error(status, exc.code, str(exc))
@@ -92,7 +92,7 @@ def door_scan(room_id: str) -> Any:
     code, direction = data.get("code"), data.get("direction", "in")
     if not isinstance(code, str) or direction not in ("in", "out"):
         return json_error(400, "bad_request", 'code must be a string, direction "in" or "out".')
-    out = door.scan(db, get_node(), room, code, direction, g.principal.name, schedule.now())
+    out = door.scan(db, get_node(), room, code, direction, g.principal.name, clock.now())
     d = out.decision
     return jsonify({
         "result": d.result.value, "occupancy": d.occupancy, "capacity": d.capacity,

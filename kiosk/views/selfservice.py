@@ -9,7 +9,7 @@ current step of this screen's visit (kiosk/selfservice.py); nothing personal is 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -28,7 +28,7 @@ from flask import (
 )
 from flask_babel import format_time, gettext
 
-from kiosk import attendees, auth, checkin, printing
+from kiosk import attendees, auth, checkin, clock, printing
 from kiosk import selfservice as rules
 from kiosk.event import load as load_event
 from kiosk.views.printing import badge_file
@@ -38,11 +38,6 @@ bp = Blueprint("selfservice", __name__, url_prefix="/self")
 COOKIE = "kiosk_selfservice"
 COOKIE_DAYS = 400
 OPEN_PATHS = ("/self", "/static/")
-
-
-def now() -> datetime:
-    """The current time (tests replace it to stand on an event day)."""
-    return datetime.now(UTC)
 
 
 def _device() -> str:
@@ -136,7 +131,7 @@ def _visit_context(visit: rules.Visit) -> dict[str, Any]:
     row = attendees.get(db, visit.attendee_id) if visit.attendee_id else None
     context: dict[str, Any] = {"visit": visit, "first_name": row["first_name"] if row else ""}
     if visit.step == "done" and row is not None:
-        today = load_event(db).local_date(now())
+        today = load_event(db).local_date(clock.now())
         context["sessions"] = rules.sessions_on(db, visit.attendee_id, today)
         context["clock"] = _clock
     if visit.step == "refused":

@@ -25,7 +25,7 @@ from flask import (
 )
 from flask_babel import get_locale, gettext
 
-from kiosk import auth, door, rooms, schedule
+from kiosk import auth, clock, door, rooms, schedule
 from kiosk.event import load as load_event
 from kiosk.web import get_db, staff_principal
 
@@ -105,7 +105,7 @@ def _lobby(now: datetime) -> dict[str, Any]:
 @bp.get("")
 def lobby() -> str:
     """Today's sessions now and next, with room changes highlighted."""
-    now = schedule.now()
+    now = clock.now()
     context = _lobby(now)
     return render_template("signage/lobby.html", key=_key(now.strftime("%H:%M")), poll=POLL,
                            **context)  # fmt: skip
@@ -114,7 +114,7 @@ def lobby() -> str:
 @bp.get("/board")
 def lobby_board() -> Response:
     """The lobby's live part."""
-    now = schedule.now()
+    now = clock.now()
     return _board("signage/_lobby.html", _key(now.strftime("%H:%M")), **_lobby(now))
 
 
@@ -148,7 +148,7 @@ def _room(room_id: str) -> rooms.Room:
 @bp.get("/door/<room_id>")
 def door_screen(room_id: str) -> str:
     """One room's door: its session now and next, how full, and sessions moved away."""
-    room, now = _room(room_id), schedule.now()
+    room, now = _room(room_id), clock.now()
     return render_template("signage/door.html", key=_door_key(room, now), poll=POLL,
                            **_door(room, now))  # fmt: skip
 
@@ -156,7 +156,7 @@ def door_screen(room_id: str) -> str:
 @bp.get("/door/<room_id>/board")
 def door_board(room_id: str) -> Response:
     """The door screen's live part."""
-    room, now = _room(room_id), schedule.now()
+    room, now = _room(room_id), clock.now()
     return _board("signage/_door.html", _door_key(room, now), **_door(room, now))
 
 
