@@ -220,10 +220,22 @@ def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     chosen = next((c for c in options if c[0] == value), None)
     if chosen is None:
         raise ResolveError("Choose one of the competing values.")
+    if flag.detail["kind"] == "session_room_set":
+        _choose_room(db, node, flag.entity, str(chosen[1]), staff, at)
+        return
     base = max(f"{c[3]} {c[0]}" for c in options)
     name = flag.detail["field"]
     node.record(db, flag.detail["kind"], flag.entity, {"fields": {name: chosen[1]},
                 "seen": {name: base}, "source": "review", "staff": staff})  # fmt: skip
+
+
+def _choose_room(db, node, session_id: str, room_id: str, staff: str, at: str) -> None:
+    """A chosen room is a room change like any other: history, who moved it, and notices."""
+    from kiosk import moves  # moves needs the fold, which needs this module
+
+    plan = moves.preview(db, session_id, room_id)
+    if plan.session["room_id"] != room_id:
+        moves.move(db, node, plan, staff, "review", at)
 
 
 def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
