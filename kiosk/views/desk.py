@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -22,7 +23,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from kiosk import attendees, checkin, clock, reports, search
+from kiosk import attendees, checkin, clock, replication, reports, search
 from kiosk.checkin import Decision, Result
 from kiosk.db import transaction
 from kiosk.event import load as load_event
@@ -48,6 +49,7 @@ def _page(panel: str | None = None, status: int = 200, **context: Any) -> Any:
     if template == "desk/index.html":
         context.setdefault("matches", search.find(get_db(), context["q"]) if context["q"] else [])
         context.setdefault("recent", recent_scans())
+        context.update(_status())
     response = Response(render_template(template, panel=panel, **context), status=status)
     response.headers["Vary"] = "HX-Request"
     return response
@@ -118,7 +120,8 @@ def _after_scan(scan_id: int) -> Any:
     row = get_db().execute("SELECT * FROM scan WHERE id = ?", (scan_id,)).fetchone()
     if not _htmx():
         return redirect(url_for(".index", scan=row["id"]), 303)
-    return _page("desk/_scan_response.html", recent=recent_scans(), **_result_context(row))
+    return _page("desk/_scan_response.html", recent=recent_scans(), counts=_counts(),
+                 **_result_context(row))  # fmt: skip
 
 
 @bp.get("/search")
@@ -144,7 +147,8 @@ def detail(attendee_id: str, recent_oob: bool = False) -> Any:
     db = get_db()
     row = _attendee_or_404(attendee_id)
     return _page("desk/_attendee.html", attendee=row, history=attendees.history(db, attendee_id),
-                 recent_oob=recent_oob, recent=recent_scans())  # fmt: skip
+                 recent_oob=recent_oob, recent=recent_scans(),
+                 counts=_counts() if recent_oob else None)  # fmt: skip
 
 
 @bp.post("/attendees/<attendee_id>/checkin")
@@ -250,16 +254,21 @@ def walkin() -> Any:
     return detail(attendee_id)
 
 
+def _counts() -> dict[str, int]:
+    """Registered and arrived today, for the header (also swapped in after a scan or undo)."""
+    db = get_db()
+    today = load_event(db).local_date(clock.now()).isoformat()
+    return reports.counters(db, today)
+
+
+def _status() -> dict[str, Any]:
+    """The header's numbers and sync state."""
+    sync = replication.status(get_db(), current_app.config["SYNC_PEER"])
+    return {"counts": _counts(), "sync": sync, "pending": sync["pending_push"]}
+
+
 @bp.get("/status")
 @staff_required("scan")
 def status() -> Any:
     """The header's live numbers and sync state (refreshed by htmx every few seconds)."""
-    from flask import current_app
-
-    from kiosk import replication
-
-    db = get_db()
-    today = load_event(db).local_date(clock.now()).isoformat()
-    sync = replication.status(db, current_app.config["SYNC_PEER"])
-    return render_template("desk/_status.html", counts=reports.counters(db, today), sync=sync,
-                           pending=sync["pending_push"])  # fmt: skip
+    return render_template("desk/_status.html", **_status())

@@ -130,3 +130,61 @@ def test_portrait_tablet_layout(browser, live_server: LiveServer) -> None:
     assert width <= 800  # nothing forces sideways scrolling
     screenshot(page, "desk-portrait")
     context.close()
+
+
+def test_arrived_today_counts_this_desks_check_in(page, live_server: LiveServer) -> None:
+    """The header's count moves with the answer, not at the next poll."""
+    before = int(page.inner_text("#arrived-today strong"))
+    page.keyboard.type(fresh_codes(live_server.db_path, 4)[-1])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel .result.tone-ok")
+    assert int(page.inner_text("#arrived-today strong")) == before + 1  # same response as the panel
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def sideways(page) -> list[str]:
+    """Elements reaching past the right edge of the screen: they force sideways scrolling."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+        .map(e => e.outerHTML.slice(0, 100))""")
+
+
+def test_phone_layout(browser, live_server: LiveServer) -> None:
+    """On a phone the scan field takes the whole width, its buttons go below, and no desk
+    screen scrolls sideways, the badge preview included."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/login")
+    assert sideways(page) == []
+    sign_in_desk(page, live_server)
+    field = page.locator("#scan").bounding_box()
+    assert field["width"] >= 0.85 * PHONE["width"], field
+    for button in ("#scan-form button.primary", "#scan-form a.button"):
+        assert page.locator(button).bounding_box()["y"] >= field["y"] + field["height"]
+    assert sideways(page) == []
+    screenshot(page, "desk-phone")
+    page.keyboard.type(fresh_codes(live_server.db_path, 5)[-1])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel .result.tone-ok")
+    assert sideways(page) == []
+    screenshot(page, "desk-phone-checked-in")
+    page.click("text=Details")
+    page.wait_for_selector("#panel .history")
+    page.locator("img.badge-preview").evaluate("img => img.decode()")  # loaded and laid out
+    assert page.locator("img.badge-preview").bounding_box()["width"] <= PHONE["width"]
+    assert sideways(page) == []
+    screenshot(page, "desk-phone-attendee")
+    href = page.locator("#panel a", has_text="Edit name").get_attribute("href")
+    page.goto(live_server.url + href.removesuffix("/edit"))  # the attendee page on its own
+    page.locator("img.badge-preview").evaluate("img => img.decode()")  # loaded and laid out
+    assert sideways(page) == []
+    page.click("text=Walk-in")
+    page.wait_for_selector("#f-first_name")
+    assert sideways(page) == []
+    page.fill("#scan", "a")
+    page.wait_for_selector("#matches li")
+    assert sideways(page) == []
+    screenshot(page, "desk-phone-type-ahead")
+    context.close()
