@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import auth
-from kiosk.db import open_db
+from kiosk import attendees, auth, checkin
+from kiosk.db import open_db, transaction
+from kiosk.node import Node
+from sync.hlc import Clock
 from tests.e2e.conftest import ARTIFACTS, LiveServer, screenshot, sign_in_desk
 from tests.e2e.test_selfservice_browser import FRESH, people, scan, start_server
+from tests.e2e.test_signage_browser import SESSION, _running_session, _token
 from tests.support.processes import stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -44,6 +47,13 @@ def check(page, name: str) -> None:
     """No WCAG A/AA violation on this screen; its screenshot is saved for people too."""
     screenshot(page, name)
     assert axe_violations(page, name) == [], name
+
+
+def look(page, name: str, found: dict[str, list]) -> None:
+    """Like `check`, but collects, so one run lists the violations of every screen."""
+    screenshot(page, name)
+    if violations := axe_violations(page, name):
+        found[name] = violations
 
 
 def small_targets(page) -> list[str]:
@@ -183,3 +193,113 @@ def test_desk_language_switch(context, server: LiveServer) -> None:
     check(page, "a11y-desk-id-cancelled")
     page.click("header button[lang=en]")
     page.wait_for_selector("html[lang=en]")
+
+
+def sign_in_supervisor(page, server: LiveServer) -> None:
+    """Budi, the demo's supervisor (PIN 2222), through the real form."""
+    page.goto(server.url + "/login")
+    page.select_option("#name", "Budi")
+    page.fill("#pin", "2222")
+    page.fill("#desk", "Office")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/desk")
+
+
+def make_flags(server: LiveServer) -> str:
+    """One flag of each kind, as two desks apart would leave them; the double-scanned person."""
+    db = open_db(server.db_path)
+    north, south = (Node(name, Clock(name)) for name in ("a11y-north", "a11y-south"))
+    twice, cancelled, edited, again = people(server, FRESH, 4)
+    for person in (twice, cancelled):
+        first = checkin.scan(db, north, person["code"], desk="North-1").checkin_op_id
+        row = db.execute("SELECT * FROM checkin WHERE op_id = ?", (first,)).fetchone()
+        with transaction(db):
+            south.record(db, "checkin", person["attendee_id"],
+                         {"at": row["at"], "day": row["day"], "desk": "South-1"})  # fmt: skip
+    with transaction(db):
+        north.record(db, "attendee_upsert", cancelled["attendee_id"],
+                     {"fields": {"status": "cancelled"}, "source": "import"})  # fmt: skip
+        versions = json.loads(attendees.get(db, edited["attendee_id"])["versions"])
+        for desk, company in ((north, "Kopi Nusantara"), (south, "Kopi Toraja")):
+            desk.record(db, "attendee_upsert", edited["attendee_id"], {"fields": {
+                "company": company}, "seen": {"company": versions.get("company", "")}})  # fmt: skip
+        attendees.create_walkin(db, north, {k: again[k] for k in ("first_name", "last_name",
+                                "email", "company")}, "Attendee", "Ana")  # fmt: skip
+    db.close()
+    return twice["attendee_id"]
+
+
+def test_staff_screens_with_data(context, server: LiveServer, tmp_path) -> None:
+    """Schedule, room change with its preview, doors, occupancy, review, printers, an
+    attendee's own page and signage: each with something on it, in both languages."""
+    _running_session(server, tmp_path)
+    person = make_flags(server)
+    found: dict[str, list] = {}
+    page = context.new_page()
+    sign_in_supervisor(page, server)
+    page.goto(server.url + "/rooms")
+    look(page, "a11y-rooms", found)
+    page.goto(f"{server.url}/rooms/sessions/{SESSION}/move")
+    look(page, "a11y-rooms-move", found)
+    page.select_option("#room_id", index=1)
+    page.wait_for_selector("#preview .impact")
+    look(page, "a11y-rooms-move-preview", found)
+    page.fill("#reason", "projector broken")
+    page.click("#preview button.primary")
+    page.wait_for_url("**/rooms/changes/**")
+    look(page, "a11y-rooms-change", found)
+    page.goto(server.url + "/rooms")
+    page.wait_for_selector("text=Recent room changes")
+    look(page, "a11y-rooms-with-changes", found)
+    page.goto(server.url + "/rooms/occupancy")
+    look(page, "a11y-rooms-occupancy", found)
+    page.goto(server.url + "/rooms/door")
+    look(page, "a11y-door-pick", found)
+    page.click("form.stack button.primary")
+    page.wait_for_selector("#scan")
+    look(page, "a11y-door", found)
+    page.keyboard.type(people(server, FRESH)[0]["code"])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel .result")
+    look(page, "a11y-door-scanned", found)
+    page.goto(server.url + "/review")
+    assert page.locator("#flags li.card").count() >= 4
+    look(page, "a11y-review", found)
+    page.locator("#flags li.card button[value=keep_both]").first.click()
+    page.wait_for_selector("#flags .flash-ok")
+    page.goto(server.url + "/review?all=1")
+    look(page, "a11y-review-answered", found)
+    page.goto(server.url + "/admin/printers")
+    look(page, "a11y-admin-printers", found)
+    page.goto(f"{server.url}/desk/attendees/{person}")
+    page.locator("img.badge-preview").evaluate("img => img.decode()")
+    look(page, "a11y-attendee-page", found)
+    page.goto(server.url + "/signage/screens")
+    look(page, "a11y-signage-screens", found)
+    page.click("header button[lang=id]")
+    page.wait_for_selector("html[lang=id]")
+    for path, name in (("/rooms", "rooms"), ("/review", "review"), ("/admin/printers", "printers")):
+        page.goto(server.url + path)
+        look(page, f"a11y-{name}-id", found)
+    page.click("header button[lang=en]")
+    page.wait_for_selector("html[lang=en]")
+    assert found == {}
+
+
+def test_signage_screens_with_data(browser, server: LiveServer, tmp_path) -> None:
+    """The lobby TV and room doors, with sessions running (one moved, after the test above)."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    found: dict[str, list] = {}
+    page = context.new_page()
+    page.goto(f"{server.url}/signage?token={_token(server, 'signage')}")
+    page.wait_for_selector(".board-row")
+    look(page, "a11y-signage-lobby", found)
+    db = sqlite3.connect(server.db_path)
+    (room,) = db.execute("SELECT room_id FROM session WHERE session_id = ?", (SESSION,)).fetchone()
+    db.close()
+    for room_id in {"kamboja", room}:  # the planned room, and the one it moved to if it did
+        page.goto(f"{server.url}/signage/door/{room_id}")
+        page.wait_for_selector("#board .board-block")
+        look(page, f"a11y-signage-door-{room_id}", found)
+    context.close()
+    assert found == {}
