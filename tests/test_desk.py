@@ -183,6 +183,26 @@ def test_status_widget(desk) -> None:
     assert "Arrived today" in html
 
 
+def _arrived_swap(html: str) -> str | None:
+    """The header count an answer carries out of band, if it carries one."""
+    found = re.search(r'id="arrived-today" hx-swap-oob="true">[^<]*<strong>(\d+)</strong>', html)
+    return found.group(1) if found else None
+
+
+def test_scan_and_undo_carry_the_arrived_count(desk) -> None:
+    """The header's count follows this desk's own check-ins and undos, not just the poll."""
+    client, token = desk
+    assert "Arrived today: <strong>0</strong>" in client.get("/desk").data.decode()  # no JS too
+    html = client.post("/desk/scan", data={"q": "KN-WANG01", "csrf_token": token},
+                       headers=HX).data.decode()  # fmt: skip
+    assert _arrived_swap(html) == "1"
+    op_id = re.search(r"/desk/checkins/([0-9a-f-]{36})/undo", html).group(1)
+    html = client.post(f"/desk/checkins/{op_id}/undo", data={"csrf_token": token},
+                       headers=HX).data.decode()  # fmt: skip
+    assert _arrived_swap(html) == "0"
+    assert _arrived_swap(client.get("/desk/attendees/a-wang", headers=HX).data.decode()) is None
+
+
 def test_language_switch(desk) -> None:
     client, token = desk
     client.post("/lang", data={"lang": "id", "next": "/desk", "csrf_token": token})
