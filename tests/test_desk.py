@@ -6,7 +6,11 @@ import re
 
 from flask.testing import FlaskClient
 
-from tests.conftest import STAFF_PIN, csrf_from
+from kiosk import checkin, reports
+from kiosk.db import transaction
+from kiosk.node import Node
+from sync.hlc import Clock
+from tests.conftest import DAY1_MORNING, DAY2_MORNING, STAFF_PIN, csrf_from
 
 HX = {"HX-Request": "true"}
 
@@ -185,22 +189,40 @@ def test_status_widget(desk) -> None:
 
 def _arrived_swap(html: str) -> str | None:
     """The header count an answer carries out of band, if it carries one."""
-    found = re.search(r'id="arrived-today" hx-swap-oob="true">[^<]*<strong>(\d+)</strong>', html)
+    found = re.search(r'<strong id="arrived-today" hx-swap-oob="true">(\d+)</strong>', html)
     return found.group(1) if found else None
 
 
 def test_scan_and_undo_carry_the_arrived_count(desk) -> None:
     """The header's count follows this desk's own check-ins and undos, not just the poll."""
     client, token = desk
-    assert "Arrived today: <strong>0</strong>" in client.get("/desk").data.decode()  # no JS too
     html = client.post("/desk/scan", data={"q": "KN-WANG01", "csrf_token": token},
                        headers=HX).data.decode()  # fmt: skip
     assert _arrived_swap(html) == "1"
+    again = client.post("/desk/scan", data={"q": "KN-WANG01", "csrf_token": token}, headers=HX)
+    assert _arrived_swap(again.data.decode()) is None  # already in: nothing to recount
     op_id = re.search(r"/desk/checkins/([0-9a-f-]{36})/undo", html).group(1)
     html = client.post(f"/desk/checkins/{op_id}/undo", data={"csrf_token": token},
                        headers=HX).data.decode()  # fmt: skip
     assert _arrived_swap(html) == "0"
     assert _arrived_swap(client.get("/desk/attendees/a-wang", headers=HX).data.decode()) is None
+
+
+def test_arrived_counts_people_with_a_standing_check_in_that_day(db, node) -> None:
+    """Two desks, undos and another day: the header's number is people here today."""
+    day = DAY1_MORNING.date().isoformat()
+    wang = checkin.scan(db, node, "KN-WANG01", now=DAY1_MORNING).checkin_op_id
+    jose = checkin.scan(db, node, "KN-JOSE01", now=DAY1_MORNING).checkin_op_id
+    checkin.scan(db, node, "KN-NGUY01", now=DAY2_MORNING)  # tomorrow's arrival is not today's
+    with transaction(db):  # another desk, apart, checked Wang in too
+        other = Node("north-2", Clock("north-2")).record(db, "checkin", "a-wang", {"day": day})
+    assert reports.arrived_on(db, day) == 2
+    checkin.undo(db, node, jose)
+    checkin.undo(db, node, wang)
+    assert reports.arrived_on(db, day) == 1  # Wang still stands at the other desk
+    checkin.undo(db, node, other.op_id)
+    assert reports.arrived_on(db, day) == 0
+    assert reports.counters(db, day)["arrived_today"] == 0
 
 
 def test_language_switch(desk) -> None:

@@ -49,7 +49,6 @@ def _page(panel: str | None = None, status: int = 200, **context: Any) -> Any:
     if template == "desk/index.html":
         context.setdefault("matches", search.find(get_db(), context["q"]) if context["q"] else [])
         context.setdefault("recent", recent_scans())
-        context.update(_status())
     response = Response(render_template(template, panel=panel, **context), status=status)
     response.headers["Vary"] = "HX-Request"
     return response
@@ -120,8 +119,9 @@ def _after_scan(scan_id: int) -> Any:
     row = get_db().execute("SELECT * FROM scan WHERE id = ?", (scan_id,)).fetchone()
     if not _htmx():
         return redirect(url_for(".index", scan=row["id"]), 303)
-    return _page("desk/_scan_response.html", recent=recent_scans(), counts=_counts(),
-                 **_result_context(row))  # fmt: skip
+    checked_in = row["result"] == Result.CHECKED_IN
+    return _page("desk/_scan_response.html", recent=recent_scans(),
+                 arrived=_arrived() if checked_in else None, **_result_context(row))  # fmt: skip
 
 
 @bp.get("/search")
@@ -148,7 +148,7 @@ def detail(attendee_id: str, recent_oob: bool = False) -> Any:
     row = _attendee_or_404(attendee_id)
     return _page("desk/_attendee.html", attendee=row, history=attendees.history(db, attendee_id),
                  recent_oob=recent_oob, recent=recent_scans(),
-                 counts=_counts() if recent_oob else None)  # fmt: skip
+                 arrived=_arrived() if recent_oob else None)  # fmt: skip
 
 
 @bp.post("/attendees/<attendee_id>/checkin")
@@ -254,21 +254,20 @@ def walkin() -> Any:
     return detail(attendee_id)
 
 
-def _counts() -> dict[str, int]:
-    """Registered and arrived today, for the header (also swapped in after a scan or undo)."""
-    db = get_db()
-    today = load_event(db).local_date(clock.now()).isoformat()
-    return reports.counters(db, today)
+def _today() -> str:
+    return load_event(get_db()).local_date(clock.now()).isoformat()
 
 
-def _status() -> dict[str, Any]:
-    """The header's numbers and sync state."""
-    sync = replication.status(get_db(), current_app.config["SYNC_PEER"])
-    return {"counts": _counts(), "sync": sync, "pending": sync["pending_push"]}
+def _arrived() -> int:
+    """Arrived today, for the header after this desk's own check-in or undo (out of band)."""
+    return reports.arrived_on(get_db(), _today())
 
 
 @bp.get("/status")
 @staff_required("scan")
 def status() -> Any:
     """The header's live numbers and sync state (refreshed by htmx every few seconds)."""
-    return render_template("desk/_status.html", **_status())
+    db = get_db()
+    sync = replication.status(db, current_app.config["SYNC_PEER"])
+    return render_template("desk/_status.html", counts=reports.counters(db, _today()), sync=sync,
+                           pending=sync["pending_push"])  # fmt: skip
