@@ -220,8 +220,8 @@ def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     chosen = next((c for c in options if c[0] == value), None)
     if chosen is None:
         raise ResolveError("Choose one of the competing values.")
-    if flag.detail["kind"] == "session_room_set":
-        _choose_room(db, node, flag.entity, str(chosen[1]), staff, at)
+    room = flag.detail["kind"] == "session_room_set"
+    if room and _choose_room(db, node, flag.entity, str(chosen[1]), staff, at):
         return
     base = max(f"{c[3]} {c[0]}" for c in options)
     name = flag.detail["field"]
@@ -229,13 +229,20 @@ def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
                 "seen": {name: base}, "source": "review", "staff": staff})  # fmt: skip
 
 
-def _choose_room(db, node, session_id: str, room_id: str, staff: str, at: str) -> None:
-    """A chosen room is a room change like any other: history, who moved it, and notices."""
+def _choose_room(db, node, session_id: str, room_id: str, staff: str, at: str) -> bool:
+    """A chosen room is a room change like any other: history, who moved it, and notices.
+
+    False when this node does not know the session or room yet: a plain field write then.
+    """
     from kiosk import moves  # moves needs the fold, which needs this module
 
-    plan = moves.preview(db, session_id, room_id)
+    try:
+        plan = moves.preview(db, session_id, room_id)
+    except moves.MoveError:
+        return False
     if plan.session["room_id"] != room_id:
         moves.move(db, node, plan, staff, "review", at)
+    return True
 
 
 def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:

@@ -135,15 +135,20 @@ def test_choose_a_name_writes_that_name_on_both_nodes(tmp_path) -> None:
         assert conflicts.flags(replica.db) == []
 
 
+def _moved_in_two_places(ho: Replica, venue: Replica) -> None:
+    """Head office and the venue move the workshop to different rooms while apart."""
+    for replica, room in ((ho, "anggrek"), (venue, "kenanga")):
+        with transaction(replica.db):
+            plan = moves.preview(replica.db, "workshop", room)
+            moves.move(replica.db, replica.node, plan, "Ana", "clash", "t")
+    _sync(ho, venue)
+
+
 def test_choose_a_room_really_moves_the_session(tmp_path) -> None:
     """The session goes to the chosen room, the history says who moved it from where, and the
     people signed up are told the room they should go to now."""
     ho, venue = _pair(tmp_path)
-    for replica, room, who in ((ho, "anggrek", "Ana"), (venue, "kenanga", "Ana")):
-        with transaction(replica.db):
-            plan = moves.preview(replica.db, "workshop", room)
-            moves.move(replica.db, replica.node, plan, who, "clash", "t")
-    _sync(ho, venue)
+    _moved_in_two_places(ho, venue)
     winner = schedule.session(venue.db, "workshop")["room_id"]
     loser = ({"anggrek", "kenanga"} - {winner}).pop()
     page = _answer(venue, "concurrent_edit", "choose",
@@ -158,3 +163,16 @@ def test_choose_a_room_really_moves_the_session(tmp_path) -> None:
         told = replica.db.execute("SELECT recipients FROM notification WHERE change_op_id = ?",
                                   (latest["op_id"],)).fetchone()  # fmt: skip
         assert told[0] == schedule.registered_count(replica.db, "workshop") > 0
+
+
+def test_choose_the_room_it_is_in_keeps_it_there_without_another_change(tmp_path) -> None:
+    ho, venue = _pair(tmp_path)
+    _moved_in_two_places(ho, venue)
+    winner = schedule.session(venue.db, "workshop")["room_id"]
+    changes = len(schedule.changes(venue.db, "workshop"))
+    _answer(venue, "concurrent_edit", "choose", _chosen_option(venue, "concurrent_edit", winner))
+    _sync(ho, venue)
+    for replica in (ho, venue):
+        assert schedule.session(replica.db, "workshop")["room_id"] == winner
+        assert len(schedule.changes(replica.db, "workshop")) == changes  # nobody told twice
+        assert conflicts.flags(replica.db) == []

@@ -187,4 +187,11 @@ def test_phone_layout(browser, live_server: LiveServer) -> None:
     page.wait_for_selector("#matches li")
     assert sideways(page) == []
     screenshot(page, "desk-phone-type-ahead")
+    page.click("header button[lang=id]")  # longer words in Bahasa Indonesia
+    page.wait_for_selector("html[lang=id]")
+    assert sideways(page) == []
+    page.click("#scan-form a.button")
+    page.wait_for_selector("#f-first_name")
+    assert sideways(page) == []
+    screenshot(page, "desk-phone-walk-in-id")
     context.close()
