@@ -114,5 +114,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
         from kiosk import print_worker
 
-        print_worker.start_background(cfg["DATABASE"])
+        print_worker.start_background(cfg["DATABASE"], clock=cfg["CLOCK"].now)
     return app

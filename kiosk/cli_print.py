@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from kiosk import badges, print_setup
+from kiosk import badges, clock, print_setup
 from kiosk.cli import Context, main, pass_ctx
 from kiosk.db import transaction
 from printers import Badge, PrinterError, get_template, open_printer, sheet_pdf
@@ -60,7 +59,7 @@ def _list(ctx: Context) -> None:
 @pass_ctx
 def printers_add(ctx: Context, name: str, url: str, default: bool) -> None:
     """Add or replace a printer by NAME; URL says how to reach it (see docs/printers.md)."""
-    now = datetime.now(UTC)
+    now = clock.now()
     _setup(ctx, lambda db: print_setup.add_printer(db, name, url, default=default, now=now))
     click.echo(f"Printer {name.strip()} saved: {url.strip()}")
 

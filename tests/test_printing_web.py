@@ -49,13 +49,15 @@ def test_badge_errors_are_json(client, make_token) -> None:
         assert forbidden.status_code == 403 and forbidden.get_json()["error"] == "forbidden"
 
 
-def test_print_returns_202_and_the_job_can_be_followed(client, make_token, venue, node) -> None:
+def test_print_returns_202_and_the_job_can_be_followed(
+    client, make_token, venue, node, clock
+) -> None:
     desk = make_token("desk", "North-1 tablet")
     answer = client.post("/api/v1/attendees/a-jose/print", json={}, headers=desk)
     assert answer.status_code == 202
     body = answer.get_json()
     assert body["status"] == "queued" and answer.headers["Location"].endswith(body["job_id"])
-    drain(venue, node, Printers(lambda url: FakePrinter()))
+    drain(venue, node, Printers(lambda url: FakePrinter()), clock.now)  # the app's clock
     job = client.get(f"/api/v1/print-jobs/{body['job_id']}", headers=desk).get_json()
     assert job == {**job, "attendee_id": "a-jose", "printer": "north", "status": "printed",
                    "error": None}  # fmt: skip
@@ -107,7 +109,7 @@ def test_scan_answer_names_the_auto_print_job(client, make_token, venue) -> None
 # -- the desk ----------------------------------------------------------------------------------
 
 
-def test_desk_print_button_widget_and_reprint_reason(desk, venue, node) -> None:
+def test_desk_print_button_widget_and_reprint_reason(desk, venue, node, clock) -> None:
     client, csrf = desk
     page = client.get("/desk/attendees/a-jose")
     assert b"Print badge" in page.data and b"/desk/attendees/a-jose/badge.png" in page.data
@@ -117,7 +119,7 @@ def test_desk_print_button_widget_and_reprint_reason(desk, venue, node) -> None:
     assert b'hx-trigger="every 1s"' in posted.data and b"queued" in posted.data
     job = printing.latest_job(venue, "a-jose")
     assert job.desk == "Desk North-1" and job.staff == "Ana"
-    drain(venue, node, Printers(lambda url: FakePrinter()))
+    drain(venue, node, Printers(lambda url: FakePrinter()), clock.now)
     widget = client.get(f"/desk/print-jobs/{job.job_id}", headers=HTMX)
     assert b"printed" in widget.data and b"hx-trigger" not in widget.data  # final: stops polling
     no_reason = client.post("/desk/attendees/a-jose/print", data={"csrf_token": csrf})
