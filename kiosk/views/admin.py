@@ -26,11 +26,13 @@ def _template() -> str:
 
 def _render(status: int = 200) -> Response:
     db = get_db()
-    failed = printing.failed_jobs(db)
+    failed, retrying = printing.failed_jobs(db), printing.retrying_jobs(db)
     names = {j.attendee_id: f"{r['first_name']} {r['last_name']}".strip()
-             for j in failed if (r := attendees.get(db, j.attendee_id)) is not None}  # fmt: skip
+             for j in failed + retrying
+             if (r := attendees.get(db, j.attendee_id)) is not None}  # fmt: skip
     response = Response(render_template(_template(), printers=print_setup.health(db),
-                                        desks=print_setup.desks(db), failed=failed, names=names),
+                                        desks=print_setup.desks(db), failed=failed,
+                                        retrying=retrying, names=names),
                         status=status)  # fmt: skip
     response.headers["Vary"] = "HX-Request"
     return response
