@@ -151,9 +151,10 @@ class PrintService(threading.Thread):
     retried by that one clock, also when the app's clock is not the machine's.
     """
 
-    def __init__(self, path: str, opener: Opener = open_printer, clock: Clock = app_now) -> None:
+    def __init__(self, path: str, opener: Opener | None = None, clock: Clock = app_now) -> None:
         super().__init__(name="kiosk-print", daemon=True)
-        self.path, self.opener, self.clock = path, opener, clock
+        self.path, self.clock = path, clock
+        self.opener = opener or print_setup.printer_opener(path)
         self.stop = threading.Event()
         self.workers: dict[str, PrinterWorker] = {}
 
@@ -192,7 +193,7 @@ class PrintService(threading.Thread):
 
 
 def start_background(
-    path: str, opener: Opener = open_printer, clock: Clock = app_now
+    path: str, opener: Opener | None = None, clock: Clock = app_now
 ) -> PrintService:
     """Starts this process's print service for a database (idempotent), on the app's clock."""
     with _services_guard:

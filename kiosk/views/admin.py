@@ -5,6 +5,8 @@ Every action is a plain form post (303 back to the screen); htmx swaps just the 
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
@@ -32,10 +34,16 @@ def _render(status: int = 200) -> Response:
              if (r := attendees.get(db, j.attendee_id)) is not None}  # fmt: skip
     response = Response(render_template(_template(), printers=print_setup.health(db),
                                         desks=print_setup.desks(db), failed=failed,
-                                        retrying=retrying, names=names),
+                                        retrying=retrying, names=names,
+                                        badge_folder=_badge_folder(db)),
                         status=status)  # fmt: skip
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def _badge_folder(db: sqlite3.Connection) -> Path:
+    """The example folder for file:// printers: one the kiosk accepts, next to the database."""
+    return print_setup.file_dirs(print_setup.database_file(db))[0] / "badges"
 
 
 def _done(message: str | None, category: str = "ok") -> Any:
