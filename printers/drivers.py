@@ -9,7 +9,8 @@
     cups://QUEUE                        a local CUPS queue through `lp`
 
 Query parameters: template=NAME, dpi=N, and per driver: format (file, ipp), media, compress
-(brotherql), darkness (zpl), cut (brotherql, escpos), copies is always 1.
+(brotherql), darkness (zpl), cut (brotherql, escpos), timeout=SECONDS (ipp, *+tcp: how long a
+silent printer is waited for), copies is always 1.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from PIL import Image
 
+from printers import ipp
 from printers.base import BadgePrinter, PrinterError, PrintResult
 from printers.brother_ql import MEDIA, encode_brother_ql
 from printers.cups import lp_submit, media_keyword
@@ -32,7 +34,7 @@ from printers.ipp_printer import IppPrinter
 from printers.pdf import badge_pdf
 from printers.png import encode_png
 from printers.templates import Template, get_template
-from printers.transport import RAW_PORT, check_device, send_tcp, write_device
+from printers.transport import RAW_PORT, RAW_TIMEOUT, check_device, send_tcp, write_device
 from printers.zpl import encode_zpl
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -177,7 +179,22 @@ def _template(kind: str, query: dict[str, str]) -> Template:
     return template.at(dpi=dpi, mono=mono)
 
 
-def _sender(kind: str, transport: str, parts: SplitResult) -> Callable[[bytes], None]:
+def _timeout(query: dict[str, str], default: float) -> float:
+    """Seconds the printer may keep a connection silent before the try counts as failed."""
+    try:
+        seconds = float(query.get("timeout", default))
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 600:
+        raise PrinterError(
+            f"timeout is a number of seconds up to 600, not {query['timeout']!r}.", code="bad_url"
+        )
+    return seconds
+
+
+def _sender(
+    kind: str, transport: str, parts: SplitResult, query: dict[str, str]
+) -> Callable[[bytes], None]:
     if transport == "tcp":
         if not parts.hostname:
             raise PrinterError(
@@ -185,7 +202,8 @@ def _sender(kind: str, transport: str, parts: SplitResult) -> Callable[[bytes], 
                 code="bad_url",
             )
         host, port = parts.hostname, parts.port or RAW_PORT
-        return lambda data: send_tcp(host, port, data)
+        timeout = _timeout(query, RAW_TIMEOUT)
+        return lambda data: send_tcp(host, port, data, timeout=timeout)
     if transport == "file":
         path = unquote(parts.path)
         check_device(path)
@@ -212,7 +230,7 @@ def _raw(
     else:
         cut = flag("cut", "1")
         encode = lambda im: encode_escpos(im, cut=cut)  # noqa: E731
-    return RawPrinter(url, template, encode, _sender(kind, transport, parts))
+    return RawPrinter(url, template, encode, _sender(kind, transport, parts, query))
 
 
 def printer_from_url(url: str, *, file_dirs: Sequence[str | Path] = ()) -> BadgePrinter:
@@ -234,7 +252,8 @@ def printer_from_url(url: str, *, file_dirs: Sequence[str | Path] = ()) -> Badge
         return MemoryPrinter(url, _template("memory", query))
     if scheme in ("ipp", "ipps"):
         bare = parts._replace(query="").geturl()
-        return IppPrinter(bare, _template("ipp", query), document_format=query.get("format"))
+        return IppPrinter(bare, _template("ipp", query), document_format=query.get("format"),
+                          timeout=_timeout(query, ipp.TIMEOUT))  # fmt: skip
     if scheme == "cups":
         queue = parts.netloc or parts.path.strip("/")
         return CupsPrinter(url, _template("cups", query), unquote(queue))

@@ -16,6 +16,7 @@ from pathlib import Path
 from printers.base import PrinterError
 
 RAW_PORT = 9100
+RAW_TIMEOUT = 15.0  # seconds a port-9100 printer may stay silent before the try has failed
 DEVICE = re.compile(r"/dev/(usb/)?lp[0-9]{1,3}")
 
 
@@ -41,7 +42,7 @@ def check_device(path: str | Path) -> None:
         raise _not_a_device(path)
 
 
-def send_tcp(host: str, port: int, data: bytes, *, timeout: float = 15.0) -> None:
+def send_tcp(host: str, port: int, data: bytes, *, timeout: float = RAW_TIMEOUT) -> None:
     """Send a whole job over one connection, then close our side and wait for the printer's."""
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
