@@ -32,9 +32,10 @@ def iso(now: datetime) -> str:
     return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def database_file(db: sqlite3.Connection) -> Path:
-    """The file of a connection's main database (its folder is the instance folder)."""
-    return Path(next(r[2] for r in db.execute("PRAGMA database_list") if r[1] == "main"))
+def database_file(db: sqlite3.Connection) -> str:
+    """The file of a connection's main database (its folder is the instance folder); "" for
+    a database in memory."""
+    return next(r[2] for r in db.execute("PRAGMA database_list") if r[1] == "main")
 
 
 def file_dirs(database: str | Path, configured: str | None = None) -> list[Path]:
@@ -50,7 +51,8 @@ def file_dirs(database: str | Path, configured: str | None = None) -> list[Path]
         )
     named = [Path(d).expanduser().resolve() for d in map(str.strip, configured.split(os.pathsep))
              if d]  # fmt: skip
-    return [Path(database).resolve().parent, *named]
+    instance = [Path(database).resolve().parent] if str(database) else []
+    return [*instance, *named]
 
 
 def printer_opener(database: str | Path, configured: str | None = None) -> Callable[[str], Printer]:

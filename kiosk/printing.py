@@ -66,7 +66,7 @@ class Job:
 
     @property
     def retrying(self) -> bool:
-        """Tried and failed, and tried again: people waiting for it should see why."""
+        """Failed at least once and will be tried again: people waiting should see why."""
         return not self.final and self.attempts > 0 and self.error is not None
 
     def to_api(self) -> dict[str, object]:

@@ -102,6 +102,7 @@ def _replace_file(folder: Path, name: str, data: bytes) -> None:
     fd, temp = tempfile.mkstemp(dir=folder, prefix=".badge-", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), 0o644)  # like a plain new file: others may open badges
             out.write(data)
         os.replace(temp, folder / name)
     except BaseException:

@@ -43,7 +43,7 @@ def _render(status: int = 200) -> Response:
 
 def _badge_folder(db: sqlite3.Connection) -> Path:
     """The example folder for file:// printers: one the kiosk accepts, next to the database."""
-    return print_setup.file_dirs(print_setup.database_file(db))[0] / "badges"
+    return Path(print_setup.database_file(db)).resolve().parent / "badges"
 
 
 def _done(message: str | None, category: str = "ok") -> Any:
