@@ -6,11 +6,12 @@ import io
 import json
 import random
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from kiosk import checkin, print_setup, print_worker, printing, reports
+from kiosk.clock import FixedClock
 from kiosk.db import open_db, transaction
 from kiosk.print_worker import Printers, drain, work_once
 from printers import PrinterError, PrintResult, get_template
@@ -235,3 +236,23 @@ def test_the_background_worker_prints_without_blocking_the_scan(venue, node, db_
     finally:
         service.shutdown()
     assert not service.is_alive()
+
+
+def test_the_print_service_keeps_the_apps_clock_not_the_machines(venue, db_path) -> None:
+    """A rehearsal runs the app's clock years ahead: its jobs are due by that clock, not later."""
+    ahead = FixedClock(datetime(2099, 6, 1, 2, 0, tzinfo=UTC))
+    fake = FakePrinter()
+    job = queue(venue, now=ahead.now())
+    service = print_worker.PrintService(str(db_path), opener=lambda url: fake, clock=ahead.now)
+    service.start()
+    try:
+        check = open_db(db_path)
+        for _ in range(200):
+            if printing.get_job(check, job.job_id).status == "printed":
+                break
+            time.sleep(0.05)
+        done = printing.get_job(check, job.job_id)
+        check.close()
+    finally:
+        service.shutdown()
+    assert done.status == "printed" and done.updated_at.startswith("2099-06-01")
