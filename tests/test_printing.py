@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -217,23 +218,35 @@ def test_a_refused_scan_prints_nothing(venue, node) -> None:
 
 
 def test_the_background_worker_prints_without_blocking_the_scan(venue, node, db_path) -> None:
-    fake = FakePrinter()
+    """The scan answers while its badge is still at the printer, then the badge prints."""
+    held, reached = threading.Event(), threading.Event()
+
+    class HeldPrinter(FakePrinter):
+        def print(self, badge, *, template=None, job_name="badge"):
+            reached.set()
+            assert held.wait(60), "the printer was never released"
+            return super().print(badge, template=template, job_name=job_name)
+
+    fake = HeldPrinter()
     with transaction(venue):
         print_setup.set_desk(venue, "North-1", None, auto_print=True)
     service = print_worker.PrintService(str(db_path), opener=lambda url: fake)
     service.start()
     try:
-        started = time.perf_counter()
         outcome = checkin.scan(venue, node, "KN-JOSE01", desk="North-1")
-        assert time.perf_counter() - started < 0.5
+        assert outcome.decision.admitted
+        assert reached.wait(30), "the worker never took the job"
         check = open_db(db_path)
-        for _ in range(100):
+        assert printing.get_job(check, outcome.print_job_id).status == "sending"
+        held.set()
+        for _ in range(200):
             if printing.get_job(check, outcome.print_job_id).status == "printed":
                 break
             time.sleep(0.05)
         assert printing.get_job(check, outcome.print_job_id).status == "printed"
         check.close()
     finally:
+        held.set()
         service.shutdown()
     assert not service.is_alive()
 
