@@ -11,7 +11,7 @@ ATTENDEES ?= 2000
 # Debian packages: what serving needs (fonts for badges), and what the test suite adds
 # (a real browser, a virtual IPP printer).
 APT_RUN  := fonts-noto-core fonts-noto-cjk libfribidi0
-APT_TEST := chromium cups-ipp-utils dbus-daemon poppler-utils
+APT_TEST := chromium cups-ipp-utils dbus-daemon poppler-utils faketime
 
 .PHONY: setup system-run system-test demo run test soak lint format bench translations clean
 
@@ -41,6 +41,7 @@ test: $(STAMP) system-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+	scripts/test-dates
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

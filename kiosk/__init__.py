@@ -112,7 +112,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         replication.start_background(
             cfg["DATABASE"], cfg["SYNC_PEER"], cfg["SYNC_TOKEN"], cfg["SYNC_INTERVAL"]
         )
-        from kiosk import print_worker
+        from kiosk import print_setup, print_worker
 
-        print_worker.start_background(cfg["DATABASE"])
+        opener = print_setup.printer_opener(cfg["DATABASE"], cfg["PRINT_FILE_DIRS"])
+        print_worker.start_background(cfg["DATABASE"], opener, cfg["CLOCK"].now)
     return app

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from kiosk import badges, print_setup
+from kiosk import badges, clock, print_setup
 from kiosk.cli import Context, main, pass_ctx
 from kiosk.db import transaction
-from printers import Badge, PrinterError, get_template, open_printer, sheet_pdf
+from printers import Badge, PrinterError, get_template, sheet_pdf
 
 TEST_BADGE = Badge(first_name="José", last_name="Ñúñez Test", company="Kiosk printer test",
                    ticket_type="Attendee", code="KIOSK-PRINTER-TEST")  # fmt: skip
@@ -60,7 +59,7 @@ def _list(ctx: Context) -> None:
 @pass_ctx
 def printers_add(ctx: Context, name: str, url: str, default: bool) -> None:
     """Add or replace a printer by NAME; URL says how to reach it (see docs/printers.md)."""
-    now = datetime.now(UTC)
+    now = clock.now()
     _setup(ctx, lambda db: print_setup.add_printer(db, name, url, default=default, now=now))
     click.echo(f"Printer {name.strip()} saved: {url.strip()}")
 
@@ -105,7 +104,9 @@ def print_test(ctx: Context, target: str) -> None:
         raise click.ClickException(f"no printer is named {target!r}")
     started = time.perf_counter()
     try:
-        result = open_printer(url).print(TEST_BADGE, job_name="badge-test")
+        result = print_setup.printer_opener(ctx.db_path)(url).print(
+            TEST_BADGE, job_name="badge-test"
+        )
     except PrinterError as exc:
         raise click.ClickException(exc.message) from None
     took = time.perf_counter() - started

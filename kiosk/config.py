@@ -42,13 +42,16 @@ SELFSERVICE_COOLDOWN_SECONDS = 60
 # Start the app's clock at this ISO 8601 instant and let it run from there (empty: the system
 # clock). For rehearsing an event day before it comes, and for tests of real server processes.
 CLOCK_START = ""
+# Folders, separated by ":", where file:// printers may write badge files besides the folder
+# that holds the database (empty: only there). Printer URLs cannot name any other place.
+PRINT_FILE_DIRS = ""
 
 SETTINGS = (
     "DATABASE", "SECRET_KEY", "MAX_CONTENT_LENGTH", "LANGUAGES", "DEFAULT_DESK",
     "STAFF_SESSION_MINUTES", "SESSION_COOKIE_SECURE", "SYNC_PEER", "SYNC_TOKEN", "SYNC_INTERVAL",
     "SYNC_RELAY", "SYNC_MAX_BODY", "SYNC_CA_BUNDLE", "SYNC_PIN",
     "SELFSERVICE_IDLE_SECONDS", "SELFSERVICE_MAX_FAILURES",
-    "SELFSERVICE_COOLDOWN_SECONDS", "CLOCK_START",
+    "SELFSERVICE_COOLDOWN_SECONDS", "CLOCK_START", "PRINT_FILE_DIRS",
 )  # fmt: skip
 
 

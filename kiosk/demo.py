@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from kiosk import auth, demo_data, print_setup, schedule_import
+from kiosk import auth, clock, demo_data, print_setup, schedule_import
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
 from kiosk.event import load as load_event
@@ -81,7 +81,7 @@ def badge_files(db: sqlite3.Connection, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with transaction(db):
         print_setup.add_printer(db, "Badge files", f"{folder.resolve().as_uri()}?format=pdf",
-                                default=True, now=datetime.now(UTC))  # fmt: skip
+                                default=True, now=clock.now())  # fmt: skip
         print_setup.set_desk(db, DESKS[0], "Badge files", auto_print=True)
 
 

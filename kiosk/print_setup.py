@@ -5,13 +5,20 @@ Local to this machine (a printer URL means nothing at another venue), so nothing
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+from flask import current_app, has_app_context
 from flask_babel import gettext
 
-from printers import PrinterError, open_printer
+from kiosk import config
+from printers import Printer, PrinterError, open_printer
 
 MAX_NAME = 40
 
@@ -25,6 +32,52 @@ def iso(now: datetime) -> str:
     return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def database_file(db: sqlite3.Connection) -> str:
+    """The file of a connection's main database (its folder is the instance folder); "" for
+    a database in memory."""
+    return next(r[2] for r in db.execute("PRAGMA database_list") if r[1] == "main")
+
+
+def file_dirs(database: str | Path, configured: str | None = None) -> list[Path]:
+    """Where file:// printers may write: the database's folder, then PRINT_FILE_DIRS.
+
+    `configured` is the setting; None reads the app's, or the environment's outside an app.
+    """
+    if configured is None:
+        configured = (
+            current_app.config["PRINT_FILE_DIRS"]
+            if has_app_context()
+            else str(config.from_env(dict(os.environ)).get("PRINT_FILE_DIRS", ""))
+        )
+    named = [Path(d).expanduser().resolve() for d in map(str.strip, configured.split(os.pathsep))
+             if d]  # fmt: skip
+    instance = [Path(database).resolve().parent] if str(database) else []
+    return [*instance, *named]
+
+
+def printer_opener(database: str | Path, configured: str | None = None) -> Callable[[str], Printer]:
+    """Opens printer URLs as this kiosk allows them: files only into `file_dirs`."""
+    return partial(open_printer, file_dirs=file_dirs(database, configured))
+
+
+def _refusal(url: str, error: PrinterError, dirs: list[Path]) -> str:
+    """Why a printer URL cannot be saved, in the supervisor's language."""
+    if error.code != "not_allowed":
+        return error.message
+    if urlsplit(url).scheme.lower() == "file":
+        return gettext(
+            "This printer URL is not allowed: badge files are written only into a folder inside"
+            " %(dirs)s, never over an existing file. To allow another folder, name it in"
+            " KIOSK_PRINT_FILE_DIRS.",
+            dirs=", ".join(map(str, dirs)),
+        )
+    return gettext(
+        "%(path)s is not a printer device: a USB printer is written at its device node, such"
+        " as /dev/usb/lp0, and nowhere else.",
+        path=unquote(urlsplit(url).path),
+    )
+
+
 def add_printer(
     db: sqlite3.Connection, name: str, url: str, *, default: bool = False, now: datetime
 ) -> None:
@@ -32,10 +85,11 @@ def add_printer(
     name, url = " ".join(name.split()), url.strip()
     if not 1 <= len(name) <= MAX_NAME:
         raise SetupError(gettext("A printer name is 1 to %(n)d characters.", n=MAX_NAME))
+    dirs = file_dirs(database_file(db))
     try:
-        open_printer(url)
+        open_printer(url, file_dirs=dirs)
     except PrinterError as exc:
-        raise SetupError(exc.message) from None
+        raise SetupError(_refusal(url, exc, dirs)) from None
     db.execute(
         "INSERT INTO printer (name, url, created_at) VALUES (?, ?, ?) ON CONFLICT (name)"
         " DO UPDATE SET url = excluded.url, last_error = '', last_error_at = NULL, failures = 0",

@@ -12,12 +12,13 @@ import random
 import sqlite3
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import gettext
 
 from kiosk import attendees, print_setup, printing
 from kiosk.badges import badge_for, printed_name
+from kiosk.clock import now as app_now
 from kiosk.db import open_db
 from kiosk.node import Node, load_node
 from printers import Printer, PrinterError, open_printer
@@ -28,10 +29,6 @@ Opener = Callable[[str], Printer]
 IDLE_POLL = 1.0  # seconds a worker sleeps when nothing is due (a new job wakes it at once)
 _services: dict[str, PrintService] = {}
 _services_guard = threading.Lock()
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Printers:
@@ -72,10 +69,13 @@ def work_once(
     node: Node,
     printer: str,
     printers: Printers,
-    clock: Clock = utcnow,
+    clock: Clock = app_now,
     rng: random.Random | None = None,
 ) -> printing.Job | None:
-    """Claims and sends one due job of a printer; returns it as it ended, or None if none."""
+    """Claims and sends one due job of a printer; returns it as it ended, or None if none.
+
+    `clock` must be the one the jobs were queued by (the app's), or due times compare wrongly.
+    """
     job = printing.claim(db, printer, clock())
     if job is None:
         return None
@@ -101,7 +101,7 @@ def drain(
     db: sqlite3.Connection,
     node: Node,
     printers: Printers,
-    clock: Clock = utcnow,
+    clock: Clock = app_now,
     rng: random.Random | None = None,
 ) -> int:
     """Works every due job of every printer in this thread (tests, benchmarks); the count."""
@@ -115,9 +115,11 @@ def drain(
 class PrinterWorker(threading.Thread):
     """Sends one printer's jobs, one at a time, until stopped."""
 
-    def __init__(self, path: str, printer: str, opener: Opener, stop: threading.Event) -> None:
+    def __init__(
+        self, path: str, printer: str, opener: Opener, stop: threading.Event, clock: Clock
+    ) -> None:
         super().__init__(name=f"kiosk-print-{printer}", daemon=True)
-        self.path, self.printer, self.stop = path, printer, stop
+        self.path, self.printer, self.stop, self.clock = path, printer, stop, clock
         self.printers = Printers(opener)
         self.kick = threading.Event()
 
@@ -128,10 +130,10 @@ class PrinterWorker(threading.Thread):
         while not self.stop.is_set():
             try:
                 if stranded:
-                    printing.recover(db, utcnow(), self.printer)
+                    printing.recover(db, self.clock(), self.printer)
                     stranded = False
                 while not self.stop.is_set() and work_once(
-                    db, node, self.printer, self.printers, rng=rng
+                    db, node, self.printer, self.printers, self.clock, rng
                 ):
                     pass
             except Exception:  # the database (a full disk), not the printer: keep the thread alive
@@ -143,11 +145,16 @@ class PrinterWorker(threading.Thread):
 
 
 class PrintService(threading.Thread):
-    """Puts jobs left `sending` back in the queue, then keeps one worker per busy printer."""
+    """Puts jobs left `sending` back in the queue, then keeps one worker per busy printer.
 
-    def __init__(self, path: str, opener: Opener = open_printer) -> None:
+    `clock` is the app's (its threads run outside any app context): jobs are queued, due and
+    retried by that one clock, also when the app's clock is not the machine's.
+    """
+
+    def __init__(self, path: str, opener: Opener | None = None, clock: Clock = app_now) -> None:
         super().__init__(name="kiosk-print", daemon=True)
-        self.path, self.opener = path, opener
+        self.path, self.clock = path, clock
+        self.opener = opener or print_setup.printer_opener(path)
         self.stop = threading.Event()
         self.workers: dict[str, PrinterWorker] = {}
 
@@ -156,8 +163,8 @@ class PrintService(threading.Thread):
         recovered = False
         while not self.stop.is_set():
             try:
-                recovered = recovered or printing.recover(db, utcnow()) >= 0  # a full disk: later
-                for name in printing.due_printers(db, utcnow()):
+                recovered = recovered or printing.recover(db, self.clock()) >= 0  # full disk: later
+                for name in printing.due_printers(db, self.clock()):
                     self._worker(name).kick.set()
             except sqlite3.Error:
                 log.exception("print queue cannot be read; retrying")
@@ -170,7 +177,9 @@ class PrintService(threading.Thread):
     def _worker(self, name: str) -> PrinterWorker:
         worker = self.workers.get(name)
         if worker is None or not worker.is_alive():
-            worker = self.workers[name] = PrinterWorker(self.path, name, self.opener, self.stop)
+            worker = self.workers[name] = PrinterWorker(
+                self.path, name, self.opener, self.stop, self.clock
+            )
             worker.start()
         return worker
 
@@ -183,12 +192,14 @@ class PrintService(threading.Thread):
             worker.join(timeout)
 
 
-def start_background(path: str, opener: Opener = open_printer) -> PrintService:
-    """Starts this process's print service for a database (idempotent)."""
+def start_background(
+    path: str, opener: Opener | None = None, clock: Clock = app_now
+) -> PrintService:
+    """Starts this process's print service for a database (idempotent), on the app's clock."""
     with _services_guard:
         service = _services.get(path)
         if service is None or not service.is_alive():
-            service = _services[path] = PrintService(path, opener)
+            service = _services[path] = PrintService(path, opener, clock)
             service.start()
         return service
 

@@ -64,15 +64,23 @@ class Job:
     def final(self) -> bool:
         return self.status in FINAL
 
+    @property
+    def retrying(self) -> bool:
+        """Failed at least once and will be tried again: people waiting should see why."""
+        return not self.final and self.attempts > 0 and self.error is not None
+
     def to_api(self) -> dict[str, object]:
-        """The JSON of GET /print-jobs/{job_id}."""
+        """The JSON of GET /print-jobs/{job_id}: the last error also while it is retried."""
         return {
             "job_id": self.job_id,
             "attendee_id": self.attendee_id,
             "printer": self.printer,
             "status": self.status,
-            "error": self.error if self.status == "failed" else None,
+            "error": self.error,
+            "error_code": self.error_code,
             "attempts": self.attempts,
+            "max_attempts": MAX_ATTEMPTS,
+            "next_attempt_at": self.next_attempt_at if self.status == "queued" else None,
             "reprint": self.reprint,
             "reason": self.reason,
             "created_at": self.created_at,
@@ -352,6 +360,16 @@ def cancel(db: sqlite3.Connection, job_id: str, staff: str, now: datetime) -> bo
                 (message, iso(now), job_id),
             ).rowcount
         )
+
+
+def retrying_jobs(db: sqlite3.Connection, limit: int = 50) -> list[Job]:
+    """Jobs that failed and will be tried again, oldest first: the printers screen shows why."""
+    rows = db.execute(
+        _SELECT + " WHERE status IN ('queued', 'sending') AND attempts > 0"
+        " AND error IS NOT NULL ORDER BY created_at, job_id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [j for r in rows if (j := _job(r)) is not None]
 
 
 def failed_jobs(db: sqlite3.Connection, limit: int = 50) -> list[Job]:

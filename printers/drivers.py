@@ -1,6 +1,6 @@
 """The printer drivers and the URL scheme that names them.
 
-    file:///var/badges/?format=pdf     PNG or PDF files in a folder (rehearsals, office printing)
+    file:///srv/kiosk/badges/?format=pdf  PNG or PDF files in an allowed folder (rehearsals)
     memory://                           kept in memory (tests, dry runs)
     ipp://host:631/ipp/print            IPP Everywhere printers and CUPS queues (ipps:// for TLS)
     zpl+tcp://host:9100                 Zebra (ZPL); zpl+file:///dev/usb/lp0 for USB
@@ -9,18 +9,23 @@
     cups://QUEUE                        a local CUPS queue through `lp`
 
 Query parameters: template=NAME, dpi=N, and per driver: format (file, ipp), media, compress
-(brotherql), darkness (zpl), cut (brotherql, escpos), copies is always 1.
+(brotherql), darkness (zpl), cut (brotherql, escpos), timeout=SECONDS (ipp, *+tcp: how long a
+silent printer is waited for), copies is always 1.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from PIL import Image
 
+from printers import ipp
 from printers.base import BadgePrinter, PrinterError, PrintResult
 from printers.brother_ql import MEDIA, encode_brother_ql
 from printers.cups import lp_submit, media_keyword
@@ -29,17 +34,25 @@ from printers.ipp_printer import IppPrinter
 from printers.pdf import badge_pdf
 from printers.png import encode_png
 from printers.templates import Template, get_template
-from printers.transport import RAW_PORT, send_tcp, write_device
+from printers.transport import RAW_PORT, RAW_TIMEOUT, check_device, send_tcp, write_device
 from printers.zpl import encode_zpl
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class FilePrinter(BadgePrinter):
-    """Writes each badge as a PNG or PDF file into a folder."""
+    """Writes each badge as a PNG or PDF file into a folder inside one of `roots`.
 
-    def __init__(self, url: str, template: Template, folder: Path, fmt: str) -> None:
+    The folder is checked when the printer is made and again before every badge (a folder
+    can be replaced by a link meanwhile); a badge replaces only a badge file of its name.
+    """
+
+    def __init__(
+        self, url: str, template: Template, folder: Path, fmt: str, roots: Sequence[Path]
+    ) -> None:
         self.url, self.template, self.folder, self.format = url, template, folder, fmt
+        self.roots = tuple(roots)
+        allowed_folder(folder, self.roots)
 
     def print_image(
         self, image: Image.Image, *, job_name: str = "badge", template: Template | None = None
@@ -48,9 +61,10 @@ class FilePrinter(BadgePrinter):
         t = template or self.template
         data = badge_pdf([image], t.dpi) if self.format == "pdf" else encode_png(image, t.dpi)
         name = (_SAFE_NAME.sub("-", job_name).strip("-.") or "badge") + "." + self.format
+        allowed_folder(self.folder, self.roots)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / name).write_bytes(data)
+            _replace_file(self.folder, name, data)
         except OSError as exc:
             raise PrinterError(
                 f"Cannot write badges into {self.folder} ({exc.strerror or exc}). Check that the "
@@ -62,6 +76,39 @@ class FilePrinter(BadgePrinter):
     def check(self) -> str:
         """Ready when the folder is (or can be made) writable."""
         return "idle" if self.folder.is_dir() or not self.folder.exists() else "not a folder"
+
+
+def allowed_folder(folder: Path, roots: Sequence[Path]) -> None:
+    """Refuses a badge folder outside every root (links resolved) or one that is a file."""
+    real = _real(folder)
+    inside = any(real == r or r in real.parents for r in map(_real, roots))
+    if not folder.is_absolute() or not inside or (real.exists() and not real.is_dir()):
+        where = ", ".join(str(r) for r in roots)
+        rule = f"only into a folder inside {where}" if roots else "into no folder here"
+        raise PrinterError(
+            f"Writing badges into {folder} is not allowed: file:// printers write {rule}, "
+            "never over an existing file.",
+            code="not_allowed",
+        )
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _replace_file(folder: Path, name: str, data: bytes) -> None:
+    """Writes a new file, then renames it over `name`: an existing link there is replaced,
+    never followed, so a badge cannot overwrite what the link points to."""
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=".badge-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), 0o644)  # like a plain new file: others may open badges
+            out.write(data)
+        os.replace(temp, folder / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 class MemoryPrinter(BadgePrinter):
@@ -133,7 +180,22 @@ def _template(kind: str, query: dict[str, str]) -> Template:
     return template.at(dpi=dpi, mono=mono)
 
 
-def _sender(kind: str, transport: str, parts: SplitResult) -> Callable[[bytes], None]:
+def _timeout(query: dict[str, str], default: float) -> float:
+    """Seconds the printer may keep a connection silent before the try counts as failed."""
+    try:
+        seconds = float(query.get("timeout", default))
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 600:
+        raise PrinterError(
+            f"timeout is a number of seconds up to 600, not {query['timeout']!r}.", code="bad_url"
+        )
+    return seconds
+
+
+def _sender(
+    kind: str, transport: str, parts: SplitResult, query: dict[str, str]
+) -> Callable[[bytes], None]:
     if transport == "tcp":
         if not parts.hostname:
             raise PrinterError(
@@ -141,9 +203,11 @@ def _sender(kind: str, transport: str, parts: SplitResult) -> Callable[[bytes], 
                 code="bad_url",
             )
         host, port = parts.hostname, parts.port or RAW_PORT
-        return lambda data: send_tcp(host, port, data)
+        timeout = _timeout(query, RAW_TIMEOUT)
+        return lambda data: send_tcp(host, port, data, timeout=timeout)
     if transport == "file":
         path = unquote(parts.path)
+        check_device(path)
         return lambda data: write_device(path, data)
     raise PrinterError(f"Use {kind}+tcp://HOST:PORT or {kind}+file:///dev/usb/lp0.", code="bad_url")
 
@@ -167,11 +231,14 @@ def _raw(
     else:
         cut = flag("cut", "1")
         encode = lambda im: encode_escpos(im, cut=cut)  # noqa: E731
-    return RawPrinter(url, template, encode, _sender(kind, transport, parts))
+    return RawPrinter(url, template, encode, _sender(kind, transport, parts, query))
 
 
-def printer_from_url(url: str) -> BadgePrinter:
-    """Build the driver a printer URL names; a bad URL gets a message saying what is expected."""
+def printer_from_url(url: str, *, file_dirs: Sequence[str | Path] = ()) -> BadgePrinter:
+    """Build the driver a printer URL names; a bad URL gets a message saying what is expected.
+
+    `file_dirs`: the folders file:// printers may write into (none given: none may).
+    """
     parts = urlsplit(url.strip())
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     scheme = parts.scheme.lower()
@@ -180,12 +247,14 @@ def printer_from_url(url: str) -> BadgePrinter:
         fmt = query.get("format", "png").lower()
         if fmt not in ("png", "pdf"):
             raise PrinterError("file:// printers write format=png or format=pdf.", code="bad_url")
-        return FilePrinter(url, _template("file", query), Path(unquote(parts.path)), fmt)
+        roots = [Path(d) for d in file_dirs]
+        return FilePrinter(url, _template("file", query), Path(unquote(parts.path)), fmt, roots)
     if scheme == "memory":
         return MemoryPrinter(url, _template("memory", query))
     if scheme in ("ipp", "ipps"):
         bare = parts._replace(query="").geturl()
-        return IppPrinter(bare, _template("ipp", query), document_format=query.get("format"))
+        return IppPrinter(bare, _template("ipp", query), document_format=query.get("format"),
+                          timeout=_timeout(query, ipp.TIMEOUT))  # fmt: skip
     if scheme == "cups":
         queue = parts.netloc or parts.path.strip("/")
         return CupsPrinter(url, _template("cups", query), unquote(queue))

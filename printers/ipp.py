@@ -24,6 +24,7 @@ TEXT, NAME, KEYWORD, URI, CHARSET, LANGUAGE, MIME = 0x41, 0x42, 0x44, 0x45, 0x47
 JOB_STATES = {3: "pending", 4: "pending-held", 5: "processing", 6: "processing-stopped",
               7: "canceled", 8: "aborted", 9: "completed"}  # fmt: skip
 FINAL_STATES = {7, 8, 9}
+TIMEOUT = 30.0  # seconds a printer may keep a request unanswered: a hung printer is a failed try
 Value = int | bool | str | bytes | tuple[int, ...] | dict[str, Any]
 
 
@@ -152,7 +153,7 @@ def http_target(uri: str) -> tuple[str, int, str, bool]:
     return parts.hostname, parts.port or 631, parts.path or "/ipp/print", tls
 
 
-def request(uri: str, message: IppMessage, attrs: list, *, timeout: float = 30.0) -> IppMessage:
+def request(uri: str, message: IppMessage, attrs: list, *, timeout: float = TIMEOUT) -> IppMessage:
     """POST one IPP request and decode the answer; network trouble becomes a PrinterError."""
     host, port, path, tls = http_target(uri)
     if tls:
@@ -169,6 +170,13 @@ def request(uri: str, message: IppMessage, attrs: list, *, timeout: float = 30.0
         conn.request("POST", path, encode(message, attrs), {"Content-Type": "application/ipp"})
         response = conn.getresponse()
         body = response.read()
+    except TimeoutError as exc:
+        raise PrinterError(
+            f"The printer at {host}:{port} did not answer within {timeout:g} s. Check that it is "
+            "on and shows no error (paper jam, open cover); the badge will be sent again.",
+            code="timeout",
+            retryable=True,
+        ) from exc
     except (OSError, http.client.HTTPException) as exc:
         raise PrinterError(
             f"Cannot reach the printer at {host}:{port} ({exc.__class__.__name__}). Check that it "

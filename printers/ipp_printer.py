@@ -23,12 +23,19 @@ class IppPrinter(BadgePrinter):
     """An `ipp://` or `ipps://` printer; waits for completion up to `wait_seconds`."""
 
     def __init__(self, url: str, template: Template, *, document_format: str | None = None,
-                 wait_seconds: float = 120.0, poll_seconds: float = 0.1) -> None:  # fmt: skip
+                 wait_seconds: float = 120.0, poll_seconds: float = 0.1,
+                 timeout: float = ipp.TIMEOUT) -> None:  # fmt: skip
         self.url, self.template = url, template
         self.uri = url.split("?", 1)[0]
         self.document_format = document_format
-        self.wait_seconds, self.poll_seconds = wait_seconds, poll_seconds
+        self.wait_seconds, self.poll_seconds, self.timeout = wait_seconds, poll_seconds, timeout
         self._request_id = 0
+
+    def _request(self, message: ipp.IppMessage, attrs: list) -> ipp.IppMessage:
+        """One request with this printer's timeout, its status turned into a PrinterError."""
+        answer = ipp.request(self.uri, message, attrs, timeout=self.timeout)
+        _check_status(answer, self.uri)
+        return answer
 
     def _next_id(self) -> int:
         self._request_id += 1
@@ -43,12 +50,8 @@ class IppPrinter(BadgePrinter):
             self.uri,
             (ipp.KEYWORD, "requested-attributes", wanted),  # type: ignore[arg-type]
         )
-        answer = ipp.request(
-            self.uri, ipp.IppMessage(ipp.GET_PRINTER_ATTRIBUTES, self._next_id()),
-            [(ipp.OPERATION, attrs)],
-        )  # fmt: skip
-        _check_status(answer, self.uri)
-        return answer
+        message = ipp.IppMessage(ipp.GET_PRINTER_ATTRIBUTES, self._next_id())
+        return self._request(message, [(ipp.OPERATION, attrs)])
 
     def check(self) -> str:
         """The printer's state ("idle", "processing", "stopped") and reasons, if any."""
@@ -95,12 +98,9 @@ class IppPrinter(BadgePrinter):
         if media and media in printer.get("media-supported", []):
             job.append((ipp.KEYWORD, "media", media))  # only when offered: else it cancels
         message = ipp.IppMessage(ipp.PRINT_JOB, self._next_id(), data=document)
-        answer = ipp.request(
-            self.uri,
-            message,
-            [(ipp.OPERATION, ipp.operation_attributes(self.uri, *op)), (ipp.JOB, job)],
+        answer = self._request(
+            message, [(ipp.OPERATION, ipp.operation_attributes(self.uri, *op)), (ipp.JOB, job)]
         )
-        _check_status(answer, self.uri)
         job_id = answer.first(ipp.JOB, "job-id")
         if not isinstance(job_id, int):
             raise PrinterError(
@@ -111,13 +111,8 @@ class IppPrinter(BadgePrinter):
     def job_attributes(self, job_id: int) -> ipp.IppMessage:
         """Get-Job-Attributes for one job."""
         attrs = ipp.operation_attributes(self.uri, (ipp.INTEGER, "job-id", job_id))
-        answer = ipp.request(
-            self.uri,
-            ipp.IppMessage(ipp.GET_JOB_ATTRIBUTES, self._next_id()),
-            [(ipp.OPERATION, attrs)],
-        )
-        _check_status(answer, self.uri)
-        return answer
+        message = ipp.IppMessage(ipp.GET_JOB_ATTRIBUTES, self._next_id())
+        return self._request(message, [(ipp.OPERATION, attrs)])
 
     def follow(self, job_id: int) -> PrintResult:
         """Poll the job until it ends; a job still running at the deadline is reported as sent."""

@@ -1,18 +1,48 @@
-"""Getting bytes to a printer: raw TCP (port 9100, "JetDirect") or a device file (USB)."""
+"""Getting bytes to a printer: raw TCP (port 9100, "JetDirect") or a device file (USB).
+
+Only printer device nodes are written (/dev/usb/lpN, /dev/lpN): a printer URL must never make
+the kiosk write over its database or any other file.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
+import stat
 from pathlib import Path
 
 from printers.base import PrinterError
 
 RAW_PORT = 9100
+RAW_TIMEOUT = 15.0  # seconds a port-9100 printer may stay silent before the try has failed
+DEVICE = re.compile(r"/dev/(usb/)?lp[0-9]{1,3}")
 
 
-def send_tcp(host: str, port: int, data: bytes, *, timeout: float = 15.0) -> None:
+def _not_a_device(path: str | Path) -> PrinterError:
+    return PrinterError(
+        f"{path} is not a printer device. A USB printer is written at its device node, "
+        "/dev/usb/lp0, /dev/usb/lp1, … (or /dev/lp0); other files are not allowed.",
+        code="not_allowed",
+    )
+
+
+def check_device(path: str | Path) -> None:
+    """Refuses a path that is no printer device node; a device not plugged in yet is fine."""
+    if not DEVICE.fullmatch(str(path)):
+        raise _not_a_device(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # not readable here: the write reports it
+    if not stat.S_ISCHR(mode):
+        raise _not_a_device(path)
+
+
+def send_tcp(host: str, port: int, data: bytes, *, timeout: float = RAW_TIMEOUT) -> None:
     """Send a whole job over one connection, then close our side and wait for the printer's."""
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
@@ -40,11 +70,16 @@ def send_tcp(host: str, port: int, data: bytes, *, timeout: float = 15.0) -> Non
 
 
 def write_device(path: str | Path, data: bytes) -> None:
-    """Write a whole job to a printer device such as /dev/usb/lp0."""
+    """Write a whole job to a printer device such as /dev/usb/lp0 (and to nothing else)."""
+    check_device(path)
     try:
         # No O_CREAT: a missing device must be reported, not replaced by a new plain file.
-        fd = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        # No link followed, and what was opened must be a character device before a byte goes.
+        flags = os.O_WRONLY | os.O_NOCTTY | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
         with os.fdopen(fd, "wb", buffering=0) as device:
+            if not stat.S_ISCHR(os.fstat(device.fileno()).st_mode):
+                raise _not_a_device(path)
             device.write(data)
     except FileNotFoundError as exc:
         raise PrinterError(

@@ -123,3 +123,18 @@ def schedule_loaded(db_path: Path, clock: FixedClock) -> None:
     load(conn, load_node(conn))
     conn.close()
     clock.set(AT_1005)
+
+
+# Modules whose answers turn on the event's days, ticket validity or the schedule's hours.
+# `make test` runs them again at several instants around the fixture event (scripts/test-dates).
+DATE_SENSITIVE = {
+    "test_api", "test_api_scan_fast", "test_selfservice", "test_desk", "test_checkin_rules",
+    "test_rooms", "test_rooms_web", "test_signage", "test_printing", "test_printing_web",
+    "test_review_merge", "test_security",
+}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in DATE_SENSITIVE:
+            item.add_marker(pytest.mark.dates)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 import random
+import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from kiosk import checkin, print_setup, print_worker, printing, reports
+from kiosk.clock import FixedClock
 from kiosk.db import open_db, transaction
 from kiosk.print_worker import Printers, drain, work_once
 from printers import PrinterError, PrintResult, get_template
@@ -216,22 +218,54 @@ def test_a_refused_scan_prints_nothing(venue, node) -> None:
 
 
 def test_the_background_worker_prints_without_blocking_the_scan(venue, node, db_path) -> None:
-    fake = FakePrinter()
+    """The scan answers while its badge is still at the printer, then the badge prints."""
+    held, reached = threading.Event(), threading.Event()
+
+    class HeldPrinter(FakePrinter):
+        def print(self, badge, *, template=None, job_name="badge"):
+            reached.set()
+            assert held.wait(60), "the printer was never released"
+            return super().print(badge, template=template, job_name=job_name)
+
+    fake = HeldPrinter()
     with transaction(venue):
         print_setup.set_desk(venue, "North-1", None, auto_print=True)
     service = print_worker.PrintService(str(db_path), opener=lambda url: fake)
     service.start()
     try:
-        started = time.perf_counter()
         outcome = checkin.scan(venue, node, "KN-JOSE01", desk="North-1")
-        assert time.perf_counter() - started < 0.5
+        assert outcome.decision.admitted
+        assert reached.wait(30), "the worker never took the job"
         check = open_db(db_path)
-        for _ in range(100):
+        assert printing.get_job(check, outcome.print_job_id).status == "sending"
+        held.set()
+        for _ in range(200):
             if printing.get_job(check, outcome.print_job_id).status == "printed":
                 break
             time.sleep(0.05)
         assert printing.get_job(check, outcome.print_job_id).status == "printed"
         check.close()
     finally:
+        held.set()
         service.shutdown()
     assert not service.is_alive()
+
+
+def test_the_print_service_keeps_the_apps_clock_not_the_machines(venue, db_path) -> None:
+    """A rehearsal runs the app's clock years ahead: its jobs are due by that clock, not later."""
+    ahead = FixedClock(datetime(2099, 6, 1, 2, 0, tzinfo=UTC))
+    fake = FakePrinter()
+    job = queue(venue, now=ahead.now())
+    service = print_worker.PrintService(str(db_path), opener=lambda url: fake, clock=ahead.now)
+    service.start()
+    try:
+        check = open_db(db_path)
+        for _ in range(200):
+            if printing.get_job(check, job.job_id).status == "printed":
+                break
+            time.sleep(0.05)
+        done = printing.get_job(check, job.job_id)
+        check.close()
+    finally:
+        service.shutdown()
+    assert done.status == "printed" and done.updated_at.startswith("2099-06-01")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from PIL import Image
 
 from kiosk import print_setup, printing
 from kiosk.db import transaction
-from kiosk.print_worker import Printers, drain
+from kiosk.print_worker import Printers, drain, work_once
 from tests.conftest import DAY1_MORNING, csrf_from, sign_in
-from tests.test_printing import REFUSED, FakePrinter
+from tests.test_printing import OFF, REFUSED, FakePrinter
 
 HTMX = {"HX-Request": "true"}
 
@@ -49,18 +50,51 @@ def test_badge_errors_are_json(client, make_token) -> None:
         assert forbidden.status_code == 403 and forbidden.get_json()["error"] == "forbidden"
 
 
-def test_print_returns_202_and_the_job_can_be_followed(client, make_token, venue, node) -> None:
+def test_print_returns_202_and_the_job_can_be_followed(
+    client, make_token, venue, node, clock
+) -> None:
     desk = make_token("desk", "North-1 tablet")
     answer = client.post("/api/v1/attendees/a-jose/print", json={}, headers=desk)
     assert answer.status_code == 202
     body = answer.get_json()
     assert body["status"] == "queued" and answer.headers["Location"].endswith(body["job_id"])
-    drain(venue, node, Printers(lambda url: FakePrinter()))
+    drain(venue, node, Printers(lambda url: FakePrinter()), clock.now)  # the app's clock
     job = client.get(f"/api/v1/print-jobs/{body['job_id']}", headers=desk).get_json()
     assert job == {**job, "attendee_id": "a-jose", "printer": "north", "status": "printed",
                    "error": None}  # fmt: skip
     again = client.post("/api/v1/attendees/a-jose/print", json={"reason": "lost"}, headers=desk)
     assert printing.get_job(venue, again.get_json()["job_id"]).reprint
+
+
+def test_a_job_being_retried_shows_its_last_error_and_tries_everywhere(
+    app, desk, make_token, venue, node, clock
+) -> None:
+    """A dead printer: the API, the desk widget and the printers screen say why, while retrying."""
+    token = make_token("desk", "North-1 tablet")
+    job_id = app.test_client().post("/api/v1/attendees/a-jose/print", json={},
+                                    headers=token).get_json()["job_id"]  # fmt: skip
+    dead = Printers(lambda url: FakePrinter(OFF, OFF))
+    for _ in range(2):
+        work_once(venue, node, "north", dead, clock.now)
+        clock.advance(timedelta(seconds=printing.BACKOFF_CAP))
+    job = app.test_client().get(f"/api/v1/print-jobs/{job_id}", headers=token).get_json()
+    assert job == {**job, "status": "queued", "error": OFF.message, "error_code": "unreachable",
+                   "attempts": 2, "max_attempts": printing.MAX_ATTEMPTS}  # fmt: skip
+    assert job["next_attempt_at"] > job["created_at"]
+    staff, _csrf = desk
+    widget = staff.get(f"/desk/print-jobs/{job_id}", headers=HTMX).data.decode()
+    assert "Connection refused" in widget and "Tried 2 of 8 times" in widget
+    assert 'hx-trigger="every 1s"' in widget  # still following the job
+    supervisor = app.test_client()
+    sign_in(supervisor, "Budi")
+    health = supervisor.get("/admin/printers?part=health", headers=HTMX).data.decode()
+    assert "Being retried" in health and "José Ñúñez" in health
+    assert "Connection refused" in health and "Tried 2 of 8 times" in health
+    work_once(venue, node, "north", Printers(lambda url: FakePrinter()), clock.now)
+    printed = app.test_client().get(f"/api/v1/print-jobs/{job_id}", headers=token).get_json()
+    assert printed == {**printed, "status": "printed", "error": None, "next_attempt_at": None}
+    health = supervisor.get("/admin/printers?part=health", headers=HTMX).data.decode()
+    assert "Being retried" not in health
 
 
 def test_print_refusals(client, make_token, venue) -> None:
@@ -107,7 +141,7 @@ def test_scan_answer_names_the_auto_print_job(client, make_token, venue) -> None
 # -- the desk ----------------------------------------------------------------------------------
 
 
-def test_desk_print_button_widget_and_reprint_reason(desk, venue, node) -> None:
+def test_desk_print_button_widget_and_reprint_reason(desk, venue, node, clock) -> None:
     client, csrf = desk
     page = client.get("/desk/attendees/a-jose")
     assert b"Print badge" in page.data and b"/desk/attendees/a-jose/badge.png" in page.data
@@ -117,7 +151,7 @@ def test_desk_print_button_widget_and_reprint_reason(desk, venue, node) -> None:
     assert b'hx-trigger="every 1s"' in posted.data and b"queued" in posted.data
     job = printing.latest_job(venue, "a-jose")
     assert job.desk == "Desk North-1" and job.staff == "Ana"
-    drain(venue, node, Printers(lambda url: FakePrinter()))
+    drain(venue, node, Printers(lambda url: FakePrinter()), clock.now)
     widget = client.get(f"/desk/print-jobs/{job.job_id}", headers=HTMX)
     assert b"printed" in widget.data and b"hx-trigger" not in widget.data  # final: stops polling
     no_reason = client.post("/desk/attendees/a-jose/print", data={"csrf_token": csrf})

@@ -5,6 +5,8 @@ Every action is a plain form post (303 back to the screen); htmx swaps just the 
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
@@ -26,14 +28,22 @@ def _template() -> str:
 
 def _render(status: int = 200) -> Response:
     db = get_db()
-    failed = printing.failed_jobs(db)
+    failed, retrying = printing.failed_jobs(db), printing.retrying_jobs(db)
     names = {j.attendee_id: f"{r['first_name']} {r['last_name']}".strip()
-             for j in failed if (r := attendees.get(db, j.attendee_id)) is not None}  # fmt: skip
+             for j in failed + retrying
+             if (r := attendees.get(db, j.attendee_id)) is not None}  # fmt: skip
     response = Response(render_template(_template(), printers=print_setup.health(db),
-                                        desks=print_setup.desks(db), failed=failed, names=names),
+                                        desks=print_setup.desks(db), failed=failed,
+                                        retrying=retrying, names=names,
+                                        badge_folder=_badge_folder(db)),
                         status=status)  # fmt: skip
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def _badge_folder(db: sqlite3.Connection) -> Path:
+    """The example folder for file:// printers: one the kiosk accepts, next to the database."""
+    return Path(print_setup.database_file(db)).resolve().parent / "badges"
 
 
 def _done(message: str | None, category: str = "ok") -> Any:

@@ -144,7 +144,7 @@ def print_box(attendee_id: str) -> dict[str, Any]:
 
 @desk_bp.app_context_processor
 def _print_helpers() -> dict[str, Any]:
-    return {"print_box": print_box}
+    return {"print_box": print_box, "print_attempts_max": printing.MAX_ATTEMPTS}
 
 
 def _htmx() -> bool:

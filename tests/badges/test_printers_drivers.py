@@ -10,6 +10,7 @@ from printer_names import HARD
 from printers import Printer, PrinterError, badge_pdf, open_printer, render_badge
 from printers.drivers import CupsPrinter, FilePrinter, MemoryPrinter, RawPrinter
 from printers.ipp_printer import IppPrinter
+from printers.transport import write_device
 from tests.support.processes import free_port
 from tests.support.qr import read_qr
 
@@ -36,7 +37,7 @@ from tests.support.qr import read_qr
     ],
 )
 def test_urls_choose_driver_template_and_resolution(url, cls, template, dpi, mono):
-    printer = open_printer(url)
+    printer = open_printer(url, file_dirs=["/tmp"])
     assert isinstance(printer, cls) and isinstance(printer, Printer)
     assert (printer.template.name, printer.template.dpi, printer.template.mono) == (
         template,
@@ -89,20 +90,59 @@ def test_brother_over_tcp_decodes_to_a_readable_badge(raw_capture, tmp_path):
     assert read_qr(label) == [HARD["devanagari"].code]
 
 
-def test_escpos_to_a_device_file(tmp_path):
-    device = tmp_path / "lp0"
-    device.touch()
-    printer = open_printer(f"escpos+file://{device}")
+@pytest.mark.e2e
+def test_escpos_receipt_over_tcp(raw_capture):
+    printer = open_printer(f"escpos+tcp://{raw_capture.host}:{raw_capture.port}")
     printer.print(HARD["korean"])
-    info, image = decode_escpos(device.read_bytes())
+    raw_capture.done.wait()
+    (job,) = raw_capture.jobs
+    info, image = decode_escpos(job)
     assert image.width == 576 and info["cut"] == 0
     assert read_qr(image) == [HARD["korean"].code]
 
 
-def test_missing_device_is_explained(tmp_path):
+def test_missing_device_is_explained():
     with pytest.raises(PrinterError) as err:
-        open_printer(f"brotherql+file://{tmp_path}/no-such-lp").print(HARD["latin"])
+        open_printer("brotherql+file:///dev/usb/lp987").print(HARD["latin"])
     assert err.value.code == "unreachable" and "USB" in err.value.message
+
+
+@pytest.mark.parametrize("kind", ["zpl", "brotherql", "escpos"])
+def test_a_device_url_writes_only_to_printer_device_nodes(tmp_path, kind):
+    """Else a URL such as zpl+file:///path/kiosk.sqlite3 would overwrite the database."""
+    victim = tmp_path / "kiosk.sqlite3"
+    victim.write_bytes(b"SQLite format 3\x00")
+    for path in (victim, tmp_path / "lp0", "/etc/passwd", "/dev/sda", "/dev/usb/../sda"):
+        with pytest.raises(PrinterError) as err:
+            open_printer(f"{kind}+file://{path}")
+        assert err.value.code == "not_allowed" and "/dev/usb/lp0" in err.value.message
+    with pytest.raises(PrinterError) as err:  # at print time too, whoever made the printer
+        write_device(victim, b"^XA^XZ")
+    assert err.value.code == "not_allowed"
+    assert victim.read_bytes() == b"SQLite format 3\x00"
+
+
+def test_a_file_printer_writes_only_inside_its_allowed_folders(tmp_path):
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (allowed / "kiosk.sqlite3").write_bytes(b"db")
+    (allowed / "escape").symlink_to(tmp_path)
+    for url in (
+        f"file://{tmp_path}/elsewhere",  # outside
+        f"file://{allowed}/../elsewhere",  # outside, by a detour
+        f"file://{allowed}/escape/x",  # outside, through a link
+        f"file://{allowed}/kiosk.sqlite3?format=pdf",  # an existing file is no folder
+    ):
+        with pytest.raises(PrinterError) as err:
+            open_printer(url, file_dirs=[allowed])
+        assert err.value.code == "not_allowed", url
+    with pytest.raises(PrinterError):
+        open_printer(f"file://{allowed}/badges")  # no folder allowed at all
+    printer = open_printer(f"file://{allowed}/badges", file_dirs=[allowed])
+    (allowed / "badges").symlink_to(tmp_path)  # the folder became a link out after set-up
+    with pytest.raises(PrinterError) as err:
+        printer.print(HARD["latin"])
+    assert err.value.code == "not_allowed" and list(tmp_path.glob("*.png")) == []
 
 
 def test_raw_printer_that_is_off_is_retryable():
@@ -113,7 +153,7 @@ def test_raw_printer_that_is_off_is_retryable():
 
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_file_printer_writes_named_files(tmp_path, fmt):
-    printer = open_printer(f"file://{tmp_path}/out?format={fmt}")
+    printer = open_printer(f"file://{tmp_path}/out?format={fmt}", file_dirs=[tmp_path])
     result = printer.print(HARD["latin"], job_name="badge 42/../x")
     path = tmp_path / "out" / result.job_id
     assert path.parent == tmp_path / "out" and path.suffix == f".{fmt}"

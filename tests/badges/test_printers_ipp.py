@@ -8,6 +8,7 @@ import pytest
 from printer_names import HARD
 
 from printers import PrinterError, badge_pdf, encode_png, ipp, open_printer, render_badge
+from tests.support.printers import hung_printer
 from tests.support.processes import free_port
 
 
@@ -105,3 +106,26 @@ def test_printer_that_is_off_is_retryable():
         open_printer(f"ipp://127.0.0.1:{free_port()}/ipp/print").print(HARD["latin"])
     assert err.value.code == "unreachable" and err.value.retryable
     assert "switched on" in err.value.message
+
+
+@pytest.mark.parametrize("scheme", ["ipp", "zpl+tcp"])
+def test_a_printer_that_hangs_ends_the_try_at_its_timeout(scheme):
+    """A printer that accepts and never answers must not hold its worker for ever."""
+    with hung_printer() as hung:
+        path = "/ipp/print" if scheme == "ipp" else ""
+        printer = open_printer(f"{scheme}://{hung.host}:{hung.port}{path}?timeout=0.5")
+        if scheme == "ipp":
+            with pytest.raises(PrinterError) as err:
+                printer.print(HARD["latin"])
+            assert err.value.code == "timeout" and err.value.retryable
+            assert "did not answer within 0.5 s" in err.value.message
+        else:  # a raw printer cannot confirm: what it took is handed over
+            assert printer.print(HARD["latin"]).state == "sent"
+        assert hung.done.is_set()
+
+
+def test_a_timeout_in_the_url_must_be_a_sane_number():
+    for bad in ("soon", "0", "-1", "9999"):
+        with pytest.raises(PrinterError) as err:
+            open_printer(f"ipp://10.0.0.9/ipp/print?timeout={bad}")
+        assert err.value.code == "bad_url"

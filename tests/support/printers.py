@@ -1,4 +1,5 @@
-"""Real stand-ins for venue printers on this machine: a virtual IPP printer and a port-9100 capture.
+"""Real stand-ins for venue printers on this machine: a virtual IPP printer, a port-9100
+capture, and a printer that takes connections and then hangs.
 
 Shared by the badge tests and the end-to-end print tests, so both start them the same way.
 """
@@ -128,4 +129,38 @@ def raw_capture() -> Iterator[Capture]:
     finally:
         finished.set()
         thread.join()
+        server.close()
+
+
+@contextmanager
+def hung_printer() -> Iterator[Capture]:
+    """A printer that takes connections on 127.0.0.1 and then never reads or answers.
+
+    `done` is set at the first connection; connections stay open until the block ends.
+    """
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    capture = Capture("127.0.0.1", server.getsockname()[1])
+    held: list[socket.socket] = []
+    finished = threading.Event()
+
+    def hold() -> None:
+        while not finished.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            capture.done.set()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    try:
+        yield capture
+    finally:
+        finished.set()
+        thread.join()
+        for conn in held:
+            conn.close()
         server.close()
