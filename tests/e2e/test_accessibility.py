@@ -54,14 +54,19 @@ def look(page, name: str, found: dict[str, list]) -> None:
     screenshot(page, name)
     if violations := axe_violations(page, name):
         found[name] = violations
+    if (small := small_targets(page)) and "signage" not in name:
+        found[name + " small"] = small
 
 
 def small_targets(page) -> list[str]:
-    """Buttons, links and fields smaller than 44 × 44 px (WCAG 2.5.5 as our house rule)."""
+    """Buttons, links and fields smaller than 44 × 44 px (WCAG 2.5.5 as our house rule); a
+    check box or radio button counts with the label around it, which toggles it too."""
     return page.evaluate("""() => [...document.querySelectorAll(
         'main button, main a.button, main input:not([type=hidden]), main select, header button')]
         .filter(e => e.offsetParent !== null)
-        .filter(e => { const r = e.getBoundingClientRect(); return r.width < 44 || r.height < 44; })
+        .filter(e => { const t = (['checkbox', 'radio'].includes(e.type) && e.closest('label'))
+                         || e;
+                       const r = t.getBoundingClientRect(); return r.width < 44 || r.height < 44; })
         .map(e => e.outerHTML.slice(0, 80))""")
 
 
@@ -283,7 +288,7 @@ def test_staff_screens_with_data(context, server: LiveServer, tmp_path) -> None:
         look(page, f"a11y-{name}-id", found)
     page.click("header button[lang=en]")
     page.wait_for_selector("html[lang=en]")
-    assert found == {}
+    assert found == {}, json.dumps(found, indent=1)
 
 
 def test_signage_screens_with_data(browser, server: LiveServer, tmp_path) -> None:
@@ -302,4 +307,4 @@ def test_signage_screens_with_data(browser, server: LiveServer, tmp_path) -> Non
         page.wait_for_selector("#board .board-block")
         look(page, f"a11y-signage-door-{room_id}", found)
     context.close()
-    assert found == {}
+    assert found == {}, json.dumps(found, indent=1)
