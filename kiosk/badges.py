@@ -53,11 +53,17 @@ def badge_pdf_file(row: Mapping[str, Any], template: str | None = None) -> bytes
     return badge_pdf([_render(badge_for(row), t)], t.dpi)
 
 
-def printed_name(badge: Badge, template: Template) -> tuple[str, bool]:
-    """The name exactly as the badge shows it, and whether it had to be shortened."""
+def printed_name(badge: Badge, template: Template) -> tuple[str, bool, str]:
+    """The name exactly as the badge shows it, whether it had to be shortened, and the
+    characters of any text on it that no installed font has (the badge is then held)."""
     plan = plan_badge(badge, template)
     parts = [" ".join(t.fitted.lines) for t in plan.texts if t.source in NAME_FIELDS]
-    return " ".join(p for p in parts if p), plan.needs_review
+    return " ".join(p for p in parts if p), plan.needs_review, plan.missing
+
+
+def code_points(chars: str) -> list[tuple[str, str]]:
+    """Each character with its U+ number: a screen may lack the same fonts as the printer."""
+    return [(ch, f"U+{ord(ch):04X}") for ch in chars]
 
 
 def batch_rows(db: sqlite3.Connection, ticket_type: str | None = None) -> list[sqlite3.Row]:
