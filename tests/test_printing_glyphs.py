@@ -59,7 +59,10 @@ def test_the_desk_warns_with_the_name_and_characters_and_offers_print_anyway(
     job = printing.latest_job(venue, "a-jose")
     assert b"queued" in posted.data
     drain(venue, node, Printers(lambda url: FakePrinter()), lambda: DAY1_MORNING)
-    widget = client.get(f"/desk/print-jobs/{job.job_id}", headers=HTMX).get_data(as_text=True)
+    polled = client.get(f"/desk/print-jobs/{job.job_id}", headers=HTMX)
+    assert polled.headers["HX-Retarget"] == "closest .print-box"  # the whole print area
+    widget = polled.get_data(as_text=True)
+    assert "Reprint badge" not in widget  # held is not printed: no reason needed
     assert 'role="alert"' in widget and "Badge held: José\ue000 Ñúñez" in widget
     assert "U+E000" in widget and "Print anyway" in widget
     assert 'hx-trigger="every 1s"' not in widget  # a person decides: no more polling

@@ -192,16 +192,12 @@ def job_status(job_id: str) -> Any:
         abort(404)
     if not _htmx():
         return redirect(url_for("desk.detail", attendee_id=job.attendee_id), 303)
-    if job.status == "held":
-        return render_template("desk/_print_held.html", job=job)
+    if job.status == "held":  # the whole print area: its button is no longer "Reprint"
+        attendee = attendees.get(get_db(), job.attendee_id) or abort(404)
+        held = Response(render_template("desk/_print.html", attendee=attendee, print_error=""))
+        held.headers.update({"HX-Retarget": "closest .print-box", "HX-Reswap": "outerHTML"})
+        return held
     return render_template("desk/_print_job.html", job=job)
-
-
-@desk_bp.app_template_global()
-def held_name(job: printing.Job) -> str:
-    """The attendee's name as the held warning shows it."""
-    row = attendees.get(get_db(), job.attendee_id)
-    return f"{row['first_name']} {row['last_name']}".strip() if row else job.attendee_id
 
 
 @desk_bp.app_template_filter()
