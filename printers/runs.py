@@ -207,10 +207,12 @@ class SizedFontSet:
     def placed_runs(self, line: str) -> list[tuple[int, Run, ImageFont.FreeTypeFont]]:
         """Each run's x offset from the line's origin, the run, and its font at this size."""
         out, x = [], 0.0
-        for run in self.fonts.runs(line):
+        runs = self.fonts.runs(line)
+        for i, run in enumerate(runs):
             font = run.font.at(self.size)
             out.append((round(x), run, font))
-            x += font.getlength(run.text, direction=_direction(run))
+            if i + 1 < len(runs):  # the last run's advance is never needed: one-run lines skip it
+                x += font.getlength(run.text, direction=_direction(run))
         return out
 
     def getbbox(self, line: str, anchor: str = "ls") -> tuple[int, int, int, int]:
