@@ -89,3 +89,23 @@ def test_print_anyway_needs_the_print_permission(client, venue) -> None:
     anonymous = client.post(f"/desk/print-jobs/{job.job_id}/release")
     assert anonymous.status_code in (302, 400, 401, 403)
     assert printing.get_job(venue, job.job_id).released_by == ""
+
+
+def test_the_held_migration_keeps_every_job(tmp_path) -> None:
+    from kiosk.db import connect, migrate, migrations
+
+    db = connect(tmp_path / "old.sqlite3")
+    for version, _name, sql in migrations():
+        if version < 10:
+            db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+    db.execute(
+        "INSERT INTO print_job (job_id, attendee_id, printer, status, error, attempts,"
+        " next_attempt_at, reprint, created_at, updated_at)"
+        " VALUES ('j1', 'a-1', 'north', 'failed', 'Paper out', 3, 'x', 1, 't0', 't1')"
+    )
+    migrate(db)
+    job = printing.get_job(db, "j1")
+    assert (job.status, job.error, job.attempts, job.reprint) == ("failed", "Paper out", 3, True)
+    assert (job.missing, job.released_by) == ("", "")
+    db.execute("UPDATE print_job SET status = 'held' WHERE job_id = 'j1'")  # now allowed
+    db.close()
