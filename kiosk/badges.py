@@ -9,6 +9,7 @@ from typing import Any
 
 from printers import Badge, PrinterError, Template, badge_pdf, encode_png, get_template, plan_badge
 from printers import render_badge as _render
+from printers.layout import draw_plan
 
 # badge.png / badge.pdf and the desk preview: a colour 4×3 in badge at 300 dpi.
 PREVIEW_TEMPLATE = "4x3"
@@ -76,10 +77,16 @@ def batch_rows(db: sqlite3.Connection, ticket_type: str | None = None) -> list[s
                       args).fetchall()  # fmt: skip
 
 
-def rendered(rows: list[sqlite3.Row], template: Template, done: Any = None) -> Iterator[Any]:
-    """Badge images one at a time (a batch never holds more than a sheet); `done(1)` per badge."""
+def rendered(
+    rows: list[sqlite3.Row], template: Template, done: Any = None, missing: Any = None
+) -> Iterator[Any]:
+    """Badge images one at a time (a batch never holds more than a sheet); `done(1)` per badge,
+    `missing(row, chars)` for a badge that shows characters no installed font has as boxes."""
     for row in rows:
-        yield _render(badge_for(row), template)
+        plan = plan_badge(badge_for(row), template)
+        if plan.missing and missing is not None:
+            missing(row, plan.missing)
+        yield draw_plan(plan)
         if done is not None:
             done(1)
 

@@ -109,3 +109,12 @@ def test_the_held_migration_keeps_every_job(tmp_path) -> None:
     assert (job.missing, job.released_by) == ("", "")
     db.execute("UPDATE print_job SET status = 'held' WHERE job_id = 'j1'")  # now allowed
     db.close()
+
+
+def test_a_batch_of_sheets_names_the_badges_with_empty_boxes(db_path, venue) -> None:
+    from tests.test_cli import kiosk, ok
+
+    result = kiosk(db_path, "print", "batch", "--ticket-type", "Speaker", "--out", "sheets.pdf")
+    ok(result)
+    assert "Warning: 1 badges show empty boxes" in result.stderr
+    assert "José\ue000 Ñúñez: U+E000" in result.stderr
