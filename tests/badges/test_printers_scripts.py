@@ -3,7 +3,11 @@ and characters no installed font has reported instead of printed as empty boxes.
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageDraw
 
 from printers import Badge, plan_badge, render_badge
@@ -149,3 +153,25 @@ def test_a_character_no_font_has_is_reported(odd):
     assert run.text == odd
     assert FontSet().runs("Ana Putri") == text_runs("Ana Putri")  # no false alarms
     assert plan_badge(Badge("Ana", "Putri"), "4x3").missing == ""
+
+
+MIX = "Ahmad أحمد Νίκος राहुल 김민준 山田 שרה 0123 -.,'()" + "\u0301\u200d\u200c\u064b\u093f"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(MIX), min_size=1, max_size=30))
+def test_runs_keep_every_character_and_each_font_has_its_run(text):
+    runs = text_runs(text)
+    assert sorted("".join(r.text for r in runs)) == sorted(text)
+    for run in runs:
+        assert not run.missing
+        coverage = font_coverage(str(run.font.path), run.font.index)
+        drawn = "".join(ch for ch in run.text if unicodedata.category(ch) != "Cf")
+        assert coverage.missing(drawn) == "", run
+
+
+def test_hebrew_and_latin():
+    assert [(r.text, r.font.family, r.rtl) for r in text_runs("David דוד")] == [
+        ("David ", "latin", False),
+        ("דוד", "hebrew", True),
+    ]
