@@ -91,4 +91,11 @@ def rendered(
             done(1)
 
 
-__all__ = ["PrinterError", "badge_for", "badge_pdf_file", "badge_png", "printed_name"]
+__all__ = [
+    "PrinterError",
+    "badge_for",
+    "badge_pdf_file",
+    "badge_png",
+    "code_points",
+    "printed_name",
+]
