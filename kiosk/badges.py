@@ -9,6 +9,7 @@ from typing import Any
 
 from printers import Badge, PrinterError, Template, badge_pdf, encode_png, get_template, plan_badge
 from printers import render_badge as _render
+from printers.layout import draw_plan
 
 # badge.png / badge.pdf and the desk preview: a colour 4×3 in badge at 300 dpi.
 PREVIEW_TEMPLATE = "4x3"
@@ -53,11 +54,17 @@ def badge_pdf_file(row: Mapping[str, Any], template: str | None = None) -> bytes
     return badge_pdf([_render(badge_for(row), t)], t.dpi)
 
 
-def printed_name(badge: Badge, template: Template) -> tuple[str, bool]:
-    """The name exactly as the badge shows it, and whether it had to be shortened."""
+def printed_name(badge: Badge, template: Template) -> tuple[str, bool, str]:
+    """The name exactly as the badge shows it, whether it had to be shortened, and the
+    characters of any text on it that no installed font has (the badge is then held)."""
     plan = plan_badge(badge, template)
     parts = [" ".join(t.fitted.lines) for t in plan.texts if t.source in NAME_FIELDS]
-    return " ".join(p for p in parts if p), plan.needs_review
+    return " ".join(p for p in parts if p), plan.needs_review, plan.missing
+
+
+def code_points(chars: str) -> list[tuple[str, str]]:
+    """Each character with its U+ number: a screen may lack the same fonts as the printer."""
+    return [(ch, f"U+{ord(ch):04X}") for ch in chars]
 
 
 def batch_rows(db: sqlite3.Connection, ticket_type: str | None = None) -> list[sqlite3.Row]:
@@ -70,12 +77,25 @@ def batch_rows(db: sqlite3.Connection, ticket_type: str | None = None) -> list[s
                       args).fetchall()  # fmt: skip
 
 
-def rendered(rows: list[sqlite3.Row], template: Template, done: Any = None) -> Iterator[Any]:
-    """Badge images one at a time (a batch never holds more than a sheet); `done(1)` per badge."""
+def rendered(
+    rows: list[sqlite3.Row], template: Template, done: Any = None, missing: Any = None
+) -> Iterator[Any]:
+    """Badge images one at a time (a batch never holds more than a sheet); `done(1)` per badge,
+    `missing(row, chars)` for a badge that shows characters no installed font has as boxes."""
     for row in rows:
-        yield _render(badge_for(row), template)
+        plan = plan_badge(badge_for(row), template)
+        if plan.missing and missing is not None:
+            missing(row, plan.missing)
+        yield draw_plan(plan)
         if done is not None:
             done(1)
 
 
-__all__ = ["PrinterError", "badge_for", "badge_pdf_file", "badge_png", "printed_name"]
+__all__ = [
+    "PrinterError",
+    "badge_for",
+    "badge_pdf_file",
+    "badge_png",
+    "code_points",
+    "printed_name",
+]

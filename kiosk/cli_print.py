@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -129,10 +130,23 @@ def print_batch(ctx: Context, ticket_type: str | None, template: str, out: str) 
     if not rows:
         raise click.ClickException("no valid attendees" + (f" with ticket type {ticket_type!r}"
                                                            if ticket_type else ""))  # fmt: skip
+    boxes: list[str] = []
+
+    def boxed(row: Any, chars: str) -> None:
+        points = " ".join(point for _ch, point in badges.code_points(chars))
+        boxes.append(f"  {row['first_name']} {row['last_name']}: {points}")
+
     with click.progressbar(length=len(rows), label="Rendering badges", file=sys.stderr) as bar:
         try:
-            data = sheet_pdf(badges.rendered(rows, t, bar.update), t.dpi)
+            data = sheet_pdf(badges.rendered(rows, t, bar.update, boxed), t.dpi)
         except PrinterError as exc:
             raise click.ClickException(exc.message) from None
     Path(out).write_bytes(data)
     click.echo(f"{len(rows)} badges written to {out} ({len(data) / 1e6:.1f} MB)", err=True)
+    if boxes:  # the sheets are printed later, by someone: say which badges to check first
+        click.echo(
+            f"Warning: {len(boxes)} badges show empty boxes for characters no installed"
+            " font has; correct these names or print them knowingly:",
+            err=True,
+        )
+        click.echo("\n".join(boxes), err=True)

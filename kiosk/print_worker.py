@@ -59,7 +59,9 @@ def send(db: sqlite3.Connection, job: printing.Job, printers: Printers) -> print
         raise PrinterError(gettext("This attendee no longer exists here."), code="not_found")
     printer = printers.get(url)
     badge = badge_for(row)
-    name, shortened = printed_name(badge, printer.template)
+    name, shortened, missing = printed_name(badge, printer.template)
+    if missing and not job.released_by:
+        raise printing.BadgeHeld(missing)
     result = printer.print(badge, job_name=f"badge-{job.attendee_id}")
     return printing.Printed(result, printer.template.name, name, shortened)
 
@@ -81,6 +83,8 @@ def work_once(
         return None
     try:
         done = send(db, job, printers)
+    except printing.BadgeHeld as held:
+        printing.mark_held(db, job, held.missing, clock())
     except PrinterError as exc:
         printing.mark_failed(db, job, exc, clock(), rng or random.Random())
     except Exception:

@@ -1,6 +1,8 @@
 """The print queue: jobs in the database, claimed and sent by a worker, retried with backoff.
 
-queued → sending → printed, or → failed with the technician's message. A retryable failure
+queued → sending → printed, or → failed with the technician's message, or → held when the
+badge would print a character no installed font has (a person checks the name, then chooses
+"Print anyway", which queues it again). A retryable failure
 (printer off, busy, out of reach) goes back to queued with a later `next_attempt_at`. Asking
 for a badge is one INSERT; rendering and sending happen only in the worker (print_worker.py),
 so a check-in never waits for a printer.
@@ -23,12 +25,20 @@ from kiosk.print_setup import iso
 from printers import PrinterError, PrintResult
 from sync.ids import uuid7
 
-STATUSES = ("queued", "sending", "printed", "failed")
-FINAL = ("printed", "failed")
+STATUSES = ("queued", "sending", "printed", "failed", "held")
+FINAL = ("printed", "failed", "held")  # nothing more happens unless a person acts
 MAX_ATTEMPTS = 8  # two to three minutes of retries, then a person decides
 BACKOFF_BASE = 2.0  # seconds before the first retry
 BACKOFF_CAP = 60.0  # longest wait between two tries
 WAKE = threading.Event()  # set when a job is queued, so the worker starts at once
+
+
+class BadgeHeld(Exception):  # a state, not a failure: the printer is fine
+    """The badge would show `missing` characters as empty boxes; a person decides."""
+
+    def __init__(self, missing: str) -> None:
+        super().__init__(missing)
+        self.missing = missing
 
 
 class PrintRequestError(LookupError):
@@ -59,6 +69,8 @@ class Job:
     cancelled: bool
     created_at: str
     updated_at: str
+    missing: str = ""  # held: the characters no installed font has
+    released_by: str = ""  # who chose "Print anyway"
 
     @property
     def final(self) -> bool:
@@ -83,6 +95,7 @@ class Job:
             "next_attempt_at": self.next_attempt_at if self.status == "queued" else None,
             "reprint": self.reprint,
             "reason": self.reason,
+            "missing": self.missing or None,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
@@ -126,7 +139,8 @@ def has_badge(db: sqlite3.Connection, attendee_id: str) -> bool:
         return True
     return (
         db.execute(
-            "SELECT 1 FROM print_job WHERE attendee_id = ? AND status != 'failed'", (attendee_id,)
+            "SELECT 1 FROM print_job WHERE attendee_id = ? AND status NOT IN ('failed', 'held')",
+            (attendee_id,),
         ).fetchone()
         is not None
     )
@@ -333,6 +347,33 @@ def mark_failed(
         )
         print_setup.record_failure(db, job.printer, error.message, now)
     return status
+
+
+def mark_held(db: sqlite3.Connection, job: Job, missing: str, now: datetime) -> None:
+    """sending → held: the desk shows the name and the missing characters, nothing prints."""
+    message = gettext(
+        "No installed font can print %(chars)s: check the name, then print anyway.",
+        chars=" ".join(missing),
+    )
+    with transaction(db):
+        db.execute(
+            "UPDATE print_job SET status = 'held', error = ?, error_code = 'missing_glyphs',"
+            " missing = ?, updated_at = ? WHERE job_id = ? AND status = 'sending'",
+            (message[:500], missing[:100], iso(now), job.job_id),
+        )
+
+
+def release(db: sqlite3.Connection, job_id: str, staff: str, now: datetime) -> bool:
+    """ "Print anyway": a held job is queued again and will print despite the missing glyphs."""
+    with transaction(db):
+        changed = db.execute(
+            "UPDATE print_job SET status = 'queued', released_by = ?, error = NULL,"
+            " error_code = NULL, next_attempt_at = ?, updated_at = ?"
+            " WHERE job_id = ? AND status = 'held'",
+            (staff[:80] or "?", iso(now), iso(now), job_id),
+        ).rowcount
+    WAKE.set()
+    return bool(changed)
 
 
 def retry(db: sqlite3.Connection, job_id: str, now: datetime) -> bool:

@@ -9,12 +9,23 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from PIL import ImageFont
+from typing import Protocol
 
 ELLIPSIS = "…"
 PAD = 1  # dots kept free on every side: anti-aliased edges may reach one dot past the ink box
-FontAt = Callable[[int], ImageFont.FreeTypeFont]
+
+
+class Measure(Protocol):
+    """What fitting needs of a font: its size and a line's ink box (a Pillow font, or a set
+    of fonts drawing a mixed-script line run by run)."""
+
+    @property
+    def size(self) -> float: ...
+
+    def getbbox(self, text: str, anchor: str = "ls") -> tuple[float, float, float, float]: ...
+
+
+FontAt = Callable[[int], Measure]
 
 
 @dataclass(frozen=True)
@@ -29,7 +40,7 @@ class Fitted:
     lefts: tuple[int, ...]  # x of each line's origin from the box's left edge (centres its ink)
 
 
-def line_extent(font: ImageFont.FreeTypeFont, line: str) -> tuple[int, int, int]:
+def line_extent(font: Measure, line: str) -> tuple[int, int, int]:
     """(width, above baseline, below baseline): the ink, but never less than Latin proportions.
 
     Font metrics are not used because Arabic and CJK fonts declare very tall line boxes, which
@@ -40,9 +51,7 @@ def line_extent(font: ImageFont.FreeTypeFont, line: str) -> tuple[int, int, int]
     return right - left, max(round(size * 0.76), -top), max(round(size * 0.22), bottom)
 
 
-def _block(
-    font: ImageFont.FreeTypeFont, lines: tuple[str, ...]
-) -> tuple[int, tuple[int, ...], int]:
+def _block(font: Measure, lines: tuple[str, ...]) -> tuple[int, tuple[int, ...], int]:
     """Width, baselines and height of lines stacked one pitch apart."""
     extents = [line_extent(font, line) for line in lines]
     pitch = max(round(font.size * 1.12), extents[0][2] + extents[-1][1])
@@ -128,7 +137,7 @@ def fit_text(
     return _make(font_at, (line,), _floor(font_at, min_px, h, line), True, box_w)
 
 
-def _first_line(font: ImageFont.FreeTypeFont, text: str, w: int) -> tuple[str, str]:
+def _first_line(font: Measure, text: str, w: int) -> tuple[str, str]:
     """As many whole words as fit on a line, else as many letters as fit plus a hyphen."""
     words = text.split()
     for k in range(len(words) - 1, 0, -1):
@@ -150,7 +159,7 @@ def _floor(font_at: FontAt, size: int, h: int, line: str) -> int:
     return size
 
 
-def _shorten(font: ImageFont.FreeTypeFont, line: str, w: int, ellipsis: str) -> str:
+def _shorten(font: Measure, line: str, w: int, ellipsis: str) -> str:
     """Cut a line at the end and add an ellipsis so it fits the width."""
     if line_extent(font, line)[0] <= w:
         return line

@@ -1,7 +1,7 @@
 """Finding badge fonts on this machine and picking one that can draw a given name.
 
-Pillow has no font fallback: a character the font lacks becomes an empty box. So every piece
-of text gets the first font in `FAMILIES` whose character map covers all of it. Fonts are the
+Pillow has no font fallback: a character the font lacks becomes an empty box. So each run of
+text gets the first font in `FAMILIES` whose character map has it (printers/runs.py). Fonts are the
 Noto families from Debian's fonts-noto-core and fonts-noto-cjk packages, found by file name
 under the usual font folders or the folders listed in KIOSK_FONT_DIRS.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import ImageFont, features
 
 from printers.base import PrinterError
-from printers.cmap import font_coverage
+from printers.cmap import Coverage, font_coverage
 
 FONT_DIRS_ENV = "KIOSK_FONT_DIRS"
 SYSTEM_FONT_DIRS = (
@@ -61,7 +61,7 @@ _SCRIPTS = [
     "Armenian",
     "Ethiopic",
 ]
-# Tried in this order; the first that covers every character of the text wins. Latin first
+# Tried in this order; the first that has a letter draws it. Latin first
 # (it also covers Vietnamese, Greek and Cyrillic), CJK last because it covers Latin too.
 FAMILIES: tuple[Family, ...] = (
     Family("latin", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "fonts-noto-core"),
@@ -145,39 +145,28 @@ def needs_shaping(text: str) -> bool:
     return any(unicodedata.name(ch, "").startswith(_SHAPED) for ch in text)
 
 
-def choose_font(text: str, *, bold: bool = True, language: str = "") -> FontChoice:
-    """The first font family that can draw every character of `text`."""
-    if needs_shaping(text) and not features.check("raqm"):
-        raise PrinterError(
-            "Names in Arabic, Hebrew or Indic scripts need text shaping, which this Pillow "
-            "lacks. Install FriBiDi ('apt-get install libfribidi0') and restart the kiosk.",
-            code="no_shaping",
-        )
-    installed = []
+def shaping_error() -> PrinterError:
+    """Arabic, Hebrew and Indic names drawn without raqm and FriBiDi would be garbled."""
+    return PrinterError(
+        "Names in Arabic, Hebrew or Indic scripts need text shaping, which this Pillow "
+        "lacks. Install FriBiDi ('apt-get install libfribidi0') and restart the kiosk.",
+        code="no_shaping",
+    )
+
+
+@lru_cache(maxsize=16)
+def installed_fonts(
+    bold: bool = True, cjk_index: int = 2
+) -> tuple[tuple[FontChoice, Coverage], ...]:
+    """The installed families in `FAMILIES` order with their coverage; Latin must be there."""
+    found = []
     for family in FAMILIES:
-        filename = family.bold if bold else family.regular
-        index = cjk_face(text, language) if family.name == "cjk" else 0
+        index = cjk_index if family.name == "cjk" else 0
         try:
-            path = find_font(filename, family.package)
+            path = find_font(family.bold if bold else family.regular, family.package)
         except PrinterError:
             if family.name == "latin":
                 raise
             continue
-        installed.append(family)
-        if not font_coverage(str(path), index).missing(text):
-            return FontChoice(path, index, family.name)
-    return _no_font(text, bold, installed)
-
-
-def _no_font(text: str, bold: bool, installed: list[Family]) -> FontChoice:
-    """Nothing covers the text: ask for the CJK package if that is the gap, else use Latin."""
-    cjk = FAMILIES[-1]
-    wide = any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
-    if wide and cjk not in installed:
-        raise PrinterError(
-            f"No installed badge font can draw {text!r}. Install the Chinese, Japanese and "
-            f"Korean fonts with 'apt-get install {cjk.package}'.",
-            code="font_missing",
-        )
-    latin = FAMILIES[0]
-    return FontChoice(find_font(latin.bold if bold else latin.regular), 0, latin.name)
+        found.append((FontChoice(path, index, family.name), font_coverage(str(path), index)))
+    return tuple(found)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw, ImageOps
 
 from printers.badge import Badge
-from printers.cmap import font_coverage
-from printers.fit import ELLIPSIS, Fitted, fit_text
-from printers.fonts import FontChoice, choose_font
+from printers.fit import Fitted, fit_text
+from printers.fonts import cjk_face
 from printers.qr import QrPlan, draw_qr, plan_qr
+from printers.runs import FontSet, Run
 from printers.templates import Template, TextField, band_colour, get_template, mm_to_px
 
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
@@ -27,7 +27,7 @@ class PlacedText:
     source: str
     text: str
     box: tuple[int, int, int, int]
-    font: FontChoice
+    fonts: FontSet
     fitted: Fitted
     top: int  # y of the block's top edge; baselines are relative to it
 
@@ -38,6 +38,16 @@ class PlacedText:
             ((self.box[0] + left, self.top + baseline), line)
             for left, baseline, line in zip(f.lefts, f.baselines, f.lines, strict=True)
         ]
+
+    def runs(self) -> list[Run]:
+        """Every run of every line as drawn, left to right, line by line."""
+        return [run for line in self.fitted.lines for run in self.fonts.runs(line)]
+
+    @property
+    def missing(self) -> str:
+        """Characters drawn as empty boxes because no installed font has them."""
+        found = "".join(r.text for r in self.runs() if r.missing)
+        return "".join(dict.fromkeys(ch for ch in found if not ch.isspace()))
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,11 @@ class BadgePlan:
         """A name had to be shortened with an ellipsis."""
         return any(t.fitted.shortened for t in self.texts)
 
+    @property
+    def missing(self) -> str:
+        """Characters of any text that would print as empty boxes: the badge must be held."""
+        return "".join(dict.fromkeys("".join(t.missing for t in self.texts)))
+
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
@@ -65,15 +80,12 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 def _place(
     source: str, text: str, box: tuple[int, int, int, int], field: TextField, dpi: int, lang: str
 ) -> PlacedText:
-    """Choose a font that covers the text (and the ellipsis, if it has one) and fit it."""
-    font = choose_font(text, bold=field.bold, language=lang)
-    has_ellipsis = ord(ELLIPSIS) in font_coverage(str(font.path), font.index)
+    """Fit the text with a font per run (an ellipsis, if needed, is a run like any other)."""
+    fonts = FontSet(field.bold, cjk_face(text, lang))
     w, h = box[2] - box[0], box[3] - box[1]
-    fitted = fit_text(
-        text, font.at, w, h, mm_to_px(field.min_mm, dpi), mm_to_px(field.max_mm, dpi),
-        field.max_lines, ellipsis=ELLIPSIS if has_ellipsis else "...",
-    )  # fmt: skip
-    return PlacedText(source, text, box, font, fitted, box[1] + (h - fitted.height) // 2)
+    fitted = fit_text(text, fonts.at, w, h, mm_to_px(field.min_mm, dpi),
+                      mm_to_px(field.max_mm, dpi), field.max_lines)  # fmt: skip
+    return PlacedText(source, text, box, fonts, fitted, box[1] + (h - fitted.height) // 2)
 
 
 def plan_badge(badge: Badge, template: Template | str | None = None) -> BadgePlan:
@@ -130,9 +142,9 @@ def draw_plan(plan: BadgePlan, *, logo: Image.Image | None = None) -> Image.Imag
     band_text = WHITE if _luma(plan.band_rgb) < 150 else BLACK
     for placed in plan.texts:
         colour = band_text if placed.source == "ticket_type" else BLACK
-        font = placed.font.at(placed.fitted.size_px)
+        fonts = placed.fonts.at(placed.fitted.size_px)
         for xy, line in placed.anchors():
-            draw.text(xy, line, font=font, fill=colour, anchor="ls")
+            fonts.draw(draw, xy, line, colour)
     if plan.qr:
         image.paste(draw_qr(plan.qr).convert("RGB"), plan.qr_origin)
     if t.mono:

@@ -192,4 +192,30 @@ def job_status(job_id: str) -> Any:
         abort(404)
     if not _htmx():
         return redirect(url_for("desk.detail", attendee_id=job.attendee_id), 303)
+    if job.status == "held":  # the whole print area: its button is no longer "Reprint"
+        attendee = attendees.get(get_db(), job.attendee_id) or abort(404)
+        held = Response(render_template("desk/_print.html", attendee=attendee, print_error=""))
+        held.headers.update({"HX-Retarget": "closest .print-box", "HX-Reswap": "outerHTML"})
+        return held
     return render_template("desk/_print_job.html", job=job)
+
+
+@desk_bp.app_template_filter()
+def code_points(chars: str) -> list[tuple[str, str]]:
+    """Missing characters in U+ notation, next to the characters themselves."""
+    return badges.code_points(chars)
+
+
+@desk_bp.post("/print-jobs/<job_id>/release")
+@staff_required("print")
+def release(job_id: str) -> Any:
+    """Print anyway: desk staff, who have the attendee in front of them, accept the empty boxes."""
+    db = get_db()
+    job = printing.get_job(db, job_id)
+    if job is None:
+        abort(404)
+    printing.release(db, job_id, g.principal.name, clock.now())
+    if not _htmx():
+        return redirect(url_for("desk.detail", attendee_id=job.attendee_id), 303)
+    attendee = attendees.get(db, job.attendee_id) or abort(404)
+    return render_template("desk/_print.html", attendee=attendee, print_error="")

@@ -248,7 +248,7 @@ def print_badge() -> Response:
 def _follow_job(visit: rules.Visit) -> rules.Visit:
     """Printing goes on while the job is pending (and counts as activity); then done or not."""
     job = printing.get_job(get_db(), visit.job_id)
-    if job is None or job.status == "failed":
+    if job is None or job.status in ("failed", "held"):  # held: the desk checks the name
         step, result = "refused", "print_failed"
     else:
         step, result = ("done", "") if job.status == "printed" else ("printing", "")

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
-from printers import PrinterError, fonts
+from printers import PrinterError, fonts, runs
 from printers.cmap import font_coverage
 
 REAL_LATIN_BOLD = fonts.find_font("NotoSans-Bold.ttf")
@@ -17,14 +17,19 @@ REAL_LATIN_BOLD = fonts.find_font("NotoSans-Bold.ttf")
 def no_system_fonts(monkeypatch, tmp_path):
     monkeypatch.setattr(fonts, "SYSTEM_FONT_DIRS", ())
     monkeypatch.setenv(fonts.FONT_DIRS_ENV, str(tmp_path))
-    fonts._index.cache_clear()
+    _forget_fonts()
     yield tmp_path
-    fonts._index.cache_clear()
+    _forget_fonts()
+
+
+def _forget_fonts():
+    for cached in (fonts._index, fonts.installed_fonts, runs.text_runs):
+        cached.cache_clear()
 
 
 def test_missing_font_names_the_package_to_install(no_system_fonts):
     with pytest.raises(PrinterError) as err:
-        fonts.choose_font("Ana")
+        runs.text_runs("Ana")
     assert err.value.code == "font_missing"
     assert "apt-get install fonts-noto-core" in err.value.message
     assert fonts.FONT_DIRS_ENV in err.value.message
@@ -33,11 +38,11 @@ def test_missing_font_names_the_package_to_install(no_system_fonts):
 def test_fonts_in_kiosk_font_dirs_are_used(no_system_fonts):
     bold = no_system_fonts
     shutil.copy(REAL_LATIN_BOLD, bold / "NotoSans-Bold.ttf")
-    fonts._index.cache_clear()
-    assert fonts.choose_font("Ana").path == bold / "NotoSans-Bold.ttf"
+    _forget_fonts()
+    assert [r.font.path for r in runs.text_runs("Ana")] == [bold / "NotoSans-Bold.ttf"]
     # A CJK name without the CJK package says which package is missing.
     with pytest.raises(PrinterError) as err:
-        fonts.choose_font("王小明")
+        runs.text_runs("王小明")
     assert "fonts-noto-cjk" in err.value.message
 
 

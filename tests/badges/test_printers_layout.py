@@ -26,11 +26,11 @@ def test_this_pillow_shapes_complex_scripts():
 @pytest.mark.parametrize(("template", "name"), CASES)
 def test_text_stays_inside_its_box(template, name):
     plan = plan_badge(HARD[name], template)
-    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
     for placed in plan.texts:
-        font = placed.font.at(placed.fitted.size_px)
-        for xy, line in placed.anchors():
-            left, top, right, bottom = probe.textbbox(xy, line, font=font, anchor="ls")
+        fonts = placed.fonts.at(placed.fitted.size_px)
+        for (x, y), line in placed.anchors():
+            left, top, right, bottom = fonts.getbbox(line)
+            left, top, right, bottom = left + x, top + y, right + x, bottom + y
             box = placed.box
             assert box[0] <= left and right <= box[2], (placed.source, line, "too wide")
             assert box[1] <= top and bottom <= box[3], (placed.source, line, "too tall")
@@ -55,9 +55,9 @@ def test_no_ink_outside_the_planned_areas(template, name):
 def test_every_character_has_a_glyph_in_its_font(name):
     plan = plan_badge(HARD[name], "a6")
     for placed in plan.texts:
-        coverage = font_coverage(str(placed.font.path), placed.font.index)
-        for line in placed.fitted.lines:
-            assert coverage.missing(line) == "", (placed.source, line, placed.font.family)
+        for run in placed.runs():
+            coverage = font_coverage(str(run.font.path), run.font.index)
+            assert coverage.missing(run.text) == "", (placed.source, run)
 
 
 @pytest.mark.parametrize(
@@ -72,12 +72,12 @@ def test_every_character_has_a_glyph_in_its_font(name):
 )
 def test_fonts_are_chosen_per_script(name, family):
     first = next(p for p in plan_badge(HARD[name], "4x3").texts if p.source == "first_name")
-    assert first.font.family == family
+    assert {run.font.family for run in first.runs()} == {family}
 
 
 def test_cjk_glyph_forms_follow_the_language():
     def face(badge: Badge) -> int:
-        return plan_badge(badge, "4x3").texts[0].font.index
+        return plan_badge(badge, "4x3").texts[0].runs()[0].font.index
 
     assert face(HARD["cjk"]) == 2  # Simplified Chinese
     assert face(HARD["japanese"]) == 0
@@ -93,9 +93,10 @@ def _ink(font: ImageFont.FreeTypeFont, text: str, **kwargs: str) -> Image.Image:
 
 def test_arabic_is_shaped_and_right_to_left():
     placed = next(p for p in plan_badge(HARD["arabic"], "a6").texts if p.source == "first_name")
-    font = placed.font.at(120)
+    arabic = placed.runs()[0].font
+    font = arabic.at(120)
     assert font.layout_engine == ImageFont.Layout.RAQM
-    basic = ImageFont.truetype(str(placed.font.path), 120, layout_engine=ImageFont.Layout.BASIC)
+    basic = ImageFont.truetype(str(arabic.path), 120, layout_engine=ImageFont.Layout.BASIC)
     first, second = "محمد", "العلي"
     # Shaping changes the glyphs: joined forms, not the isolated letters of the basic layout.
     assert ImageChops.difference(_ink(font, first), _ink(basic, first)).getbbox() is not None
@@ -117,10 +118,10 @@ def _width(font: ImageFont.FreeTypeFont, text: str) -> int:
 
 def test_devanagari_vowel_sign_is_reordered():
     placed = next(p for p in plan_badge(HARD["devanagari"], "a6").texts if p.source == "first_name")
-    path = str(placed.font.path)
-    basic = ImageFont.truetype(path, 120, layout_engine=ImageFont.Layout.BASIC)
+    devanagari = placed.runs()[0].font
+    basic = ImageFont.truetype(str(devanagari.path), 120, layout_engine=ImageFont.Layout.BASIC)
     # "कि": the i-matra is written after the consonant but drawn before it; only shaping does that.
-    assert ImageChops.difference(_ink(placed.font.at(120), "कि"), _ink(basic, "कि")).getbbox()
+    assert ImageChops.difference(_ink(devanagari.at(120), "कि"), _ink(basic, "कि")).getbbox()
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
