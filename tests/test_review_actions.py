@@ -31,23 +31,23 @@ def _sync(ho: Replica, venue: Replica) -> None:
     sync_once(venue.local, ho.name, ho.transport())
 
 
-def _supervisor(venue: Replica) -> tuple[FlaskClient, str]:
-    """The venue's review screen, signed in as Budi, as a browser would use it."""
+def _supervisor(venue: Replica) -> FlaskClient:
+    """A browser at the venue, signed in as Budi the supervisor."""
     path = venue.db.execute("PRAGMA database_list").fetchone()[2]
     app = create_app({"DATABASE": path, "TESTING": True, "SECRET_KEY": "t",
                       "CLOCK": FixedClock(AT_1005)})  # fmt: skip
     client = app.test_client()
     sign_in(client, "Budi")
-    return client, csrf_from(client.get("/review").data)
+    return client
 
 
 def _answer(venue: Replica, kind: str, action: str, value: str | None = None) -> str:
     """Presses the action's button on the only open flag of this kind; the page after it."""
     (flag,) = [f for f in conflicts.flags(venue.db) if f.kind == kind]
-    client, csrf = _supervisor(venue)
-    page = client.get("/review").get_data(as_text=True)
-    assert f'value="{action}"' in page  # the screen offers this answer
-    form = {"csrf_token": csrf, "action": action, **({"value": value} if value else {})}
+    client = _supervisor(venue)
+    page = client.get("/review").data
+    assert f'value="{action}"'.encode() in page  # the screen offers this answer
+    form = {"csrf_token": csrf_from(page), "action": action, **({"value": value} if value else {})}
     response = client.post(f"/review/{flag.flag_id}", data=form, follow_redirects=True)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
