@@ -176,3 +176,15 @@ def test_choose_the_room_it_is_in_keeps_it_there_without_another_change(tmp_path
         assert schedule.session(replica.db, "workshop")["room_id"] == winner
         assert len(schedule.changes(replica.db, "workshop")) == changes  # nobody told twice
         assert conflicts.flags(replica.db) == []
+
+
+def test_review_speaks_indonesian(tmp_path) -> None:
+    """The flags' titles, not just the buttons, follow the chosen language."""
+    ho, venue = _pair(tmp_path)
+    _scanned_at_both(ho, venue)
+    client = _supervisor(venue)
+    csrf = csrf_from(client.get("/review").data)
+    client.post("/lang", data={"lang": "id", "next": "/review", "csrf_token": csrf})
+    page = client.get("/review").get_data(as_text=True)
+    assert "Dipindai di dua tempat pada hari yang sama" in page
+    assert "Scanned at two places" not in page

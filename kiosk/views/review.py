@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from kiosk import attendees, clock, conflicts, schedule
 from kiosk.checkin import utc_iso
@@ -18,10 +19,10 @@ from kiosk.web import get_db, get_node
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 TITLES = {
-    "double_scan": "Scanned at two places on one day",
-    "concurrent_edit": "Changed in two places at once",
-    "cancelled_checked_in": "Cancelled, but checked in on site",
-    "possible_duplicate": "Walk-in looks like a registration",
+    "double_scan": _l("Scanned at two places on one day"),
+    "concurrent_edit": _l("Changed in two places at once"),
+    "cancelled_checked_in": _l("Cancelled, but checked in on site"),
+    "possible_duplicate": _l("Walk-in looks like a registration"),
 }
 
 
