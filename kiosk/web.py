@@ -22,6 +22,7 @@ from flask import (
     request,
     session,
 )
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
@@ -30,6 +31,7 @@ from werkzeug.http import parse_accept_header
 from kiosk import auth
 from kiosk.db import open_db
 from kiosk.node import Node, load_node
+from sync.protocol import loads as load_json
 
 log = logging.getLogger("kiosk")
 _local = threading.local()
@@ -71,6 +73,14 @@ def get_node() -> Node:
 def wants_json() -> bool:
     """API and sync clients get JSON errors; people get pages."""
     return request.path.startswith(JSON_PREFIXES)
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Request bodies read as the sync protocol reads them (`sync.protocol.loads`): a body
+    nested too deep or with a lone surrogate is not JSON (a 400), never a 500."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return load_json(s)
 
 
 def json_body() -> dict[str, Any]:
@@ -181,10 +191,15 @@ def handle_error(exc: Exception) -> Any:
         status, code = 500, "internal"
         message = gettext("Something went wrong. Please try again.")
     if wants_json():
-        return json_error(status, code, message)
-    if status >= 500 and request.headers.get("HX-Request"):
+        response = json_error(status, code, message)
+    elif status >= 500 and request.headers.get("HX-Request"):
         return _error_panel(code, message)
-    return render_template("error.html", status=status, message=message), status
+    else:
+        response = Response(render_template("error.html", status=status, message=message),
+                            status, mimetype="text/html")  # fmt: skip
+    if isinstance(exc, HTTPException) and "Allow" in (given := dict(exc.get_headers())):
+        response.headers["Allow"] = given["Allow"]  # a 405 names the methods that work
+    return response
 
 
 _ERROR_PANEL = """<div class="result tone-error" role="alert" data-sound="error">
@@ -276,5 +291,6 @@ def register(app: Flask) -> None:
     """Hooks the shared request handling into the app."""
     app.before_request(check_csrf)
     app.register_error_handler(Exception, handle_error)
+    app.json = JSONProvider(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(_template_context)
