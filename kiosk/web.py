@@ -84,9 +84,14 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object; {} for no body, a body that is not JSON, or not an object."""
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    """The request's JSON object, {} without a body; any other body is the client's mistake
+    (400), not something to ignore: a NUL byte, bad JSON, or JSON that is not an object."""
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        abort(400, description="The body must be a JSON object.")
+    return data
 
 
 def json_error(status: int, error: str, message: str) -> Response:
@@ -253,7 +258,7 @@ _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
     " media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
-_NO_STORE = ("/api/", "/sync/", "/desk", "/login")
+_NO_STORE = ("/api/", "/sync/", "/desk", "/login", "/self")
 
 
 def security_headers(path: str, secure: bool) -> list[tuple[str, str]]:

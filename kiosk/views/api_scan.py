@@ -50,7 +50,8 @@ FIELDS = ("code", "desk", "op_id")
 
 def read_request(data: Any) -> ScanRequest | tuple[int, str, str]:
     """The scan asked for, or (status, error code, sentence) saying what is wrong with it."""
-    data = data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return 400, "bad_request", "The body must be a JSON object with a code."
     if unknown := sorted(set(data) - set(FIELDS)):
         return 400, "bad_request", f"Unknown field {unknown[0]!r}: a scan has code, desk, op_id."
     code, desk, op_id = data.get("code"), data.get("desk"), data.get("op_id")
