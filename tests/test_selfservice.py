@@ -92,9 +92,12 @@ def test_a_bound_screen_cannot_reach_staff_pages(client, db_path) -> None:
         response = client.get(path)
         assert response.status_code == 303, path
         assert response.headers["Location"].endswith("/self")
-    response = client.post("/login", data={"name": "Ana", "pin": "4321"})
-    assert response.status_code in (303, 400)  # redirected (or refused by CSRF): never signed in
-    assert client.get("/self/../desk").status_code != 200
+    csrf = csrf_from(client.get("/self").data)
+    response = client.post("/login", data={"name": "Ana", "pin": "4321", "csrf_token": csrf})
+    assert (response.status_code, response.headers["Location"]) == (303, "/self")  # not signed in
+    assert client.get("/desk").headers["Location"] == "/self"
+    response = client.get("/self/../desk")
+    assert response.status_code == 404  # no such page under /self: never the desk
 
 
 def test_scan_welcome_preview_print_and_done(screen, printer, db_path) -> None:
@@ -228,7 +231,8 @@ def test_failures_are_stored_in_the_database(screen, db_path) -> None:
 def test_selfservice_cannot_search_or_list(screen, db_path) -> None:
     client, _ = screen
     headers = {"Authorization": "Bearer " + _token(db_path, name="api check")}
-    assert client.get("/api/v1/attendees?q=jo", headers=headers).status_code in (303, 403)
+    response = client.get("/api/v1/attendees?q=jo", headers=headers)
+    assert (response.status_code, response.headers["Location"]) == (303, "/self")
     fresh = FlaskClient(client.application)
     assert fresh.get("/api/v1/attendees?q=jo", headers=headers).status_code == 403
     assert fresh.get("/api/v1/attendees/a-jose", headers=headers).status_code == 403

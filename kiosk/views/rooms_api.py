@@ -73,7 +73,7 @@ def change_room(session_id: str) -> Any:
                 moves.move(db, get_node(), plan, g.principal.name, reason or "api",
                            utc_iso(clock.now()))  # fmt: skip
     except moves.MoveError as exc:
-        status = 404 if exc.code == "not_found" else 400
+        status = 404 if exc.code in ("not_found", "unknown_room") else 400  # both ids name nothing
         return json_error(status, exc.code, str(exc))
     row = schedule.session(db, session_id)
     registered = plan.impact.registered
