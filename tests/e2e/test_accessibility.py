@@ -183,3 +183,24 @@ def test_desk_language_switch(context, server: LiveServer) -> None:
     check(page, "a11y-desk-id-cancelled")
     page.click("header button[lang=en]")
     page.wait_for_selector("html[lang=en]")
+
+
+def test_typed_code_prompt_and_screens_page(context, server: LiveServer) -> None:
+    """The last-name prompt after a typed code, and the supervisor's list of screens."""
+    page = bind(context, server)
+    page.keyboard.type("KN-TYPED", delay=150)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body.step-type")
+    check(page, "a11y-self-typed-code")
+    staff = context.browser.new_context(viewport=TABLET)  # a bound screen shows no staff page
+    admin = staff.new_page()
+    admin.goto(server.url + "/login")
+    admin.select_option("#name", "Budi")
+    admin.fill("#pin", "2222")
+    admin.click("form.stack button[type=submit]")
+    admin.wait_for_url("**/desk")
+    admin.goto(server.url + "/admin/screens")
+    assert "a11y screen" in admin.inner_text("main")
+    check(admin, "a11y-admin-screens")
+    assert small_targets(admin) == []
+    staff.close()
