@@ -183,7 +183,7 @@ def scan() -> Response:
     if not rules.scanned(code, request.form.get("keys", ""),
                          current_app.config["SELFSERVICE_SCAN_GAP_MS"]):  # fmt: skip
         session["typed"] = code.strip()[:200]
-        flash(gettext("Please type your last name too."), "info")
+        flash(gettext("Please type your last name too."), "warn")
         return redirect(url_for("selfservice.type_form"), 303)
     _check_in(code)
     return _home()
