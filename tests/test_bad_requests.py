@@ -125,3 +125,12 @@ def test_a_fault_of_a_page_is_a_500_page_with_headers(client, monkeypatch) -> No
     response = client.get("/desk")
     assert response.status_code == 500 and response.mimetype == "text/html"
     assert_headers(response, "/desk")
+
+
+def test_a_content_length_in_other_digits(client, staff_h) -> None:
+    """'²' passes str.isdigit: the scanners' fast path must not take it for a length."""
+    response = client.post(SCAN, data=b'{"code": "KN-JOSE01"}', headers=staff_h,
+                           environ_overrides={"CONTENT_TYPE": "application/json",
+                                              "CONTENT_LENGTH": "²"})  # fmt: skip
+    assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
+    assert_headers(response, SCAN)

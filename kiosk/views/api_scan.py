@@ -192,6 +192,6 @@ def _json_body(environ: dict[str, Any], limit: int | None) -> bytes | None:
     if not (mimetype == "application/json"
             or (mimetype.startswith("application/") and mimetype.endswith("+json"))):  # fmt: skip
         return None
-    if not length.isdigit() or (limit is not None and int(length) > limit):
+    if not (length.isascii() and length.isdigit()) or (limit is not None and int(length) > limit):
         return None
     return environ["wsgi.input"].read(int(length))
