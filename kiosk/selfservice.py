@@ -274,11 +274,15 @@ def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def bind_screen(db: sqlite3.Connection, principal: Principal, now: datetime | None = None) -> str:
-    """A new session for a screen bound with `principal`'s token: the cookie's random value."""
+def bind_screen(db: sqlite3.Connection, principal: Principal, old: str = "",
+                now: datetime | None = None) -> str:  # fmt: skip
+    """A new session for a screen bound with `principal`'s token: the cookie's random value.
+    The browser's `old` session, if it had one, ends (a rebound screen is listed once)."""
     secret = "ks_" + secrets.token_urlsafe(32)
     at = utc_iso(now or clock.now())
     with transaction(db):
+        db.execute("UPDATE screen_session SET revoked_at = ? WHERE secret_hash = ?"
+                   " AND revoked_at IS NULL", (at, _secret_hash(old)))  # fmt: skip
         db.execute(
             "INSERT INTO screen_session (secret_hash, token_id, created_at, last_seen_at)"
             " VALUES (?, ?, ?, ?)",

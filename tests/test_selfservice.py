@@ -318,6 +318,20 @@ def test_a_supervisor_signs_one_screen_out(client, db_path) -> None:
     assert other.get("/self").status_code == 200  # the other screen with the token goes on
 
 
+def test_rebinding_a_screen_ends_its_earlier_session(client, db_path) -> None:
+    client.get("/self?token=" + _token(db_path))
+    old = client.get_cookie(COOKIE).value
+    client.get("/self?token=" + _token(db_path, name="Lobby screen 2"))
+    assert client.get("/self").status_code == 200
+    thief = FlaskClient(client.application)
+    thief.set_cookie(COOKIE, old)  # the earlier cookie opens nothing any more
+    assert thief.get("/self").status_code == 401
+    db = open_db(db_path)
+    open_sessions = db.execute("SELECT count(*) FROM screen_session WHERE revoked_at IS NULL")
+    assert open_sessions.fetchone()[0] == 1
+    db.close()
+
+
 def test_desk_staff_cannot_sign_screens_out(client, db_path) -> None:
     desk = FlaskClient(client.application)
     csrf = sign_in(desk, "Ana")

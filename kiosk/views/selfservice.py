@@ -69,9 +69,9 @@ def _authenticate() -> Any:
             return _unbound()
         session.clear()
         response = redirect(url_for("selfservice.index"), 303)
-        response.set_cookie(COOKIE, rules.bind_screen(get_db(), found),
-                            max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
-                            secure=request.is_secure)  # fmt: skip
+        secret = rules.bind_screen(get_db(), found, request.cookies.get(COOKIE, ""))
+        response.set_cookie(COOKIE, secret, max_age=COOKIE_DAYS * 86400, httponly=True,
+                            samesite="Lax", secure=request.is_secure)  # fmt: skip
         return response
     found = rules.screen_principal(get_db(), request.cookies.get(COOKIE, ""))
     if found is None or found.role != "selfservice":
