@@ -98,6 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(printing.desk_bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(selfservice.bp)
+    app.register_blueprint(selfservice.screens_bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
     from kiosk.views.api_scan import FastScan

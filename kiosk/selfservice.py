@@ -7,14 +7,19 @@ knows, so nothing about the attendee is ever in a URL, and a reset deletes it.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from kiosk import clock
-from kiosk.checkin import Result, utc_iso
+from kiosk import checkin, clock
+from kiosk.auth import Principal
+from kiosk.checkin import Result, ScanOutcome, utc_iso
 from kiosk.db import transaction
+from kiosk.node import Node
 from kiosk.textfold import fold
 
 FAILURE_WINDOW = timedelta(seconds=60)  # MAX_FAILURES within this window start a cool-down
@@ -102,11 +107,84 @@ def locked_until(db: sqlite3.Connection, device: str, max_failures: int, cooldow
     return until if newest - oldest <= FAILURE_WINDOW and until > now else None
 
 
+class Locked(Exception):
+    """A self-service device that failed too often: it may look nobody up before `until`."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+def device_of(principal: Principal) -> str:
+    """The name failures and scans are kept under: the screen and the API share it."""
+    return f"{principal.kind}:{principal.ident}"
+
+
+def device_locked(db: sqlite3.Connection, device: str, config: Mapping[str, Any],
+                  now: datetime | None = None) -> datetime | None:  # fmt: skip
+    """`locked_until` with the app's SELFSERVICE_* settings."""
+    cooldown = timedelta(seconds=config["SELFSERVICE_COOLDOWN_SECONDS"])
+    return locked_until(db, device, config["SELFSERVICE_MAX_FAILURES"], cooldown, now)
+
+
+def scan(db: sqlite3.Connection, node: Node, code: str, principal: Principal,
+         config: Mapping[str, Any], *, request_id: str | None = None,
+         now: datetime | None = None) -> ScanOutcome:  # fmt: skip
+    """A scan by a self-service device, on its screen or through the API: never while locked
+    (raises Locked), always as its own desk, and an unknown code counts as a failure."""
+    now = now or clock.now()
+    device = device_of(principal)
+    if (until := device_locked(db, device, config, now)) is not None:
+        raise Locked(until)
+    outcome = checkin.scan(db, node, code, desk=principal.name, staff=principal.name,
+                           request_id=request_id, device=device, now=now)  # fmt: skip
+    if outcome.decision.result is Result.UNKNOWN_CODE and not outcome.replayed:
+        record_failure(db, device, now)
+    return outcome
+
+
+def answer(outcome: ScanOutcome, gettext: Any) -> tuple[dict[str, str] | None, str]:
+    """(attendee, message) of a self-service device's scan: what its screen shows, the first
+    name of an admitted attendee and a sentence, and nothing of anyone on a refusal."""
+    result, row = outcome.decision.result, outcome.attendee
+    if row is not None and result in (Result.CHECKED_IN, Result.ALREADY_CHECKED_IN):
+        first = row["first_name"]
+        if result is Result.CHECKED_IN:
+            return {"first_name": first}, gettext("Welcome, %(name)s!", name=first)
+        return {"first_name": first}, gettext("Welcome back, %(name)s!", name=first)
+    return None, gettext(_REFUSALS.get(result, _REFUSALS[Result.UNKNOWN_CODE]))
+
+
+_REFUSALS = {  # the headlines of selfservice/refused.html
+    Result.CANCELLED: "This ticket is no longer valid",
+    Result.NOT_VALID_NOW: "Your ticket is not valid today",
+    Result.BLOCKED: "We need to check something with you",
+    Result.UNKNOWN_CODE: "We could not find this ticket",
+}
+
+
 def record_failure(db: sqlite3.Connection, device: str, now: datetime | None = None) -> None:
     """One unknown code or unmatched lookup from this device."""
     with transaction(db):
         db.execute("INSERT INTO selfservice_failure (device, at) VALUES (?, ?)",
                    (device, utc_iso(now or clock.now())))  # fmt: skip
+
+
+# -- scanned or typed --------------------------------------------------------------------------
+
+MAX_KEYS = 300  # gaps the page may report (the scan field holds 300 characters)
+
+
+def scanned(code: str, keys: str, mean_ms: int) -> bool:
+    """Whether the scan field's text came from a scanner: the page reports the milliseconds
+    between the keys that filled it ("4,3,5"); one key per character, `mean_ms` apart on
+    average or less. Typing, pasting, editing, or a page without its script is not a scan."""
+    gaps = keys.split(",") if keys else []
+    if not gaps or len(gaps) > MAX_KEYS or len(gaps) != len(code) - 1:
+        return False
+    if not all(g.isascii() and g.isdigit() and len(g) <= 6 for g in gaps):
+        return False
+    return sum(int(g) for g in gaps) <= mean_ms * len(gaps)
 
 
 # -- typed lookups -----------------------------------------------------------------------------
@@ -185,3 +263,80 @@ def sessions_on(db: sqlite3.Connection, attendee_id: str, day: date) -> list[Ses
     return [Session(r["title"], r["starts_at"], r["ends_at"], r["room"],
                     r["planned"] if r["planned_room_id"] not in ("", r["room_id"]) else "")
             for r in rows]  # fmt: skip
+
+
+# -- screen sessions ---------------------------------------------------------------------------
+
+SEEN_EVERY = timedelta(minutes=1)  # how often a screen's last_seen_at is written
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def bind_screen(db: sqlite3.Connection, principal: Principal, old: str = "",
+                now: datetime | None = None) -> str:  # fmt: skip
+    """A new session for a screen bound with `principal`'s token: the cookie's random value.
+    The browser's `old` session, if it had one, ends (a rebound screen is listed once)."""
+    secret = "ks_" + secrets.token_urlsafe(32)
+    at = utc_iso(now or clock.now())
+    with transaction(db):
+        db.execute("UPDATE screen_session SET revoked_at = ? WHERE secret_hash = ?"
+                   " AND revoked_at IS NULL", (at, _secret_hash(old)))  # fmt: skip
+        db.execute(
+            "INSERT INTO screen_session (secret_hash, token_id, created_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?)",
+            (_secret_hash(secret), principal.ident, at, at),
+        )
+    return secret
+
+
+def screen_principal(db: sqlite3.Connection, secret: str,
+                     now: datetime | None = None) -> Principal | None:  # fmt: skip
+    """The screen's token device, while neither the session nor the token is revoked."""
+    if not secret or len(secret) > 200:
+        return None
+    row = db.execute(
+        "SELECT s.session_id, s.last_seen_at, t.token_id, t.name, t.role FROM screen_session s"
+        " JOIN api_token t ON t.token_id = s.token_id AND t.revoked_at IS NULL"
+        " WHERE s.secret_hash = ? AND s.revoked_at IS NULL AND t.role = 'selfservice'",
+        (_secret_hash(secret),),
+    ).fetchone()
+    if row is None:
+        return None
+    now = now or clock.now()
+    if row["last_seen_at"] < utc_iso(now - SEEN_EVERY):
+        with transaction(db):
+            db.execute("UPDATE screen_session SET last_seen_at = ? WHERE session_id = ?",
+                       (utc_iso(now), row["session_id"]))  # fmt: skip
+    return Principal(row["name"], row["role"], "token", row["token_id"])
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A bound screen as the supervisor sees it."""
+
+    session_id: int
+    name: str
+    created_at: str
+    last_seen_at: str
+
+
+def screens(db: sqlite3.Connection) -> list[Screen]:
+    """Every screen session still open, newest first."""
+    rows = db.execute(
+        "SELECT s.session_id, t.name, s.created_at, s.last_seen_at FROM screen_session s"
+        " JOIN api_token t ON t.token_id = s.token_id AND t.revoked_at IS NULL"
+        " WHERE s.revoked_at IS NULL ORDER BY s.session_id DESC"
+    ).fetchall()
+    return [Screen(*r) for r in rows]
+
+
+def revoke_screen(db: sqlite3.Connection, session_id: int, now: datetime | None = None) -> bool:
+    """Ends one screen's session (the token and other screens go on); True if it was open."""
+    with transaction(db):
+        cur = db.execute(
+            "UPDATE screen_session SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL",
+            (utc_iso(now or clock.now()), session_id),
+        )
+    return cur.rowcount == 1

@@ -22,6 +22,7 @@ from flask import (
     request,
     session,
 )
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
@@ -30,6 +31,7 @@ from werkzeug.http import parse_accept_header
 from kiosk import auth
 from kiosk.db import open_db
 from kiosk.node import Node, load_node
+from sync.protocol import loads as load_json
 
 log = logging.getLogger("kiosk")
 _local = threading.local()
@@ -73,10 +75,23 @@ def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES)
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Request bodies read as the sync protocol reads them (`sync.protocol.loads`): a body
+    nested too deep or with a lone surrogate is not JSON (a 400), never a 500."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return load_json(s)
+
+
 def json_body() -> dict[str, Any]:
-    """The request's JSON object; {} for no body, a body that is not JSON, or not an object."""
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    """The request's JSON object, {} without a body; any other body is the client's mistake
+    (400), not something to ignore: a NUL byte, bad JSON, or JSON that is not an object."""
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        abort(400, description="The body must be a JSON object.")
+    return data
 
 
 def json_error(status: int, error: str, message: str) -> Response:
@@ -181,10 +196,15 @@ def handle_error(exc: Exception) -> Any:
         status, code = 500, "internal"
         message = gettext("Something went wrong. Please try again.")
     if wants_json():
-        return json_error(status, code, message)
-    if status >= 500 and request.headers.get("HX-Request"):
+        response = json_error(status, code, message)
+    elif status >= 500 and request.headers.get("HX-Request"):
         return _error_panel(code, message)
-    return render_template("error.html", status=status, message=message), status
+    else:
+        response = Response(render_template("error.html", status=status, message=message),
+                            status, mimetype="text/html")  # fmt: skip
+    if isinstance(exc, HTTPException) and "Allow" in (given := dict(exc.get_headers())):
+        response.headers["Allow"] = given["Allow"]  # a 405 names the methods that work
+    return response
 
 
 _ERROR_PANEL = """<div class="result tone-error" role="alert" data-sound="error">
@@ -238,7 +258,7 @@ _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
     " media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
-_NO_STORE = ("/api/", "/sync/", "/desk", "/login")
+_NO_STORE = ("/api/", "/sync/", "/desk", "/login", "/self")
 
 
 def security_headers(path: str, secure: bool) -> list[tuple[str, str]]:
@@ -276,5 +296,6 @@ def register(app: Flask) -> None:
     """Hooks the shared request handling into the app."""
     app.before_request(check_csrf)
     app.register_error_handler(Exception, handle_error)
+    app.json = JSONProvider(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(_template_context)

@@ -3,6 +3,10 @@
 // screen. Twenty seconds before that (WCAG 2.2.1) a warning asks "Are you still there?"; any
 // touch answers it and tells the server the visit is still in use. A screen waiting for the
 // printer never resets; the welcome screen only clears half-typed scanner text.
+//
+// The scan field reports the milliseconds between the keys that filled it (hidden "keys"):
+// the server checks in at once only text that came at a scanner's pace, and asks for the last
+// name when it was typed.
 (function () {
   "use strict";
   var WARN_BEFORE = 20;
@@ -23,7 +27,18 @@
     }
     var field = document.querySelector("[data-keep-focus]");
     if (field) field.value = "";
+    keys = [];
     arm();
+  }
+  var keys = [];
+  var lastKey = 0;
+  function keyTiming(evt) {
+    if (evt.target.id !== "ss-code" || evt.key.length !== 1) return;  // characters, not Shift
+    if (evt.target.value === "") keys = [];
+    else keys.push(Math.round(evt.timeStamp - lastKey));
+    lastKey = evt.timeStamp;
+    var report = document.getElementById("ss-keys");
+    if (report) report.value = keys.join(",");
   }
   function warn() { if (warning()) warning().hidden = false; }
   function ping() {
@@ -49,5 +64,6 @@
   });
   // Coming back to a page from the browser's cache would show an old screen: reload it.
   window.addEventListener("pageshow", function (evt) { if (evt.persisted) window.location.reload(); });
+  document.addEventListener("keydown", keyTiming, true);
   document.addEventListener("DOMContentLoaded", function () { lastPing = Date.now(); arm(); });
 })();

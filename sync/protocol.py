@@ -60,12 +60,23 @@ def inflate(body: bytes, encoding: str | None, limit: int = MAX_BODY) -> bytes:
     return out
 
 
+def loads(raw: bytes | str) -> Any:
+    """JSON that can be stored: ValueError for bad JSON, nesting deeper than Python recurses,
+    or a lone surrogate ("\\ud800" is valid JSON but cannot be written as UTF-8)."""
+    try:
+        data = json.loads(raw)
+        json.dumps(data, ensure_ascii=False).encode()
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deep") from exc
+    return data
+
+
 def decode(body: bytes, encoding: str | None = None, limit: int = MAX_BODY) -> Any:
     """JSON from a (possibly gzip) body; malformed input is a 400."""
     raw = inflate(body, encoding, limit)
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return loads(raw)
+    except ValueError:
         raise ProtocolError(400, "bad_json", "The body is not valid JSON.") from None
 
 

@@ -158,7 +158,7 @@ def _int_arg(query: dict[str, str], name: str, default: int, top: int) -> int:
     raw = query.get(name) or ""
     if raw == "":
         return default
-    if not raw.isdigit() or int(raw) > top:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > top:  # not '²' or '٣'
         raise ProtocolError(400, "bad_query", f"{name} must be a whole number up to {top}.")
     return int(raw)
 

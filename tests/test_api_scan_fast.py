@@ -27,6 +27,9 @@ STORY = [
     ("desk", "KN-SITI01", {}, "not_valid_now"),
     ("desk", "KN-BLOC01", {}, "blocked"),
     ("selfservice", "KN-WANG01", {}, "checked_in"),
+    ("selfservice", "KN-CANC01", {"Accept-Language": "id"}, "cancelled"),
+    ("selfservice", "KN-NOPE98", {}, "unknown_code"),
+    ("selfservice", "KN-BLOC01", {}, "blocked"),
 ]
 
 
@@ -70,7 +73,7 @@ def test_fast_path_answers_as_the_view_does(db_path, tmp_path):
             assert response.headers["Cache-Control"] == "no-store"
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             body = response.get_json()
-            if body["attendee"]:  # the two nodes saved their arrivals a moment apart
+            if body["attendee"] and role == "desk":  # saved a moment apart on the two nodes
                 body["attendee"]["first_checkin_at"] = bool(body["attendee"]["first_checkin_at"])
             answers.append(body)
         assert answers[0] == answers[1]
@@ -125,6 +128,22 @@ def test_wrong_tokens_are_counted_once_each(db_path, tmp_path):
     locked = client.post(SCAN, json={"code": "KN-OBRI01"},
                          headers={"Authorization": tokens["desk"]})  # fmt: skip
     assert (locked.status_code, locked.get_json()["error"]) == (429, "rate_limited")
+
+
+def test_a_self_service_device_locks_on_either_path(db_path, tmp_path):
+    """Unknown codes answered by the fast path count; the locked device's next scan reaches
+    the view, which refuses it (429) as it refuses a scan sent to it directly."""
+    fast, behind, fast_tokens = node_app(tmp_path / "f.db", db_path, fast=True)
+    full, _, full_tokens = node_app(tmp_path / "v.db", db_path, fast=False)
+    for client, tokens in ((fast, fast_tokens), (full, full_tokens)):
+        headers = {"Authorization": tokens["selfservice"]}
+        for n in range(5):
+            body = client.post(SCAN, json={"code": f"KN-GUES{n}"}, headers=headers).get_json()
+            assert body["result"] == "unknown_code"
+        locked = client.post(SCAN, json={"code": "KN-JOSE01"}, headers=headers)
+        assert (locked.status_code, locked.get_json()["error"]) == (429, "rate_limited")
+        assert locked.headers["X-Content-Type-Options"] == "nosniff"
+    assert behind.calls == 1
 
 
 def test_op_id_of_another_device_reaches_the_view(db_path, tmp_path):

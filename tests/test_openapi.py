@@ -70,3 +70,20 @@ def test_every_operation_documents_its_errors(spec):
     for path, item in spec["paths"].items():
         for method, op in ((m, o) for m, o in item.items() if m in METHODS):
             assert {"401", "default"} <= set(op["responses"]), (method, path)
+
+
+def test_badge_templates_are_the_ones_that_render(spec) -> None:
+    """`?template=` lists exactly the built-in templates: any other name is a 400."""
+    from printers.templates import TEMPLATES
+
+    params = spec["paths"]["/api/v1/attendees/{attendee_id}/badge.{fmt}"]["get"]["parameters"]
+    [template] = [p for p in params if p.get("name") == "template"]
+    assert template["schema"]["enum"] == list(TEMPLATES)
+
+
+def test_a_scan_body_has_only_its_three_fields(spec) -> None:
+    body = spec["paths"]["/api/v1/scan"]["post"]["requestBody"]["content"]["application/json"]
+    from kiosk.views.api_scan import FIELDS
+
+    assert body["schema"]["additionalProperties"] is False
+    assert tuple(body["schema"]["properties"]) == FIELDS

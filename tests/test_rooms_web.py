@@ -125,7 +125,7 @@ def test_api_sessions_rooms_and_change(client, make_token) -> None:
 
 @pytest.mark.parametrize(("path", "body", "status"), [
     ("/api/v1/sessions/nope/room", {"room_id": "anggrek"}, 404),
-    ("/api/v1/sessions/workshop/room", {"room_id": "nope"}, 400),
+    ("/api/v1/sessions/workshop/room", {"room_id": "nope"}, 404),  # names no room
     ("/api/v1/sessions/workshop/room", {"room_id": 7}, 400),
 ])  # fmt: skip
 def test_api_change_errors(client, make_token, path, body, status) -> None:

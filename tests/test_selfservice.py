@@ -50,6 +50,16 @@ def post(screen: tuple[FlaskClient, str], path: str, **data: str) -> str:
     return client.get(response.headers["Location"]).data.decode()
 
 
+def scanner_keys(code: str, gap_ms: int = 6) -> str:
+    """The gaps the page reports for text that came from a keyboard-wedge scanner."""
+    return ",".join([str(gap_ms)] * (len(code) - 1))
+
+
+def scan(screen: tuple[FlaskClient, str], code: str) -> str:
+    """A scan at the scanner's pace, as the page reports it; returns the page shown."""
+    return post(screen, "/self/scan", code=code, keys=scanner_keys(code))
+
+
 def test_binding_sets_an_httponly_cookie_and_hides_the_token(client, db_path) -> None:
     response = client.get("/self?token=" + _token(db_path))
     cookie = response.headers["Set-Cookie"]
@@ -82,13 +92,16 @@ def test_a_bound_screen_cannot_reach_staff_pages(client, db_path) -> None:
         response = client.get(path)
         assert response.status_code == 303, path
         assert response.headers["Location"].endswith("/self")
-    response = client.post("/login", data={"name": "Ana", "pin": "4321"})
-    assert response.status_code in (303, 400)  # redirected (or refused by CSRF): never signed in
-    assert client.get("/self/../desk").status_code != 200
+    csrf = csrf_from(client.get("/self").data)
+    response = client.post("/login", data={"name": "Ana", "pin": "4321", "csrf_token": csrf})
+    assert (response.status_code, response.headers["Location"]) == (303, "/self")  # not signed in
+    assert client.get("/desk").headers["Location"] == "/self"
+    response = client.get("/self/../desk")
+    assert response.status_code == 404  # no such page under /self: never the desk
 
 
 def test_scan_welcome_preview_print_and_done(screen, printer, db_path) -> None:
-    page = post(screen, "/self/scan", code="KN-JOSE01")
+    page = scan(screen, "KN-JOSE01")
     assert "Welcome, José!" in page and "Ñúñez" not in page  # first name only on screen
     client, _ = screen
     preview = client.get("/self/badge.png")
@@ -114,7 +127,8 @@ def _mark_printed(db_path: Path) -> None:
 
 def test_nothing_personal_is_ever_in_a_url(screen, printer) -> None:
     client, csrf = screen
-    response = client.post("/self/scan", data={"csrf_token": csrf, "code": "KN-JOSE01"})
+    response = client.post("/self/scan", data={"csrf_token": csrf, "code": "KN-JOSE01",
+                                               "keys": scanner_keys("KN-JOSE01")})  # fmt: skip
     assert response.headers["Location"] == "/self"
     page = client.get("/self").data.decode()
     assert "a-jose" not in page and "KN-JOSE01" not in page
@@ -131,27 +145,27 @@ def test_nothing_personal_is_ever_in_a_url(screen, printer) -> None:
     ],
 )
 def test_each_refusal_says_where_to_go(screen, code, words, monkeypatch) -> None:
-    page = post(screen, "/self/scan", code=code)
+    page = scan(screen, code)
     assert words in page and "registration desk" in page
     assert "See the organiser" not in page  # a block note is for staff, never the screen
     assert "Person" not in page and "Siti" not in page
 
 
 def test_already_collected_reprints_once_then_sends_to_the_desk(screen, printer, db_path) -> None:
-    post(screen, "/self/scan", code="KN-JOSE01")
+    scan(screen, "KN-JOSE01")
     post(screen, "/self/print")
     _mark_printed(db_path)
-    page = post(screen, "/self/scan", code="KN-JOSE01")
+    page = scan(screen, "KN-JOSE01")
     assert "Welcome back, José!" in page and "Print my badge again" in page
     assert "Printing your badge" in post(screen, "/self/print")
     _mark_printed(db_path)
-    page = post(screen, "/self/scan", code="KN-JOSE01")
+    page = scan(screen, "KN-JOSE01")
     assert "printed already" in page and "see the registration desk" in page
     assert "Print my badge again" not in page
 
 
 def test_no_printer_sends_to_the_desk_but_checks_in(screen, db_path) -> None:
-    post(screen, "/self/scan", code="KN-JOSE02")
+    scan(screen, "KN-JOSE02")
     page = post(screen, "/self/print")
     assert "You are checked in" in page and "registration desk" in page
 
@@ -197,7 +211,7 @@ def test_guessing_is_cooled_down_per_device(screen, client, db_path) -> None:
     for n in range(5):
         page = post(screen, "/self/lookup", kind="code", key=f"KN-GUES{n:02}", last_name="Smith")
     assert "Too many tries" in page
-    page = post(screen, "/self/scan", code="KN-JOSE01")  # even a real ticket waits now
+    page = scan(screen, "KN-JOSE01")  # even a real ticket waits now
     assert "Too many tries" in page and "José" not in page
     assert "Too many tries" in post(screen, "/self/lookup", kind="code", key="KN-JOSE01",
                                     last_name="Ñúñez")  # fmt: skip
@@ -208,7 +222,7 @@ def test_guessing_is_cooled_down_per_device(screen, client, db_path) -> None:
 
 
 def test_failures_are_stored_in_the_database(screen, db_path) -> None:
-    post(screen, "/self/scan", code="KN-NOPE01")
+    scan(screen, "KN-NOPE01")
     db = open_db(db_path)
     assert db.execute("SELECT count(*) FROM selfservice_failure").fetchone()[0] == 1
     db.close()
@@ -217,7 +231,8 @@ def test_failures_are_stored_in_the_database(screen, db_path) -> None:
 def test_selfservice_cannot_search_or_list(screen, db_path) -> None:
     client, _ = screen
     headers = {"Authorization": "Bearer " + _token(db_path, name="api check")}
-    assert client.get("/api/v1/attendees?q=jo", headers=headers).status_code in (303, 403)
+    response = client.get("/api/v1/attendees?q=jo", headers=headers)
+    assert (response.status_code, response.headers["Location"]) == (303, "/self")
     fresh = FlaskClient(client.application)
     assert fresh.get("/api/v1/attendees?q=jo", headers=headers).status_code == 403
     assert fresh.get("/api/v1/attendees/a-jose", headers=headers).status_code == 403
@@ -227,13 +242,13 @@ def test_selfservice_cannot_search_or_list(screen, db_path) -> None:
 
 def test_idle_visit_is_forgotten(screen, app, printer) -> None:
     app.config["SELFSERVICE_IDLE_SECONDS"] = 0
-    page = post(screen, "/self/scan", code="KN-JOSE01")
+    page = scan(screen, "KN-JOSE01")
     assert "José" not in page and 'id="ss-code"' in page
 
 
 def test_touch_keeps_a_visit_that_is_still_in_use(screen, app) -> None:
     client, csrf = screen
-    post(screen, "/self/scan", code="KN-JOSE01")
+    scan(screen, "KN-JOSE01")
     response = client.post("/self/touch", headers={"X-CSRF-Token": csrf})
     assert response.status_code == 204
     assert "Welcome, José!" in client.get("/self").data.decode()
@@ -258,7 +273,7 @@ def test_sessions_today_with_moves(screen, printer, db_path, clock) -> None:
     with transaction(db):
         db.execute("UPDATE session SET room_id = 'melati'")  # as a room change leaves it
     db.close()
-    post(screen, "/self/scan", code="KN-JOSE01")
+    scan(screen, "KN-JOSE01")
     post(screen, "/self/print")
     _mark_printed(db_path)
     page = screen[0].get("/self").data.decode()
@@ -270,3 +285,88 @@ SESSIONS = """session_id,title,starts_at,ends_at,room_id,room_name,capacity
 talk,Offline-first data sync,2026-12-01T10:30,2026-12-01T11:15,anggrek,Anggrek,80
 other,Lunch,2026-12-01T12:00,2026-12-01T13:00,melati,Melati,80
 """
+
+
+# -- the screen's session ----------------------------------------------------------------------
+
+
+def test_the_cookie_is_a_screen_session_not_the_token(client, db_path) -> None:
+    token = _token(db_path)
+    cookie = client.get("/self?token=" + token).headers["Set-Cookie"]
+    assert token not in cookie
+    thief = FlaskClient(client.application)
+    thief.set_cookie(COOKIE, token)  # the bearer token itself opens no screen
+    assert thief.get("/self").status_code == 401
+
+
+def test_a_supervisor_signs_one_screen_out(client, db_path) -> None:
+    token = _token(db_path)
+    client.get("/self?token=" + token)
+    other = FlaskClient(client.application)
+    other.get("/self?token=" + token)  # a second browser bound with the same token
+    supervisor = FlaskClient(client.application)
+    csrf = sign_in(supervisor, "Budi")
+    page = supervisor.get("/admin/screens").text
+    assert page.count("Lobby screen 1") == 2
+    db = open_db(db_path)
+    first = db.execute("SELECT min(session_id) FROM screen_session").fetchone()[0]
+    db.close()
+    response = supervisor.post(f"/admin/screens/{first}/revoke", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert "The screen was signed out." in supervisor.get("/admin/screens").text
+    assert client.get("/self").status_code == 401  # this screen is out
+    assert other.get("/self").status_code == 200  # the other screen with the token goes on
+
+
+def test_rebinding_a_screen_ends_its_earlier_session(client, db_path) -> None:
+    client.get("/self?token=" + _token(db_path))
+    old = client.get_cookie(COOKIE).value
+    client.get("/self?token=" + _token(db_path, name="Lobby screen 2"))
+    assert client.get("/self").status_code == 200
+    thief = FlaskClient(client.application)
+    thief.set_cookie(COOKIE, old)  # the earlier cookie opens nothing any more
+    assert thief.get("/self").status_code == 401
+    db = open_db(db_path)
+    open_sessions = db.execute("SELECT count(*) FROM screen_session WHERE revoked_at IS NULL")
+    assert open_sessions.fetchone()[0] == 1
+    db.close()
+
+
+def test_desk_staff_cannot_sign_screens_out(client, db_path) -> None:
+    desk = FlaskClient(client.application)
+    csrf = sign_in(desk, "Ana")
+    assert desk.get("/admin/screens").status_code == 403
+    assert desk.post("/admin/screens/1/revoke", data={"csrf_token": csrf}).status_code == 403
+
+
+# -- typed into the scan field -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        None,  # a page without its script (or a forged post)
+        ",".join(["180"] * 8),  # typed by hand, a key every 180 ms
+        ",".join(["6"] * 4),  # fewer keys than characters: pasted or filled in
+        "6,6,6,6,6,6,6,x",
+    ],
+)
+def test_a_typed_code_asks_for_the_last_name(screen, db_path, keys) -> None:
+    data = {"code": "KN-JOSE01"} | ({"keys": keys} if keys is not None else {})
+    client, csrf = screen
+    response = client.post("/self/scan", data={"csrf_token": csrf, **data})
+    assert response.headers["Location"] == "/self/type"
+    page = client.get("/self/type").text
+    assert "Please type your last name too." in page and 'value="KN-JOSE01"' in page
+    assert "José" not in page and "badge.png" not in page
+    db = open_db(db_path)
+    assert db.execute("SELECT count(*) FROM scan").fetchone()[0] == 0  # nobody checked in
+    assert db.execute("SELECT count(*) FROM selfservice_failure").fetchone()[0] == 0
+    db.close()
+    page = post(screen, "/self/lookup", kind="code", key="KN-JOSE01", last_name="Nunez")
+    assert "Welcome, José!" in page
+
+
+def test_a_typed_unknown_code_says_nothing_before_the_last_name(screen) -> None:
+    page = post(screen, "/self/scan", code="KN-NOPE99")
+    assert "Please type your last name too." in page and "could not find" not in page

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from math import ceil
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from kiosk import attendees, checkin, search
+from kiosk import attendees, checkin, clock, search, selfservice
 from kiosk.views import api_scan
+from kiosk.views import selfservice as selfservice_views
 from kiosk.web import api_permission, get_db, get_node, json_body, json_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -29,6 +31,11 @@ def scan() -> Any:
         outcome = api_scan.scan(db, current_app, asked, g.principal)
     except checkin.OpIdTaken:
         return json_error(409, "op_id_taken", "This op_id was already used for something else.")
+    except selfservice.Locked as exc:
+        response = json_error(429, "rate_limited", selfservice_views.lock_sentence(exc.until))
+        wait = ceil((exc.until - clock.now()).total_seconds())
+        response.headers["Retry-After"] = str(max(1, wait))
+        return response
     return jsonify(api_scan.answer(db, outcome, g.principal))
 
 

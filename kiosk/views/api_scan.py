@@ -24,9 +24,10 @@ from urllib.parse import parse_qs
 
 from babel.support import NullTranslations, Translations
 from flask import Flask
+from flask_babel import gettext as flask_gettext
 from werkzeug.http import parse_cookie, parse_options_header
 
-from kiosk import attendees, auth, checkin, web
+from kiosk import attendees, auth, checkin, selfservice, web
 from kiosk.event import load as load_event
 from kiosk.messages import clock_time, scan_message
 from sync.ids import is_uuid
@@ -44,9 +45,15 @@ class ScanRequest:
     op_id: str | None
 
 
+FIELDS = ("code", "desk", "op_id")
+
+
 def read_request(data: Any) -> ScanRequest | tuple[int, str, str]:
     """The scan asked for, or (status, error code, sentence) saying what is wrong with it."""
-    data = data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return 400, "bad_request", "The body must be a JSON object with a code."
+    if unknown := sorted(set(data) - set(FIELDS)):
+        return 400, "bad_request", f"Unknown field {unknown[0]!r}: a scan has code, desk, op_id."
     code, desk, op_id = data.get("code"), data.get("desk"), data.get("op_id")
     if not isinstance(code, str) or not code.strip():
         return 400, "bad_request", "code must be a non-empty string."
@@ -66,25 +73,29 @@ def answer(
     gettext: Callable[..., str] | None = None,
     clock: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
-    """The JSON answer to a scan; a self-service screen never sees the attendee's code."""
+    """The JSON answer to a scan; a self-service device gets what its screen shows."""
     row = outcome.attendee
     wording = {k: v for k, v in (("gettext", gettext), ("clock", clock)) if v is not None}
-    own_only = principal.role == "selfservice"
-    return {
-        "result": outcome.decision.result.value,
-        "attendee": attendees.to_api(db, row, not own_only, outcome.arrivals) if row else None,
-        "message": scan_message(outcome.decision, row["first_name"] if row else "", **wording),
-        "op_id": outcome.checkin_op_id,
-        "print_job_id": outcome.print_job_id,
-    }
+    if principal.role == "selfservice":
+        person, message = selfservice.answer(outcome, wording.get("gettext", flask_gettext))
+    else:
+        person = attendees.to_api(db, row, True, outcome.arrivals) if row else None
+        message = scan_message(outcome.decision, row["first_name"] if row else "", **wording)
+    return {"result": outcome.decision.result.value, "attendee": person, "message": message,
+            "op_id": outcome.checkin_op_id, "print_job_id": outcome.print_job_id}  # fmt: skip
 
 
-def scan(db: sqlite3.Connection, app: Flask, asked: ScanRequest, principal: auth.Principal):
-    """Records the scan for `principal`'s device (kiosk.checkin.scan)."""
-    return checkin.scan(db, web.node_of(app), asked.code, desk=asked.desk or principal.name,
+def scan(db: sqlite3.Connection, app: Flask, asked: ScanRequest,
+         principal: auth.Principal) -> checkin.ScanOutcome:  # fmt: skip
+    """Records the scan for `principal`'s device (kiosk.checkin.scan); a self-service device
+    scans as on its screen (kiosk.selfservice.scan: its own desk, its guessing limit)."""
+    node, now = web.node_of(app), app.config["CLOCK"].now()
+    if principal.role == "selfservice":
+        return selfservice.scan(db, node, asked.code, principal, app.config,
+                                request_id=asked.op_id, now=now)  # fmt: skip
+    return checkin.scan(db, node, asked.code, desk=asked.desk or principal.name,
                         staff=principal.name, request_id=asked.op_id,
-                        device=f"{principal.kind}:{principal.ident}",
-                        now=app.config["CLOCK"].now())  # fmt: skip
+                        device=selfservice.device_of(principal), now=now)  # fmt: skip
 
 
 StartResponse = Callable[..., Any]
@@ -107,12 +118,8 @@ class FastScan:
         environ["wsgi.input"] = io.BytesIO(body)  # read once: kept for the Flask view
         try:
             done = self._scan(environ, body)
-        except sqlite3.OperationalError as exc:
-            if not web.cannot_save(exc):
-                raise
-            log.error("database cannot save: %s", exc)
-            done = 503, {"error": "cannot_save",
-                         "message": web.cannot_save_message(self._gettext(environ))}  # fmt: skip
+        except Exception as exc:  # answered here as the view would, headers and all
+            done = self._failed(environ, exc)
         if done is None:
             return self.inner(environ, start_response)
         status, data = done
@@ -123,9 +130,19 @@ class FastScan:
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [payload]
 
+    def _failed(self, environ: dict[str, Any], exc: Exception) -> tuple[int, dict[str, Any]]:
+        """The JSON error of kiosk.web.handle_error for a fault of the fast path."""
+        gettext = self._gettext(environ)
+        if web.cannot_save(exc):
+            log.error("database cannot save: %s", exc)
+            return 503, {"error": "cannot_save", "message": web.cannot_save_message(gettext)}
+        log.exception("unexpected error on POST %s", PATH)
+        message = gettext("Something went wrong. Please try again.")
+        return 500, {"error": "internal", "message": message}
+
     def _scan(self, environ: dict[str, Any], body: bytes) -> tuple[int, dict[str, Any]] | None:
         try:
-            asked = read_request(json.loads(body))
+            asked = read_request(web.load_json(body))
         except ValueError:
             return None
         scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
@@ -137,8 +154,8 @@ class FastScan:
             return None
         try:
             outcome = scan(db, self.app, asked, principal)
-        except checkin.OpIdTaken:
-            return None  # nothing saved: the view answers 409
+        except (checkin.OpIdTaken, selfservice.Locked):
+            return None  # nothing saved: the view answers 409 or 429
         gettext = self._gettext(environ)
         return 200, answer(db, outcome, principal, gettext,
                            lambda at: clock_time(at, load_event(db).zone))  # fmt: skip
@@ -175,6 +192,6 @@ def _json_body(environ: dict[str, Any], limit: int | None) -> bytes | None:
     if not (mimetype == "application/json"
             or (mimetype.startswith("application/") and mimetype.endswith("+json"))):  # fmt: skip
         return None
-    if not length.isdigit() or (limit is not None and int(length) > limit):
+    if not (length.isascii() and length.isdigit()) or (limit is not None and int(length) > limit):
         return None
     return environ["wsgi.input"].read(int(length))

@@ -88,6 +88,8 @@ def index() -> Any:
     context: dict[str, Any] = {"q": request.args.get("q", "")[:200]}
     panel = None
     scan_id = request.args.get("scan", type=int)
+    if scan_id is not None and not 0 <= scan_id < 2**63:  # beyond what SQLite can hold
+        abort(400)
     if scan_id:
         row = get_db().execute("SELECT * FROM scan WHERE id = ?", (scan_id,)).fetchone()
         if row is not None:

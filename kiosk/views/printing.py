@@ -30,7 +30,7 @@ from kiosk import attendees, badges, clock, printing
 from kiosk.auth import Principal
 from kiosk.print_setup import iso
 from kiosk.views.staff import staff_required
-from kiosk.web import api_permission, get_db, json_error
+from kiosk.web import api_permission, get_db, json_body, json_error
 
 bp = Blueprint("printing", __name__, url_prefix="/api/v1")
 desk_bp = Blueprint("print_desk", __name__, url_prefix="/desk")
@@ -99,8 +99,7 @@ def _text(data: dict[str, Any], key: str, limit: int) -> str | None:
 @api_permission("print", "own_badge")
 def api_print(attendee_id: str) -> Response:
     """Queues a badge on the named printer, the device's desk printer or the default: 202."""
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
+    data = json_body()
     printer, reason = _text(data, "printer", 40), _text(data, "reason", 200)
     if printer is None or reason is None:
         return json_error(400, "bad_request", "printer and reason must be strings.")

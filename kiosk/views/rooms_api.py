@@ -14,7 +14,7 @@ from kiosk.db import transaction
 from kiosk.web import api_permission, get_db, get_node, json_body, json_error
 
 bp = Blueprint("rooms_api", __name__, url_prefix="/api/v1")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @bp.get("/sessions")
@@ -22,8 +22,8 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def sessions() -> Any:
     """Sessions of one event day (`?day=YYYY-MM-DD`), or every session without it."""
     db = get_db()
-    day = request.args.get("day", "")
-    if day and not _DAY.match(day):
+    day = request.args.get("day")
+    if day is not None and not _DAY.fullmatch(day):  # ?day= (empty) is not a day either
         return json_error(400, "bad_request", "day must be YYYY-MM-DD.")
     rows = (
         schedule.session_rows(db, "WHERE s.day = ?", (day,)) if day else schedule.session_rows(db)
@@ -73,7 +73,7 @@ def change_room(session_id: str) -> Any:
                 moves.move(db, get_node(), plan, g.principal.name, reason or "api",
                            utc_iso(clock.now()))  # fmt: skip
     except moves.MoveError as exc:
-        status = 404 if exc.code == "not_found" else 400
+        status = 404 if exc.code in ("not_found", "unknown_room") else 400  # both ids name nothing
         return json_error(status, exc.code, str(exc))
     row = schedule.session(db, session_id)
     registered = plan.impact.registered

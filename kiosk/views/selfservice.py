@@ -1,8 +1,10 @@
 """The self-service screen: an attendee scans or types two facts, checks in and prints a badge.
 
 A screen is bound once by opening `/self?token=T` with a token of role `selfservice`: the token
-goes into an HttpOnly cookie and out of the address bar, and from then on that browser reaches
-only /self (staff pages answer with a redirect back). Revoking the token stops the screen.
+leaves the address bar, and the browser gets an HttpOnly cookie with a screen session of its own
+(`screen_session`), never the token itself; from then on that browser reaches only /self (staff
+pages answer with a redirect back). Revoking the token stops its screens; a supervisor revokes
+one screen's session on /admin/screens.
 Every action is a form post answered by a 303 to the one neutral URL, /self, which shows the
 current step of this screen's visit (kiosk/selfservice.py); nothing personal is in a URL.
 """
@@ -28,10 +30,11 @@ from flask import (
 )
 from flask_babel import format_time, gettext
 
-from kiosk import attendees, auth, checkin, clock, printing
+from kiosk import attendees, auth, clock, printing
 from kiosk import selfservice as rules
 from kiosk.event import load as load_event
 from kiosk.views.printing import badge_file
+from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 
 bp = Blueprint("selfservice", __name__, url_prefix="/self")
@@ -41,7 +44,7 @@ OPEN_PATHS = ("/self", "/static/")
 
 
 def _device() -> str:
-    return f"token:{g.principal.ident}"
+    return rules.device_of(g.principal)
 
 
 def _idle() -> timedelta:
@@ -66,10 +69,11 @@ def _authenticate() -> Any:
             return _unbound()
         session.clear()
         response = redirect(url_for("selfservice.index"), 303)
-        response.set_cookie(COOKIE, token, max_age=COOKIE_DAYS * 86400, httponly=True,
+        secret = rules.bind_screen(get_db(), found, request.cookies.get(COOKIE, ""))
+        response.set_cookie(COOKIE, secret, max_age=COOKIE_DAYS * 86400, httponly=True,
                             samesite="Lax", secure=request.is_secure)  # fmt: skip
         return response
-    found = auth.principal_for_token(get_db(), request.cookies.get(COOKIE, ""))
+    found = rules.screen_principal(get_db(), request.cookies.get(COOKIE, ""))
     if found is None or found.role != "selfservice":
         return _unbound()
     g.principal = found
@@ -123,7 +127,9 @@ def index() -> Any:
 def type_form() -> Any:
     """Typing instead of scanning: a code or an e-mail, and the last name."""
     kind = "email" if request.args.get("by") == "email" else "code"
-    return render_template("selfservice/type.html", step="type", kind=kind, lock=_lock_text())
+    typed = session.pop("typed", "") if kind == "code" else ""
+    return render_template("selfservice/type.html", step="type", kind=kind, typed=typed,
+                           lock=_lock_text())  # fmt: skip
 
 
 def _visit_context(visit: rules.Visit) -> dict[str, Any]:
@@ -147,16 +153,17 @@ def _clock(iso_utc: str) -> str:
 def _lock_text() -> str:
     """'' or the sentence that says until when this screen refuses lookups."""
     until = _locked()
-    if until is None:
-        return ""
+    return "" if until is None else lock_sentence(until)
+
+
+def lock_sentence(until: datetime) -> str:
+    """What a locked screen (or its API answer) says: until when it refuses lookups."""
     return gettext("Too many tries on this screen. Please try again after %(time)s, or see the"
                    " registration desk.", time=format_time(until, "short"))  # fmt: skip
 
 
 def _locked() -> datetime | None:
-    cfg = current_app.config
-    return rules.locked_until(get_db(), _device(), cfg["SELFSERVICE_MAX_FAILURES"],
-                              timedelta(seconds=cfg["SELFSERVICE_COOLDOWN_SECONDS"]))  # fmt: skip
+    return rules.device_locked(get_db(), _device(), current_app.config)
 
 
 # -- lookups -----------------------------------------------------------------------------------
@@ -164,10 +171,20 @@ def _locked() -> datetime | None:
 
 @bp.post("/scan")
 def scan() -> Response:
-    """A QR code from the scanner (or typed into the scan field)."""
+    """A QR code from the scanner; typed into the scan field, it needs the last name too.
+
+    A code seen over a shoulder (or on a photo of a badge) must not open someone's visit: the
+    page reports the gaps between the keys that filled the field, and only text that came one
+    key per character at a scanner's pace (kiosk.selfservice.scanned) checks in at once.
+    """
     code = request.form.get("code", "")[:300]
     if not code.strip() or _locked() is not None:
         return _home()
+    if not rules.scanned(code, request.form.get("keys", ""),
+                         current_app.config["SELFSERVICE_SCAN_GAP_MS"]):  # fmt: skip
+        session["typed"] = code.strip()[:200]
+        flash(gettext("Please type your last name too."), "warn")
+        return redirect(url_for("selfservice.type_form"), 303)
     _check_in(code)
     return _home()
 
@@ -196,11 +213,12 @@ def lookup() -> Response:
 
 def _check_in(code: str) -> None:
     """Records the scan as this screen's and starts the visit at the step its result leads to."""
-    db, name = get_db(), g.principal.name
-    outcome = checkin.scan(db, get_node(), code, desk=name, staff=name, device=_device())
+    db = get_db()
+    try:
+        outcome = rules.scan(db, get_node(), code, g.principal, current_app.config)
+    except rules.Locked:
+        return
     result = outcome.decision.result
-    if result is checkin.Result.UNKNOWN_CODE:
-        rules.record_failure(db, _device())
     attendee_id = outcome.attendee_id or ""
     if outcome.print_job_id:  # this screen's desk setting prints on check-in
         _begin("printing", "", attendee_id, outcome.print_job_id)
@@ -315,3 +333,26 @@ def large_text() -> Response:
     """A+: large text for this attendee's turn (the next reset turns it off)."""
     session["large"] = not session.get("large", False)
     return _back()
+
+
+# -- the supervisor's list of screens ----------------------------------------------------------
+
+screens_bp = Blueprint("screens", __name__, url_prefix="/admin/screens")
+
+
+@screens_bp.get("")
+@staff_required("settings")
+def screens() -> str:
+    """Every bound screen, with when it was bound and last seen, each with a sign-out button."""
+    return render_template("admin/screens.html", screens=rules.screens(get_db()))
+
+
+@screens_bp.post("/<screen_id>/revoke")
+@staff_required("settings")
+def revoke(screen_id: str) -> Response:
+    """Signs one screen out at once (its token and the other screens go on working)."""
+    if not (screen_id.isascii() and screen_id.isdigit() and len(screen_id) <= 18):
+        abort(404)
+    if rules.revoke_screen(get_db(), int(screen_id)):
+        flash(gettext("The screen was signed out."), "ok")
+    return redirect(url_for(".screens"), 303)

@@ -308,3 +308,18 @@ def test_signage_screens_with_data(browser, server: LiveServer, tmp_path) -> Non
         look(page, f"a11y-signage-door-{room_id}", found)
     context.close()
     assert found == {}, json.dumps(found, indent=1)
+def test_typed_code_prompt_and_screens_page(context, server: LiveServer) -> None:
+    """The last-name prompt after a typed code, and the supervisor's list of screens."""
+    page = bind(context, server)
+    page.keyboard.type("KN-TYPED", delay=150)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body.step-type")
+    check(page, "a11y-self-typed-code")
+    staff = context.browser.new_context(viewport=TABLET)  # a bound screen shows no staff page
+    admin = staff.new_page()
+    sign_in_supervisor(admin, server)
+    admin.goto(server.url + "/admin/screens")
+    assert "a11y screen" in admin.inner_text("main")
+    check(admin, "a11y-admin-screens")
+    assert small_targets(admin) == []
+    staff.close()

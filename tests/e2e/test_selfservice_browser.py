@@ -112,10 +112,29 @@ FRESH = ("a.status = 'valid' AND a.block_note = '' AND a.code != ''"
 
 
 def scan(page, code: str) -> None:
-    """A keyboard-wedge scanner: the QR text, then Enter, into whatever has focus."""
+    """A keyboard-wedge scanner: the QR text, a key every few ms, then Enter, into whatever
+    has focus."""
     page.wait_for_selector("body.step-welcome #ss-code")
     page.keyboard.type(code)
     page.keyboard.press("Enter")
+
+
+def test_a_code_typed_by_hand_asks_for_the_last_name(screen, self_server) -> None:
+    """A code seen over a shoulder, typed at a person's pace, shows nobody by itself."""
+    person = people(self_server, FRESH + " AND last_name != ''")[0]
+    screen.wait_for_selector("body.step-welcome #ss-code")
+    screen.keyboard.type(person["code"], delay=180)
+    screen.keyboard.press("Enter")
+    screen.wait_for_selector("body.step-type")
+    assert "Please type your last name too." in screen.inner_text("main")
+    assert person["first_name"] not in screen.content()
+    assert screen.input_value("#ss-key") == person["code"]
+    assert screen.evaluate("document.activeElement.id") == "ss-name"
+    screenshot(screen, "self-typed-code-asks-last-name")
+    screen.keyboard.type(person["last_name"])
+    screen.click("text=Find my ticket")
+    screen.wait_for_selector("body.step-hello")
+    assert f"Welcome, {person['first_name']}!" in screen.inner_text("main")
 
 
 def poll(page, expression: str, tries: int = 100) -> bool:
@@ -358,9 +377,14 @@ def test_everything_works_without_javascript(browser, self_server) -> None:
     context = browser.new_context(viewport=TABLET, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{self_server.url}/self?token={token}")
-    person = people(self_server, FRESH)[0]
+    person = people(self_server, FRESH + " AND last_name != ''")[0]
     page.fill("#ss-code", person["code"])
     page.press("#ss-code", "Enter")  # a one-field form submits without a button
+    # Without the page's script nothing shows it was a scanner: the last name is asked for.
+    page.wait_for_selector("body.step-type")
+    assert page.input_value("#ss-key") == person["code"]
+    page.fill("#ss-name", person["last_name"])
+    page.click("text=Find my ticket")
     page.wait_for_selector("body.step-hello")
     page.click("text=Print my badge")
     wait_printed(page)  # the printing page reloads itself until the job is done
