@@ -308,6 +308,8 @@ def test_signage_screens_with_data(browser, server: LiveServer, tmp_path) -> Non
         look(page, f"a11y-signage-door-{room_id}", found)
     context.close()
     assert found == {}, json.dumps(found, indent=1)
+
+
 def test_typed_code_prompt_and_screens_page(context, server: LiveServer) -> None:
     """The last-name prompt after a typed code, and the supervisor's list of screens."""
     page = bind(context, server)
