@@ -130,7 +130,7 @@ def schedule_loaded(db_path: Path, clock: FixedClock) -> None:
 DATE_SENSITIVE = {
     "test_api", "test_api_scan_fast", "test_selfservice", "test_desk", "test_checkin_rules",
     "test_rooms", "test_rooms_web", "test_signage", "test_printing", "test_printing_web",
-    "test_review_merge", "test_review_actions", "test_security",
+    "test_review_merge", "test_review_actions", "test_security", "test_selfservice_api",
 }  # fmt: skip
 
 

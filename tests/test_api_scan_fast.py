@@ -11,8 +11,10 @@ import pytest
 from werkzeug.test import Client
 
 from kiosk import auth, create_app
+from kiosk.clock import FixedClock
 from kiosk.db import open_db
 from kiosk.views.api_scan import FastScan
+from tests.conftest import DAY1_MORNING
 
 SCAN = "/api/v1/scan"
 # The same scans, in order, on two copies of one database: every result code, a replay, a
@@ -46,7 +48,8 @@ class Counting:
 
 def node_app(db_path: Path, source: Path, fast: bool) -> tuple[Client, Counting, dict]:
     shutil.copy(source, db_path)
-    app = create_app({"DATABASE": str(db_path), "TESTING": True, "SECRET_KEY": "s"})
+    app = create_app({"DATABASE": str(db_path), "TESTING": True, "SECRET_KEY": "s",
+                      "CLOCK": FixedClock(DAY1_MORNING)})  # fmt: skip
     assert isinstance(app.wsgi_app, FastScan)
     counting = Counting(app.wsgi_app.inner)
     if fast:

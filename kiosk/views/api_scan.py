@@ -149,7 +149,8 @@ class FastScan:
         if not isinstance(asked, ScanRequest) or scheme.lower() != "bearer":
             return None
         db = web.connection(self.app)
-        principal = auth.usable_token(db, token.strip(), environ.get("REMOTE_ADDR") or "?")
+        principal = auth.usable_token(db, token.strip(), environ.get("REMOTE_ADDR") or "?",
+                                      now=self.app.config["CLOCK"].now())  # fmt: skip
         if principal is None or not principal.may("scan"):
             return None
         try:
