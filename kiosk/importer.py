@@ -188,14 +188,17 @@ def _workbook_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:  # a damaged zip or workbook fails in many ways, each the same to a user
         raise CsvError("line 1: the file is not a readable Excel workbook (.xlsx)") from None
+    number = 0
     try:
         for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
             cells = [_cell_text(v) for v in row]
             while cells and not cells[-1]:
                 cells.pop()  # a sheet's rows are as wide as its widest: drop the empty tail
             yield number, cells
+    except (zipfile.BadZipFile, SyntaxError, KeyError, ValueError, OSError):  # damaged sheet
+        raise CsvError(f"line {number + 1}: the workbook is damaged here") from None
     finally:
         book.close()
 
