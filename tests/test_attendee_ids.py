@@ -7,9 +7,12 @@ import re
 
 import pytest
 
+from kiosk import replication
 from kiosk.db import transaction
+from sync.client import SyncError, sync_once
 from sync.hlc import Clock
 from sync.oplog import new_op
+from tests.sync.replicas import make_replica
 from tests.test_cli import kiosk, query, refused, venue, write
 
 __all__ = ["venue"]  # the fixture, shared with test_cli
@@ -63,3 +66,16 @@ def test_desk_links_stay_on_the_attendee_whatever_the_id(desk, db, node):
     links = re.findall(r'href="([^"]*)"', html)
     assert "/desk/attendees/..%2F..%2Fadmin%2Fprinters" in links, links
     assert not [link for link in links if "admin/printers" in link]
+
+
+def test_a_pulled_op_naming_no_attendee_id_is_refused(tmp_path):
+    """A peer that holds such an op (from before the check) cannot hand it on either."""
+    peer, venue_node = make_replica(tmp_path, "ho"), make_replica(tmp_path, "venue")
+    with transaction(peer.db):
+        peer.node.record(peer.db, "attendee_upsert", "a/../../admin",
+                         {"fields": {"first_name": "Eve", "code": "EVE-1"}})  # fmt: skip
+    venue = replication.local(venue_node.db)
+    with pytest.raises(SyncError) as refusal:
+        sync_once(venue, "local:ho", peer.transport())
+    assert refusal.value.code == "bad_op"
+    assert venue_node.db.execute("SELECT count(*) FROM attendee").fetchone()[0] == 0
