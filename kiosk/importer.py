@@ -60,7 +60,7 @@ VALID = {"valid", "", "attending", "paid", "p", "n", "pending", "confirmed", "co
 ARRIVED = {"checked in", "checked-in", "arrived"}  # valid, and already at the venue
 NOT_ARRIVED = {"", "no", "false", "0", "n", "tidak"}  # a checked_in cell that says "not yet"
 # What a quoted cell may hold and folds to a space; any other control character is refused.
-_LINE_BREAKS = "\t\n\r\v\f\x85\u2028\u2029"
+_LINE_BREAKS = "\t\n\r\v\f"
 _CONTROL = {chr(c) for c in (*range(32), 127)} - set(_LINE_BREAKS)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -99,8 +99,9 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         newline = "\n".encode("utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be")
         line = data[: exc.start].count(newline if utf16 else b"\n") + 1
+        encoding = "UTF-16" if utf16 else "UTF-8"
         raise CsvError(
-            f"line {line}: the file is not UTF-8 text (save it as 'CSV UTF-8' and try again)"
+            f"line {line}: the file is not {encoding} text (save it as 'CSV UTF-8' and try again)"
         ) from None
 
 
