@@ -54,6 +54,7 @@ def _security_headers(response: Response) -> Response:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Builds the app: defaults, then KIOSK_* environment, then `test_config`."""
     app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
+    app.url_map.converters["default"] = app.url_map.converters["string"] = web.SegmentConverter
     app.config.from_object(config)
     app.config.update(config.from_env(dict(os.environ)))
     if test_config:

@@ -113,13 +113,26 @@ def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
                f" (auto-print at {demo_module.DESKS[0]}).")  # fmt: skip
 
 
-@main.group("import")
+class ImportGroup(click.Group):
+    """`kiosk import FILE` imports attendees, as `kiosk --help` describes the command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """A file name where a subcommand's name goes means `import attendees FILE`."""
+        if args and args[0] not in self.commands and ("." in args[0] or Path(args[0]).is_file()):
+            args = ["attendees", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group("import", cls=ImportGroup)
 def import_group() -> None:
-    """Import attendees from a CSV file."""
+    """Import attendees from a CSV file.
+
+    kiosk import FILE is kiosk import attendees FILE (CSV, tab-separated or .xlsx).
+    """
 
 
 def run_import(ctx: Context, file: str, load: Callable[[Any, Any, bytes], Any]) -> Any:
-    """Reads a CSV file and imports it all or nothing; the error names the file and the line."""
+    """Reads a CSV or .xlsx file, imports it all or nothing; the error names file and line."""
     with click.open_file(file, "rb") as f:
         data = f.read()
     db = ctx.db()
@@ -138,7 +151,10 @@ def run_import(ctx: Context, file: str, load: Callable[[Any, Any, bytes], Any]) 
 def import_attendees(ctx: Context, file: str) -> None:
     """Import or update attendees; all or nothing."""
     report = run_import(ctx, file, importer.import_attendees)
-    click.echo(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged")
+    arrived = (f", {report.arrivals} checked in at the {importer.TICKET_SYSTEM_DESK!r} desk"
+               if report.arrivals else "")  # fmt: skip
+    click.echo(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+               f"{arrived}")  # fmt: skip
 
 
 @main.group()

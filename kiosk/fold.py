@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from kiosk import conflicts, schedule, search
-from sync.oplog import Op
+from kiosk.ids import valid_attendee_id
+from sync.oplog import Op, OpError
 
 EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
 TICKET_TYPE_FIELDS = ("valid_days", "colour")
@@ -119,6 +120,21 @@ APPLY: dict[str, Callable[[sqlite3.Connection, Op], None]] = {
     "door_scan": schedule.apply_door_scan,
     "notification_queued": schedule.apply_notification,
 }
+
+
+ATTENDEE_ENTITY = ("attendee_upsert", "checkin", "checkin_undo")  # kinds whose entity is one
+ATTENDEE_LIST = ("registration_add", "registration_cancel")  # payload attendee_ids
+
+
+def check(op: Op) -> None:
+    """Refuses (OpError) an op from a peer whose attendee ids no attendee of ours could have."""
+    if op.kind in ATTENDEE_ENTITY and not valid_attendee_id(op.entity):
+        raise OpError(f"{op.kind} names {op.entity[:80]!r}, which is not an attendee id")
+    ids = op.payload.get("attendee_ids", [])
+    if op.kind in ATTENDEE_LIST and not (
+        isinstance(ids, list) and all(valid_attendee_id(a) for a in ids)
+    ):
+        raise OpError(f"{op.kind}: attendee_ids must be a list of attendee ids")
 
 
 def apply(db: sqlite3.Connection, op: Op) -> None:

@@ -1,7 +1,9 @@
-"""Attendee CSV import: all or nothing, errors name the line, re-import writes only changes.
+"""Attendee import: all or nothing, errors name the line, re-import writes only changes.
 
-Besides our own column names it reads the attendee exports of Eventbrite and pretix
-(docs/import.md lists every accepted header).
+Reads what spreadsheets and ticketing systems write: CSV (comma, semicolon or tab; UTF-8 or
+Excel's UTF-16 "Unicode text"; quoted line breaks) and Excel workbooks (.xlsx). Besides our own
+column names it reads the attendee exports of Eventbrite and pretix, ignoring the columns it has
+no use for (docs/import.md lists every accepted header).
 """
 
 from __future__ import annotations
@@ -10,17 +12,24 @@ import csv
 import io
 import re
 import sqlite3
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from kiosk.attendees import by_code
-from kiosk.checkin import clean_code
+from kiosk import clock
+from kiosk.attendees import arrivals, by_code
+from kiosk.checkin import clean_code, utc_iso
 from kiosk.db import transaction
+from kiosk.event import load as load_event
+from kiosk.ids import ATTENDEE_ID_RULE, valid_attendee_id
 from kiosk.node import Node
 from sync.ids import uuid7
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_CELL = 200
+TICKET_SYSTEM_DESK = "ticket system"  # the desk of arrivals a ticketing system already recorded
 FIELDS = ("code", "first_name", "last_name", "email", "company", "ticket_type", "status",
           "note", "block_note")  # fmt: skip
 
@@ -37,16 +46,22 @@ ALIASES: dict[str, str] = {
     **{k: "email" for k in ("email", "e-mail", "email address", "attendee email",
                             "attendee e-mail")},
     **{k: "company" for k in ("company", "organisation", "organization", "company name",
-                              "attendee company")},
+                              "attendee company", "affiliation")},
     **{k: "ticket_type" for k in ("ticket type", "ticket", "product", "ticket category")},
     **{k: "status" for k in ("status", "attendee status", "order status")},
     **{k: "note" for k in ("note", "notes", "staff note")},
     **{k: "block_note" for k in ("block note", "blocked", "block reason")},
+    **{k: "checked_in" for k in ("checked in",)},  # pretix: when; non-empty means arrived
 }  # fmt: skip
 CANCELLED = {"cancelled", "canceled", "c", "refunded", "not attending", "deleted", "expired",
              "e", "void", "batal"}  # fmt: skip
-VALID = {"valid", "", "attending", "checked in", "paid", "p", "n", "pending", "confirmed",
-         "completed", "complete", "active", "ok"}  # fmt: skip
+VALID = {"valid", "", "attending", "paid", "p", "n", "pending", "confirmed", "completed",
+         "complete", "active", "ok"}  # fmt: skip
+ARRIVED = {"checked in", "checked-in", "arrived"}  # valid, and already at the venue
+NOT_ARRIVED = {"", "no", "false", "0", "n", "tidak"}  # a checked_in cell that says "not yet"
+# What a quoted cell may hold and folds to a space; any other control character is refused.
+_LINE_BREAKS = "\t\n\r\v\f"
+_CONTROL = {chr(c) for c in (*range(32), 127)} - set(_LINE_BREAKS)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -61,6 +76,7 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    arrivals: int = 0
     ignored_columns: list[str] = field(default_factory=list)
 
 
@@ -71,47 +87,54 @@ class Row:
     line: int
     attendee_id: str | None
     values: dict[str, str]
+    arrived: bool = False
 
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise CsvError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        newline = "\n".encode("utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be")
+        line = data[: exc.start].count(newline if utf16 else b"\n") + 1
+        encoding = "UTF-16" if utf16 else "UTF-8"
         raise CsvError(
-            f"line {line}: the file is not UTF-8 text (save it as 'CSV UTF-8' and try again)"
+            f"line {line}: the file is not {encoding} text (save it as 'CSV UTF-8' and try again)"
         ) from None
 
 
 def _columns(header: list[str]) -> tuple[list[str | None], list[str]]:
+    """Our column for each header cell (None: ignored), and the ignored headers, each once."""
     mapped: list[str | None] = []
-    ignored = []
+    ignored: list[str] = []
     for cell in header:
         key = " ".join(cell.replace("_", " ").casefold().split())
         column = ALIASES.get(key)
-        if column in mapped:
+        if column is not None and column in mapped:
             raise CsvError(f"line 1: two columns mean {column} (one is {cell!r})")
         mapped.append(column)
-        if column is None and cell.strip():
-            ignored.append(cell.strip())
+        label = " ".join(cell.split())
+        if column is None and label and label not in ignored:
+            ignored.append(label)
     have = set(mapped)
     if "code" not in have:
         raise CsvError("line 1: the header has no code column (the text in the QR code)")
     if "first_name" not in have and "name" not in have:
         raise CsvError("line 1: the header needs first_name (with last_name) or name")
-    if "name" in have and ({"first_name", "last_name"} & have):
-        raise CsvError("line 1: use either name or first_name/last_name, not both")
     return mapped, ignored
 
 
-def _status(value: str, line: int) -> str:
+def _status(value: str, line: int) -> tuple[str, bool]:
+    """The status a cell means, and whether it says the attendee has already arrived."""
     folded = value.strip().casefold()
     if folded in CANCELLED:
-        return "cancelled"
+        return "cancelled", False
     if folded in VALID:
-        return "valid"
+        return "valid", False
+    if folded in ARRIVED:
+        return "valid", True
     raise CsvError(f"line {line}: status {value!r} is neither valid nor cancelled")
 
 
@@ -119,7 +142,7 @@ def _check_row(cells: dict[str, str], line: int) -> Row:
     for column, value in cells.items():
         if len(value) > MAX_CELL:
             raise CsvError(f"line {line}: {column} is longer than {MAX_CELL} characters")
-        if column != "code" and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        if column != "code" and not _CONTROL.isdisjoint(value):
             raise CsvError(f"line {line}: {column} contains control characters")
     raw_code = cells.get("code", "")
     code = clean_code(raw_code)
@@ -128,32 +151,79 @@ def _check_row(cells: dict[str, str], line: int) -> Row:
         raise CsvError(f"line {line}: code {problem}")
     values = {k: " ".join(v.split()) for k, v in cells.items() if k in FIELDS}
     values["code"] = code
-    if "name" in cells:
-        first, _, last = " ".join(cells["name"].split()).partition(" ")
+    if "name" in cells and not (values.get("first_name") or values.get("last_name")):
+        first, _, last = " ".join(cells["name"].split()).partition(" ")  # the parts win if given
         values["first_name"], values["last_name"] = first, last
     if not values.get("first_name"):
         raise CsvError(f"line {line}: the name is empty")
     if values.get("email") and not _EMAIL.match(values["email"]):
         raise CsvError(f"line {line}: {values['email']!r} is not an e-mail address")
+    arrived = cells.get("checked_in", "").strip().casefold() not in NOT_ARRIVED
     if "status" in values:
-        values["status"] = _status(values["status"], line)
+        values["status"], said_arrived = _status(values["status"], line)
+        arrived = arrived or said_arrived
     if "ticket_type" in values and not values["ticket_type"]:
         values["ticket_type"] = "Attendee"  # an empty cell is the default type, every time
     attendee_id = cells.get("attendee_id", "").strip() or None
-    return Row(line, attendee_id, values)
+    if attendee_id is not None and not valid_attendee_id(attendee_id):
+        raise CsvError(f"line {line}: attendee_id {attendee_id!r} is not {ATTENDEE_ID_RULE}")
+    if arrived and values.get("status") == "cancelled":
+        arrived = False  # a cancelled ticket's old scan is history, not an arrival to keep
+    return Row(line, attendee_id, values, arrived)
+
+
+def _cell_text(value: Any) -> str:
+    """A workbook cell as the text a CSV export of it would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a code or number typed into a cell: 1234, not 1234.0
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def _workbook_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet of an Excel workbook, row by row with its row number."""
+    import openpyxl  # only an .xlsx import needs it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # a damaged zip or workbook fails in many ways, each the same to a user
+        raise CsvError("line 1: the file is not a readable Excel workbook (.xlsx)") from None
+    number = 0
+    try:
+        for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in row]
+            while cells and not cells[-1]:
+                cells.pop()  # a sheet's rows are as wide as its widest: drop the empty tail
+            yield number, cells
+    except (zipfile.BadZipFile, SyntaxError, KeyError, ValueError, OSError):  # damaged sheet
+        raise CsvError(f"line {number + 1}: the workbook is damaged here") from None
+    finally:
+        book.close()
 
 
 def read_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """Every CSV record with the line it starts on (the header is line 1), any import's reader.
+    """Every record with the line it starts on (the header is line 1), any import's reader.
 
-    UTF-8 with or without BOM, comma or semicolon (whichever the header uses more); a broken
-    record raises CsvError naming the line where it starts.
+    An Excel workbook (.xlsx) is read from its first sheet. Text is UTF-8 with or without BOM
+    or UTF-16 with BOM, separated by commas, semicolons or tabs (whichever the header uses
+    most); a broken record raises CsvError naming the line where it starts.
     """
+    if data.startswith(b"PK\x03\x04"):  # a zip file: what Excel saves as .xlsx
+        rows = _workbook_rows(data)
+        first = next(rows, None)
+        if first is None or not any(c.strip() for c in first[1]):
+            raise CsvError("line 1: the file is empty (a header row is required)")
+        yield first
+        yield from rows
+        return
     text = _decode(data)
     if not text.strip():
         raise CsvError("line 1: the file is empty (a header row is required)")
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = max(",;\t", key=first_line.count)  # the first of equals: a comma
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     line = 1
     try:
@@ -200,6 +270,7 @@ def apply_rows(
     """Writes one op per new or changed attendee (inside the caller's transaction)."""
     report = ImportReport()
     new: list[tuple[str, dict]] = []
+    arrived: list[tuple[str, str]] = []  # (attendee id, code) of those the file says are here
     for row in rows:
         existing = _existing(db, row)
         if existing is None:
@@ -207,6 +278,8 @@ def apply_rows(
                       **row.values,
                       "source": source}  # fmt: skip
             new.append((row.attendee_id or uuid7(), {"fields": fields, "source": source}))
+            if row.arrived:
+                arrived.append((new[-1][0], row.values["code"]))
             continue
         changed = {k: v for k, v in row.values.items() if existing[k] != v}
         if changed:
@@ -215,9 +288,25 @@ def apply_rows(
             report.updated += 1
         else:
             report.unchanged += 1
+        if row.arrived and not arrivals(db, existing["attendee_id"]):
+            arrived.append((existing["attendee_id"], row.values["code"]))
     node.create_attendees(db, new)
     report.added = len(new)
+    report.arrivals = _keep_arrivals(db, node, arrived)
     return report
+
+
+def _keep_arrivals(db: sqlite3.Connection, node: Node, arrived: list[tuple[str, str]]) -> int:
+    """One check-in op at the ticket system's desk for each attendee it already let in.
+
+    An attendee with a check-in that stands gets none: re-importing the same file adds nothing.
+    """
+    now = clock.now()
+    payload = {"at": utc_iso(now), "day": load_event(db).local_date(now).isoformat(),
+               "desk": TICKET_SYSTEM_DESK, "staff": ""}  # fmt: skip
+    for attendee_id, code in arrived:
+        node.record(db, "checkin", attendee_id, {**payload, "code": code})
+    return len(arrived)
 
 
 def _existing(db: sqlite3.Connection, row: Row) -> sqlite3.Row | None:

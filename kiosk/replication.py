@@ -29,7 +29,14 @@ _loops_guard = threading.Lock()
 
 def local(db: sqlite3.Connection, allow_relay: bool = True) -> Local:
     """This database as a sync node: ops are applied by the domain's fold."""
-    return Local(db, load_node(db).node_id, fold.apply_many, transaction, allow_relay=allow_relay)
+    return Local(
+        db,
+        load_node(db).node_id,
+        fold.apply_many,
+        transaction,
+        allow_relay=allow_relay,
+        check=fold.check,
+    )
 
 
 def run_once(

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Flask,
@@ -27,6 +28,7 @@ from flask_babel import gettext
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
+from werkzeug.routing import UnicodeConverter
 
 from kiosk import auth
 from kiosk.db import open_db
@@ -36,6 +38,15 @@ from sync.protocol import loads as load_json
 log = logging.getLogger("kiosk")
 _local = threading.local()
 JSON_PREFIXES = ("/api/", "/sync/")
+
+
+class SegmentConverter(UnicodeConverter):
+    """A URL part like an attendee id stays one path segment in every link built: '/' too is
+    escaped, so an id can never make a link point at another page."""
+
+    def to_url(self, value: Any) -> str:
+        """The value with everything but unreserved characters percent-escaped."""
+        return quote(str(value), safe="")
 
 
 def connection(app: Flask) -> sqlite3.Connection:

@@ -132,12 +132,16 @@ def push_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
         after = last
 
 
-def _page_ops(answer: dict[str, Any]) -> tuple[list[Op], int, bool]:
+def _page_ops(local: Local, answer: dict[str, Any]) -> tuple[list[Op], int, bool]:
     raw, following = answer.get("ops"), str(answer.get("next", ""))
     if not isinstance(raw, list) or not following.isdigit():
         raise OSError("pull answer lacks ops or next")
     try:
-        return [oplog.parse(item) for item in raw], int(following), bool(answer.get("more"))
+        ops = [oplog.parse(item) for item in raw]
+        if local.check is not None:
+            for op in ops:
+                local.check(op)
+        return ops, int(following), bool(answer.get("more"))
     except OpError as exc:
         raise SyncError(502, "bad_op", f"peer sent a malformed op: {exc}") from None
 
@@ -147,7 +151,7 @@ def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
     after, more = peer.pull_after, True
     while more:
         answer = call(transport, "GET", "pull", query={"after": str(after), "limit": str(page)})
-        ops, following, more = _page_ops(answer)
+        ops, following, more = _page_ops(local, answer)
         with local.transaction(local.db):
             result = _apply_page(local, ops, peer.node_id)
             peers.save(local.db, peer.url, pull_after=following)

@@ -32,6 +32,8 @@ log = logging.getLogger("sync")
 # once, so the domain can write a batch in bulk.
 Apply = Callable[[sqlite3.Connection, list[Op]], None]
 Transaction = Callable[[sqlite3.Connection], AbstractContextManager[Any]]
+# The domain's check of one op by its kind; raises OpError for an op it must never apply.
+Check = Callable[[Op], None]
 MAX_VERIFY = 20_000  # op ids per verify request
 
 
@@ -45,6 +47,7 @@ class Local:
     transaction: Transaction
     allow_relay: bool = True
     max_body: int = MAX_BODY
+    check: Check | None = None
     after_ingest: list[Callable[[list[Op]], None]] = field(default_factory=list)
 
 
@@ -90,8 +93,11 @@ def hello(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any
             "held_from_you": held, "server_time_ms": wall_ms()}  # fmt: skip
 
 
-def parse_batch(body: Any) -> tuple[str, list[Op]]:
-    """Checks a whole push body before anything is written; any fault refuses all of it."""
+def parse_batch(body: Any, check: Check | None = None) -> tuple[str, list[Op]]:
+    """Checks a whole push body before anything is written; any fault refuses all of it.
+
+    `check` is the domain's check by kind, run on each well-formed op.
+    """
     if not isinstance(body, dict) or not isinstance(body.get("ops"), list):
         raise ProtocolError(400, "bad_batch", 'A push body is {"node_id": str, "ops": [...]}.')
     node_id = body.get("node_id")
@@ -102,9 +108,12 @@ def parse_batch(body: Any) -> tuple[str, list[Op]]:
     ops = []
     for index, raw in enumerate(body["ops"]):
         try:
-            ops.append(oplog.parse(raw))
+            op = oplog.parse(raw)
+            if check is not None:
+                check(op)
         except OpError as exc:
             raise ProtocolError(400, "bad_op", f"op {index}: {exc}. Nothing was applied.") from None
+        ops.append(op)
     return node_id, ops
 
 
@@ -148,7 +157,7 @@ def ingest(local: Local, ops: list[Op], sender: str | None) -> dict[str, Any]:
 
 def push(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
     """Receives a batch: refused whole if anything is wrong, else stored once per op_id."""
-    sender, ops = parse_batch(body)
+    sender, ops = parse_batch(body, local.check)
     bind(local, token_id, sender)
     _check_origins(local, sender, ops)
     return ingest(local, ops, sender)
