@@ -24,12 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.romanize import HANGUL, KANA
-from kiosk.textfold import fold, name_variants
+# This folder's sync.py would shadow the `sync` package kiosk imports: import kiosk without it.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+from kiosk.romanize import HANGUL, KANA  # noqa: E402
+from kiosk.textfold import fold, name_variants  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(_HERE))
 
-from common import (
+from common import (  # noqa: E402
     HOST,
     Job,
     Server,
