@@ -242,3 +242,11 @@ def test_moving_a_session_under_way_warns_people_are_in_the_old_room(client, mak
         "The session is under way: people in Kamboja must be sent to the new room."
     ]
     assert answer["standing"] == []
+
+
+def test_preview_of_a_session_under_way_says_where_people_are(supervisor, clock) -> None:
+    client, _ = supervisor
+    clock.set(AT_1040)
+    html = client.get("/rooms/sessions/workshop/move?room_id=kenanga").get_data(as_text=True)
+    assert "Under way: people are in Kamboja now. Send them to Kenanga." in html
+    assert "Already on this day" not in html  # nothing else stands on this day
