@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import sqlite3
 import sys
@@ -23,9 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This folder's sync.py would shadow the `sync` package kiosk imports: import kiosk without it.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+from kiosk.romanize import HANGUL, KANA  # noqa: E402
+from kiosk.textfold import fold, name_variants  # noqa: E402
 
-from common import (
+sys.path.insert(0, str(_HERE))
+
+from common import (  # noqa: E402
     HOST,
     Job,
     Server,
@@ -42,6 +49,7 @@ from common import (
 
 TITLE = "Desk: scans, search, cold start, memory"
 SEARCH_P99_MS = 30.0
+_EAST_ASIAN = re.compile(f"{HANGUL.pattern}|{KANA.pattern}")
 RSS_MB = 150.0
 
 
@@ -96,8 +104,28 @@ def scan_codes(db_path: Path, count: int, seed: int) -> list[str]:
     return random.Random(seed).sample(codes, count)
 
 
+def _one_typo(rng: random.Random, name: str) -> str:
+    """The name with one letter of a 5+ letter word changed, as a hurried hand types it."""
+    words = name.split()
+    long = [i for i, w in enumerate(words) if len(w) >= 5 and w.isascii() and w.isalpha()]
+    if not long:
+        return name
+    i = rng.choice(long)
+    at = rng.randrange(1, len(words[i]))
+    words[i] = words[i][:at] + ("x" if words[i][at].lower() != "x" else "q") + words[i][at + 1 :]
+    return " ".join(words)
+
+
+def _other_spellings(rng: random.Random, name: str) -> str | None:
+    """Up to two of the spellings the index adds for a Korean or Japanese name (Kim for 김)."""
+    typed = set(fold(name).split())
+    extra = [w for w in name_variants(name).split() if w not in typed]
+    return " ".join(rng.sample(extra, min(2, len(extra)))) if extra else None
+
+
 def search_queries(db_path: Path, count: int, seed: int) -> dict[str, list[str]]:
-    """What staff type: 1-, 2- and 3-letter prefixes of real names, and full names."""
+    """What staff type: 1-, 2- and 3-letter prefixes of real names, full names, full names with
+    one typo, and Korean and Japanese names in the Latin spellings people use."""
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         people = db.execute("SELECT first_name, last_name FROM attendee ORDER BY id").fetchall()
@@ -111,11 +139,17 @@ def search_queries(db_path: Path, count: int, seed: int) -> dict[str, list[str]]
         for w in f"{first} {last}".split()
         if len(w) >= 3 and w.isascii() and w.isalpha()
     ]
+    full = [f"{first} {last}".strip() for first, last in sample]
+    typos = [_one_typo(rng, n) for n in full if any(len(w) >= 5 for w in n.split())]
+    east = [f"{first} {last}" for first, last in people if _EAST_ASIAN.search(first + last)]
+    spelled = [q for q in (_other_spellings(rng, n) for n in east) if q]
     return {
         "1 letter": [rng.choice(words)[:1] for _ in range(count)],
         "2 letters": [rng.choice(words)[:2] for _ in range(count)],
         "3 letters": [rng.choice(words)[:3] for _ in range(count)],
-        "full name": [f"{first} {last}".strip() for first, last in sample],
+        "full name": full,
+        "full name, one typo": typos[:count],
+        "Korean/Japanese, Latin spelling": rng.sample(spelled, min(count, len(spelled))),
     }
 
 
@@ -218,7 +252,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Row], list[str]]:
         print("Searches…", file=sys.stderr)
         searches: dict[str, Timings] = {}
         for kind, qs in queries.items():
-            check = found_someone if kind == "full name" else status_check
+            check = status_check if "letter" in kind else found_someone
             searches[kind] = run_sequential(kiosk_port, search_jobs(qs, demo.token), check)
         memory = memory_kb(kiosk.pid)
         floor_memory = memory_kb(floor.pid)

@@ -25,8 +25,8 @@ ATTENDEE_FIELDS = (
 ROOM_FIELDS = ("name", "capacity")
 SESSION_FIELDS = ("title", "starts_at", "ends_at", "day", "room_id", "planned_room_id", "track",
                   "speakers")  # fmt: skip
-STATE_TABLES = ("event", "ticket_type", "attendee", "attendee_fts", "search_word", "checkin",
-                "checkin_undo", "field_edit", "conflict_resolution", "room", "session",
+STATE_TABLES = ("event", "ticket_type", "attendee", "attendee_fts", "search_word", "search_typo",
+                "checkin", "checkin_undo", "field_edit", "conflict_resolution", "room", "session",
                 "registration", "room_change", "door_scan", "notification",
                 "schedule_state")  # fmt: skip
 

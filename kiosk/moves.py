@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TextIO
 
-from kiosk import rooms, schedule
+from kiosk import clock, rooms, schedule
 from kiosk.node import Node
 from kiosk.reports import neutralise
 
@@ -40,8 +41,9 @@ class Preview:
     seen: str  # the version of the session's room now: a confirm must still match it
 
 
-def preview(db: sqlite3.Connection, session_id: str, room_id: str) -> Preview:
-    """The impact of moving a session, computed from this node's state."""
+def preview(db: sqlite3.Connection, session_id: str, room_id: str,
+            now: datetime | None = None) -> Preview:  # fmt: skip
+    """The impact of moving a session, computed from this node's state at `now` (the clock's)."""
     row = schedule.session(db, session_id)
     if row is None:
         raise MoveError("not_found", "No session has this id.")
@@ -49,7 +51,8 @@ def preview(db: sqlite3.Connection, session_id: str, room_id: str) -> Preview:
     if target is None:
         raise MoveError("unknown_room", "No room has this id.")
     day = schedule.slots_on(db, row["day"])
-    found = rooms.impact(schedule.slot(row), target, schedule.registered_count(db, session_id), day)
+    found = rooms.impact(schedule.slot(row), target, schedule.registered_count(db, session_id), day,
+                         now or clock.now())  # fmt: skip
     return Preview(row, target, found, schedule.room_version(db, session_id))
 
 

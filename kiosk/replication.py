@@ -147,6 +147,7 @@ def purge_personal_data(db: sqlite3.Connection, fields: tuple[str, ...]) -> None
     db.execute(f"UPDATE attendee SET {', '.join(f'{f} = ' + repr('') for f in fields)}")  # noqa: S608
     db.execute("DELETE FROM attendee_fts")
     db.execute("DELETE FROM search_word")  # folded name words are names too
+    db.execute("DELETE FROM search_typo")
     paths = ", ".join(f"'$.fields.{f}'" for f in fields)
     db.execute(f"UPDATE op SET payload = json_remove(payload, {paths})"  # noqa: S608
                " WHERE kind = 'attendee_upsert'")  # fmt: skip

@@ -7,7 +7,7 @@ so every rule is tested with literal values.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -37,21 +37,27 @@ class Slot:
 
 @dataclass(frozen=True)
 class Impact:
-    """What a room change would do, shown before the supervisor confirms."""
+    """What a room change would do, shown before the supervisor confirms.
+
+    `warnings` name only what the move causes; `standing` holds the day's double bookings that
+    are there with or without it, so they are listed apart instead of blamed on this move.
+    """
 
     registered: int
     capacity: int
     shortfall: int  # sign-ups beyond the new room's seats (0 when they fit)
     clashes: tuple[Slot, ...]  # sessions already in the new room at an overlapping time
-    unhoused: tuple[Slot, ...]  # sessions that, after the change, share a room at the same time
+    underway: bool  # the session is running or its door is open: people are in the old room
+    freed: tuple[Slot, ...]  # sessions that shared the old room and have it to themselves after
+    standing: tuple[tuple[Slot, Slot], ...]  # the day's other double bookings, untouched by this
     same_room: bool
 
     @property
     def warnings(self) -> list[str]:
-        """Stable codes for programs: capacity, clash, unhoused."""
+        """Stable codes for programs: capacity, clash, underway."""
         found = ["capacity"] if self.shortfall else []
         found += ["clash"] if self.clashes else []
-        return found + (["unhoused"] if self.unhoused else [])
+        return found + (["underway"] if self.underway else [])
 
 
 def overlaps(a: Slot, b: Slot) -> bool:
@@ -70,27 +76,32 @@ def shortfall(capacity: int, registered: int) -> int:
     return max(0, registered - capacity)
 
 
-def unhoused(slots: Iterable[Slot], moved: str = "") -> tuple[Slot, ...]:
-    """Sessions left without a room of their own: double-booked, except the one just moved."""
-    items = list(slots)
-
-    def shared(s: Slot) -> bool:
-        return any(o is not s and o.room_id == s.room_id and overlaps(o, s) for o in items)
-
-    return tuple(s for s in items if s.session_id != moved and s.room_id and shared(s))
+def double_bookings(slots: Iterable[Slot]) -> tuple[tuple[Slot, Slot], ...]:
+    """Pairs of sessions sharing a room at an overlapping time, earlier start first."""
+    items = sorted((s for s in slots if s.room_id), key=lambda s: (s.starts_at, s.session_id))
+    return tuple((a, b) for i, a in enumerate(items) for b in items[i + 1:]
+                 if a.room_id == b.room_id and overlaps(a, b))  # fmt: skip
 
 
-def impact(moving: Slot, new_room: Room, registered: int, day: Iterable[Slot]) -> Impact:
-    """Everything the preview shows for moving `moving` into `new_room`."""
+def is_open(slot: Slot, now: datetime) -> bool:
+    """Whether people may be in the session's room: from its door opening to its end."""
+    return slot.starts_at - DOOR_EARLY <= now < slot.ends_at
+
+
+def impact(moving: Slot, new_room: Room, registered: int, day: Iterable[Slot],
+           now: datetime) -> Impact:  # fmt: skip
+    """Everything the preview shows for moving `moving` into `new_room` at `now`."""
     others = [s for s in day if s.session_id != moving.session_id]
-    after = [*others, replace(moving, room_id=new_room.room_id)]
+    same = moving.room_id == new_room.room_id
     return Impact(
         registered=registered,
         capacity=new_room.capacity,
         shortfall=shortfall(new_room.capacity, registered),
         clashes=clashes(moving, new_room.room_id, others),
-        unhoused=unhoused(after, moved=moving.session_id),
-        same_room=moving.room_id == new_room.room_id,
+        underway=not same and is_open(moving, now),
+        freed=() if same else clashes(moving, moving.room_id, others),
+        standing=double_bookings(others),
+        same_room=same,
     )
 
 
@@ -111,10 +122,7 @@ def upcoming(slots: Iterable[Slot], now: datetime) -> list[Slot]:
 def door_session(slots: Iterable[Slot], room_id: str, now: datetime) -> Slot | None:
     """The session a door admits to: running in the room, or starting there within 15 min."""
     here = sorted((s for s in slots if s.room_id == room_id), key=lambda s: s.starts_at)
-    for s in here:
-        if s.starts_at - DOOR_EARLY <= now < s.ends_at:
-            return s
-    return None
+    return next((s for s in here if is_open(s, now)), None)
 
 
 class Level(StrEnum):

@@ -21,6 +21,7 @@ COMPARED = {
     "checkin_undo": "SELECT * FROM checkin_undo ORDER BY op_id",
     "search_word": "SELECT w.word, a.attendee_id FROM search_word w JOIN attendee a ON a.id = w.id"
     " ORDER BY 1, 2",
+    "search_typo": "SELECT key, word FROM search_typo ORDER BY 1, 2",
 }
 
 

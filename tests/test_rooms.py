@@ -39,27 +39,46 @@ def test_shortfall_counts_people_without_a_seat() -> None:
     assert rooms.shortfall(300, 140) == 0
 
 
+BEFORE = T0 - timedelta(minutes=25)  # 10:05: nothing has started yet
+
+
 def test_impact_of_the_floor_managers_move() -> None:
     # 140 sign-ups for a 60-seat room move to Anggrek (80 seats), where Printing runs.
-    found = rooms.impact(WORKSHOP, Room("anggrek", "Anggrek", 80), 140, DAY)
+    found = rooms.impact(WORKSHOP, Room("anggrek", "Anggrek", 80), 140, DAY, BEFORE)
     assert (found.registered, found.capacity, found.shortfall) == (140, 80, 60)
     assert found.clashes == (PRINTING,)
-    assert [s.session_id for s in found.unhoused] == ["printing"]
-    assert found.warnings == ["capacity", "clash", "unhoused"]
-    assert not found.same_room
+    assert found.warnings == ["capacity", "clash"]
+    assert found.standing == () and not found.same_room
 
 
 def test_impact_into_a_free_big_room_has_no_warnings() -> None:
-    found = rooms.impact(WORKSHOP, Room("ballroom", "Ballroom", 1200), 140, DAY)
+    found = rooms.impact(WORKSHOP, Room("ballroom", "Ballroom", 1200), 140, DAY, BEFORE)
     assert found.warnings == [] and found.shortfall == 0
 
 
-def test_moving_away_from_a_double_booking_rehouses_the_other() -> None:
-    # Two sessions share Anggrek; moving one out leaves nobody without a room.
-    crowded = [PRINTING, slot("extra", "anggrek", 10, 20)]
-    assert len(rooms.unhoused(crowded)) == 2
-    found = rooms.impact(crowded[1], Room("melati", "Melati", 300), 10, crowded)
-    assert found.unhoused == ()
+def test_a_double_booking_elsewhere_stands_apart_from_the_warnings() -> None:
+    # A demo shares Anggrek with Printing; moving the workshop to the ballroom changes neither.
+    demo = slot("demo", "anggrek", 15, 15)
+    found = rooms.impact(WORKSHOP, Room("ballroom", "Ballroom", 1200), 140, [*DAY, demo], BEFORE)
+    assert found.warnings == [] and found.clashes == ()
+    assert found.standing == ((PRINTING, demo),)
+
+
+def test_moving_away_from_a_double_booking_frees_the_other() -> None:
+    # Two sessions share Anggrek; moving one out leaves the room to the other.
+    extra = slot("extra", "anggrek", 10, 20)
+    assert rooms.double_bookings([PRINTING, extra]) == ((PRINTING, extra),)
+    found = rooms.impact(extra, Room("melati", "Melati", 300), 10, [PRINTING, extra], BEFORE)
+    assert found.freed == (PRINTING,) and found.standing == () and found.warnings == []
+
+
+def test_moving_a_session_under_way_warns_once_its_door_is_open() -> None:
+    ballroom = Room("ballroom", "Ballroom", 1200)
+    for minutes, underway in ((-16, False), (-15, True), (89, True), (90, False)):
+        found = rooms.impact(WORKSHOP, ballroom, 10, DAY, T0 + timedelta(minutes=minutes))
+        assert found.underway is underway
+    kamboja = Room("kamboja", "Kamboja", 60)  # staying put moves nobody
+    assert not rooms.impact(WORKSHOP, kamboja, 10, DAY, T0).underway
 
 
 def test_now_and_next() -> None:

@@ -196,3 +196,57 @@ def test_concurrent_room_changes_are_flagged(db, node) -> None:
 def test_csrf_token_comes_from_page(supervisor) -> None:
     client, _ = supervisor
     assert csrf_from(client.get("/rooms/sessions/workshop/move?room_id=anggrek").data)
+
+
+# -- what a move causes, and what stands anyway -------------------------------------------------
+
+EXTRA = """session_id,title,starts_at,ends_at,room_id,room_name,capacity,track
+extra,Sponsor demo,2026-12-01T10:45,2026-12-01T11:00,anggrek,Anggrek,80,
+"""
+
+
+@pytest.fixture
+def double_booked(db, node) -> None:
+    """A sponsor demo booked into Anggrek while Printing at scale runs there."""
+    from kiosk import schedule_import
+
+    schedule_import.import_sessions(db, node, EXTRA.encode())
+
+
+@pytest.mark.usefixtures("double_booked")
+def test_api_move_into_a_free_room_warns_of_nothing_it_did_not_cause(client, make_token) -> None:
+    answer = client.post("/api/v1/sessions/workshop/room", json={"room_id": "kenanga"},
+                         headers=make_token("supervisor")).get_json()  # fmt: skip
+    assert answer["changed"] and answer["warnings"] == []
+    assert answer["standing"] == ["Printing at scale and Sponsor demo share Anggrek from 10:45."]
+
+
+@pytest.mark.usefixtures("double_booked")
+def test_preview_lists_standing_problems_apart(supervisor) -> None:
+    client, _ = supervisor
+    html = client.get("/rooms/sessions/workshop/move?room_id=kenanga").get_data(as_text=True)
+    caused, _, standing = html.partition("Already on this day")
+    assert "impact-warn" not in caused and "Left without" not in html
+    assert "Printing at scale and Sponsor demo share Anggrek from 10:45." in standing
+    page = client.get("/rooms?day=2026-12-01").get_data(as_text=True)
+    assert "Double bookings on this day" in page
+    assert "Printing at scale and Sponsor demo share Anggrek from 10:45." in page
+
+
+def test_moving_a_session_under_way_warns_people_are_in_the_old_room(client, make_token,
+                                                                     clock) -> None:  # fmt: skip
+    clock.set(AT_1040)
+    answer = client.post("/api/v1/sessions/workshop/room", json={"room_id": "kenanga"},
+                         headers=make_token("supervisor")).get_json()  # fmt: skip
+    assert answer["warnings"] == [
+        "The session is under way: people in Kamboja must be sent to the new room."
+    ]
+    assert answer["standing"] == []
+
+
+def test_preview_of_a_session_under_way_says_where_people_are(supervisor, clock) -> None:
+    client, _ = supervisor
+    clock.set(AT_1040)
+    html = client.get("/rooms/sessions/workshop/move?room_id=kenanga").get_data(as_text=True)
+    assert "Under way: people are in Kamboja now. Send them to Kenanga." in html
+    assert "Already on this day" not in html  # nothing else stands on this day

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from kiosk import clock, moves, schedule
+from kiosk import clock, moves, rooms, schedule
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
 from kiosk.views.staff import staff_required
@@ -41,17 +41,22 @@ def move_messages() -> dict[str, str]:
     }
 
 
+def _room_names() -> dict[str, str]:
+    return {r.room_id: r.name for r in schedule.rooms(get_db())}
+
+
 @bp.get("")
 @staff_required("read_schedule")
 def index() -> str:
-    """Sessions of one day with their rooms, sign-ups and moves."""
+    """Sessions of one day with their rooms, sign-ups and moves, and the day's double bookings."""
     db = get_db()
     days = schedule.days(db)
     day = request.args.get("day") or (_today() if _today() in days else (days[0] if days else ""))
     rows = schedule.session_rows(db, "WHERE s.day = ?", (day,))
     return render_template("rooms/index.html", day=day, days=days, sessions=rows,
                            counts=schedule.registered_counts(db, day),
-                           changes=schedule.changes(db)[:10])  # fmt: skip
+                           changes=schedule.changes(db)[:10], room_names=_room_names(),
+                           standing=rooms.double_bookings(schedule.slots_on(db, day)))  # fmt: skip
 
 
 def _preview(session_id: str, room_id: str) -> moves.Preview | None:
@@ -73,7 +78,7 @@ def move_form(session_id: str) -> Any:
         abort(404)
     plan = _preview(session_id, request.args.get("room_id", "")[:100])
     context = {"session": row, "plan": plan, "rooms": schedule.rooms(db),
-               "registered": schedule.registered_count(db, session_id),
+               "room_names": _room_names(), "registered": schedule.registered_count(db, session_id),
                "attendees": schedule.registered_attendees(db, session_id)[:12]
                if plan else []}  # fmt: skip
     template = "rooms/_preview.html" if _htmx() else "rooms/move.html"

@@ -11,6 +11,7 @@ from flask_babel import gettext
 from kiosk import attendees, clock, door, moves, schedule
 from kiosk.checkin import utc_iso
 from kiosk.db import transaction
+from kiosk.messages import when
 from kiosk.web import api_permission, get_db, get_node, json_body, json_error
 
 bp = Blueprint("rooms_api", __name__, url_prefix="/api/v1")
@@ -43,7 +44,7 @@ def rooms() -> Any:
 
 
 def _warnings(plan: moves.Preview) -> list[str]:
-    """A sentence per warning code, in the asker's language."""
+    """A sentence per thing this move causes, in the asker's language."""
     found, warnings = plan.impact, []
     if found.shortfall:
         warnings.append(gettext("The new room seats %(capacity)d, but %(registered)d people"
@@ -52,16 +53,25 @@ def _warnings(plan: moves.Preview) -> list[str]:
     if found.clashes:
         warnings.append(gettext("The new room is already in use at an overlapping time: %(s)s.",
                                 s=", ".join(s.title for s in found.clashes)))  # fmt: skip
-    if found.unhoused:
-        warnings.append(gettext("Left without a room of their own: %(s)s.",
-                                s=", ".join(s.title for s in found.unhoused)))  # fmt: skip
+    if found.underway:
+        warnings.append(gettext("The session is under way: people in %(room)s must be sent to"
+                                " the new room.", room=plan.session["room_name"]))  # fmt: skip
     return warnings
+
+
+def _standing(plan: moves.Preview) -> list[str]:
+    """The day's double bookings this move neither causes nor ends, one sentence each."""
+    names = {r.room_id: r.name for r in schedule.rooms(get_db())}
+    return [gettext("%(a)s and %(b)s share %(room)s from %(start)s.", a=a.title, b=b.title,
+                    room=names.get(a.room_id, a.room_id), start=when(b.starts_at.isoformat()))
+            for a, b in plan.impact.standing]  # fmt: skip
 
 
 @bp.post("/sessions/<session_id>/room")
 @api_permission("room_change")
 def change_room(session_id: str) -> Any:
-    """Moves a session; answers with the session, the people affected and any warnings."""
+    """Moves a session; answers with the session, the people affected, what the move causes
+    (`warnings`) and the day's problems it leaves as they were (`standing`)."""
     data, db = json_body(), get_db()
     room_id, reason = data.get("room_id"), data.get("reason", "")
     if not isinstance(room_id, str) or not room_id or not isinstance(reason, str):
@@ -78,7 +88,8 @@ def change_room(session_id: str) -> Any:
     row = schedule.session(db, session_id)
     registered = plan.impact.registered
     return jsonify({"session": schedule.to_api(row, registered), "affected_attendees": registered,
-                    "warnings": _warnings(plan), "changed": not plan.impact.same_room})  # fmt: skip
+                    "warnings": _warnings(plan), "standing": _standing(plan),
+                    "changed": not plan.impact.same_room})  # fmt: skip
 
 
 @bp.post("/rooms/<room_id>/scan")
