@@ -45,7 +45,7 @@ def typo_keys(word: str) -> set[str]:
 
 
 def typo_rows(words: Iterable[str]) -> list[tuple[str, str]]:
-    """(key, word) rows of `search_typo` for name words (see migration 0012)."""
+    """(key, word) rows of `search_typo` for name words (see migration 0011)."""
     rows = []
     for word in words:
         if len(word) >= TYPO_FROM:
