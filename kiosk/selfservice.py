@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -175,16 +176,18 @@ def record_failure(db: sqlite3.Connection, device: str, now: datetime | None = N
 MAX_KEYS = 300  # gaps the page may report (the scan field holds 300 characters)
 
 
-def scanned(code: str, keys: str, mean_ms: int) -> bool:
+def scanned(code: str, keys: str, gap_ms: int) -> bool:
     """Whether the scan field's text came from a scanner: the page reports the milliseconds
-    between the keys that filled it ("4,3,5"); one key per character, `mean_ms` apart on
-    average or less. Typing, pasting, editing, or a page without its script is not a scan."""
+    between the keys that filled it ("4,3,5"); one key per character, most of them `gap_ms`
+    apart or less (the median, so one pause of a wireless link or a busy tablet does not
+    turn a scan into typing, nor a burst of fast keys typing into a scan). Typing, pasting,
+    editing, or a page without its script is not a scan."""
     gaps = keys.split(",") if keys else []
     if not gaps or len(gaps) > MAX_KEYS or len(gaps) != len(code) - 1:
         return False
     if not all(g.isascii() and g.isdigit() and len(g) <= 6 for g in gaps):
         return False
-    return sum(int(g) for g in gaps) <= mean_ms * len(gaps)
+    return statistics.median(int(g) for g in gaps) <= gap_ms
 
 
 # -- typed lookups -----------------------------------------------------------------------------
