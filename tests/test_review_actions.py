@@ -188,3 +188,15 @@ def test_review_speaks_indonesian(tmp_path) -> None:
     page = client.get("/review").get_data(as_text=True)
     assert "Dipindai di dua tempat pada hari yang sama" in page
     assert "Scanned at two places" not in page
+
+
+def test_an_answered_flag_says_what_was_decided_in_words(tmp_path) -> None:
+    ho, venue = _pair(tmp_path)
+    _scanned_at_both(ho, venue)
+    _answer(venue, "double_scan", "keep_both")
+    client = _supervisor(venue)
+    page = client.get("/review?all=1").get_data(as_text=True)
+    assert "answered: both scans kept" in page and "keep_both" not in page
+    csrf = csrf_from(client.get("/review").data)
+    client.post("/lang", data={"lang": "id", "next": "/review", "csrf_token": csrf})
+    assert "kedua pindaian dipertahankan" in client.get("/review?all=1").get_data(as_text=True)

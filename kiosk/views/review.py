@@ -24,6 +24,17 @@ TITLES = {
     "cancelled_checked_in": _l("Cancelled, but checked in on site"),
     "possible_duplicate": _l("Walk-in looks like a registration"),
 }
+# How an answered flag says what was decided (the action's words, not its id).
+ANSWERS = {
+    "keep_both": _l("both scans kept"),
+    "undo_later": _l("later scan undone"),
+    "choose": _l("a value chosen"),
+    "keep": _l("check-in kept"),
+    "undo_checkin": _l("check-in undone"),
+    "reinstate": _l("ticket reinstated"),
+    "merge": _l("merged"),
+    "distinct": _l("different people"),
+}
 
 
 def _people(flags: list[conflicts.Flag]) -> dict[str, Any]:
@@ -47,7 +58,8 @@ def _render(status: int = 200) -> Response:
     options = {f.flag_id: conflicts.candidates(db, f) for f in flags if f.kind == "concurrent_edit"}
     template = "review/_flags.html" if request.headers.get("HX-Request") else "review/index.html"
     response = Response(render_template(template, flags=flags, people=_people(flags),
-                                        options=options, titles=TITLES, show_all=show_all,
+                                        options=options, titles=TITLES, answers=ANSWERS,
+                                        show_all=show_all,
                                         **_schedule_names(db)), status=status)  # fmt: skip
     response.headers["Vary"] = "HX-Request"
     return response
