@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from kiosk import conflicts, schedule
+from kiosk import attendees, conflicts, schedule
+from kiosk.db import transaction
 from tests.conftest import csrf_from, sign_in
 from tests.rooms_data import AT_1040
 
@@ -250,3 +251,13 @@ def test_preview_of_a_session_under_way_says_where_people_are(supervisor, clock)
     html = client.get("/rooms/sessions/workshop/move?room_id=kenanga").get_data(as_text=True)
     assert "Under way: people are in Kamboja now. Send them to Kenanga." in html
     assert "Already on this day" not in html  # nothing else stands on this day
+
+
+def test_preview_lists_one_word_names_without_stray_commas(supervisor, db, node) -> None:
+    """People known by one name (common in Indonesia) read "José, Josefina …", not "José ,"."""
+    with transaction(db):
+        attendees.update(db, node, "a-jose", {"last_name": ""}, "Ana")
+    client, _ = supervisor
+    html = client.get("/rooms/sessions/workshop/move?room_id=anggrek").get_data(as_text=True)
+    (names,) = re.findall(r'<span class="muted">([^<]*)</span></li>', html)[:1]
+    assert " ," not in names and "José" in names.split(", "), names
