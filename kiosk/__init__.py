@@ -48,6 +48,8 @@ def _select_timezone() -> str:
 def _security_headers(response: Response) -> Response:
     for name, value in web.security_headers(request.path, request.is_secure):
         response.headers.setdefault(name, value)
+    if request.is_secure:
+        web.secure_cookies(response)
     return response
 
 

@@ -22,6 +22,7 @@ from flask import (
     request,
     session,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
@@ -238,7 +239,7 @@ _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
     " media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
-_NO_STORE = ("/api/", "/sync/", "/desk", "/login")
+_CACHEABLE = ("/static/",)  # the page files: no one's personal data
 
 
 def security_headers(path: str, secure: bool) -> list[tuple[str, str]]:
@@ -247,9 +248,25 @@ def security_headers(path: str, secure: bool) -> list[tuple[str, str]]:
                ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]  # fmt: skip
     if secure:  # only over TLS: a node served over plain HTTP stays reachable
         headers.append(("Strict-Transport-Security", "max-age=31536000"))
-    if path.startswith(_NO_STORE):
+    if not path.startswith(_CACHEABLE):  # pages name attendees: no copy in any cache
         headers.append(("Cache-Control", "no-store"))
     return headers
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed session cookie, Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def secure_cookies(response: Response) -> None:
+    """Over HTTPS every cookie the answer sets is Secure, so it never travels in clear text."""
+    cookies = response.headers.getlist("Set-Cookie")
+    if not any("; secure" not in c.lower() for c in cookies):
+        return
+    response.headers.setlist("Set-Cookie", [c if "; secure" in c.lower() else f"{c}; Secure"
+                                            for c in cookies])  # fmt: skip
 
 
 def _template_context() -> dict[str, Any]:
@@ -274,6 +291,7 @@ def _template_context() -> dict[str, Any]:
 
 def register(app: Flask) -> None:
     """Hooks the shared request handling into the app."""
+    app.session_interface = SessionInterface()
     app.before_request(check_csrf)
     app.register_error_handler(Exception, handle_error)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -10,13 +10,14 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
 from kiosk import auth
 from kiosk.db import open_db
 from kiosk.views import selfservice, signage
-from tests.conftest import sign_in
+from tests.conftest import csrf_from, sign_in
 
 # Anyone may reach these: signing in, the files of the pages, the language switch, and two
 # that only redirect or clear a session. Everything else needs a credential.
@@ -454,3 +455,62 @@ def _scan_over_http(url: str, token: str) -> None:
                                               "Content-Type": "application/json"})  # fmt: skip
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         assert json.load(response)["result"] == "unknown_code"
+
+
+# -- where a sign-in leads -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example", "/%0a/evil.example", "/%0d/evil.example",
+                                    "/%5cevil.example", "%5c%5cevil.example", "//evil.example",
+                                    "https://evil.example/", "%09//evil.example",
+                                    "/%00/evil.example", "javascript:alert(1)"])  # fmt: skip
+def test_sign_in_never_leads_to_another_site(client, target):
+    page = client.get(f"/login?next={target}")
+    form = {"name": "Ana", "pin": "4321", "desk": "D1", "csrf_token": csrf_from(page.data)}
+    response = client.post(f"/login?next={target}", data=form)
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    # What a browser makes of it: tabs and newlines dropped, a backslash read as a slash.
+    seen = "".join(c for c in location if c not in "\t\r\n").replace("\\", "/")
+    assert seen.startswith("/") and not seen.startswith("//"), location
+    assert urlsplit(seen).netloc == "", location
+
+
+def test_sign_in_still_leads_back_to_the_page_asked_for(client):
+    page = client.get("/login?next=/review%3Ftab%3Dopen")
+    form = {"name": "Budi", "pin": "4321", "desk": "D1", "csrf_token": csrf_from(page.data)}
+    response = client.post("/login?next=/review%3Ftab%3Dopen", data=form)
+    assert response.headers["Location"] == "/review?tab=open"
+
+
+# -- caches and cookies ----------------------------------------------------------------------
+
+
+def test_no_answer_with_personal_data_is_kept_in_a_cache(app, client, schedule_loaded):
+    sign_in(client, "Budi")
+    with_csrf(client)
+    for path in ("/review", "/rooms", "/admin/printers", "/desk", "/nowhere"):
+        response = client.get(path)
+        assert response.headers.get("Cache-Control") == "no-store", path
+    for method, rule, path in routes(app):
+        if method == "GET" and not rule.startswith("/static/"):
+            assert "no-store" in call(client, method, path).headers.get("Cache-Control", ""), rule
+    with client.get("/static/kiosk.css") as static:  # the page files may be cached
+        assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_every_cookie_is_secure_over_https(client, make_token):
+    signage_token = make_token("signage")["Authorization"].split()[1]
+    https = "https://kiosk.local"
+    screen = client.get(f"/signage?token={signage_token}", base_url=https)
+    page = client.get("/login", base_url=https)
+    form = {"name": "Ana", "pin": "4321", "desk": "D1", "csrf_token": csrf_from(page.data)}
+    signed_in = client.post("/login", data=form, base_url=https)
+    lang = client.post("/lang", data={"lang": "id", "csrf_token": csrf_from(
+        client.get("/desk", base_url=https).data)}, base_url=https)  # fmt: skip
+    cookies = [c for r in (screen, page, signed_in, lang) for c in r.headers.getlist("Set-Cookie")]
+    names = {c.split("=", 1)[0] for c in cookies}
+    assert {"kiosk_signage", "session", "desk", "lang"} <= names, names
+    assert [c for c in cookies if "; secure" not in c.lower()] == []
+    plain = client.get("/login")  # over plain HTTP a Secure cookie would never come back
+    assert all("; secure" not in c.lower() for c in plain.headers.getlist("Set-Cookie"))

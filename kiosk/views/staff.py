@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -86,9 +87,17 @@ def login() -> Any:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("desk.index")
+    """`target` if it is a path on this site, else the desk: never another site.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/", a tab,
+    "/evil.example" would leave the site: a target with any such character is refused.
+    """
+    if not target or not target.isprintable() or "\\" in target:
+        return url_for("desk.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("desk.index")
+    return target
 
 
 @bp.post("/logout")
