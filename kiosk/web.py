@@ -7,6 +7,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -101,10 +102,11 @@ def bearer_principal() -> auth.Principal | None:
 
 def staff_principal() -> auth.Principal | None:
     """The staff member signed in on this browser."""
-    staff_id = session.get("staff_id")
-    if not isinstance(staff_id, int):
+    sid = session.get("sid")
+    if not isinstance(sid, str):
         return None
-    return auth.staff_principal(get_db(), staff_id)
+    idle = timedelta(minutes=current_app.config["STAFF_SESSION_MINUTES"])
+    return auth.session_principal(get_db(), sid, idle)
 
 
 def api_permission(*permissions: str) -> Callable:
