@@ -195,11 +195,16 @@ def _ensure_unused(db_path: Path) -> None:
         probe.close()
 
 
+def aside_path(db_path: str | Path) -> Path:
+    """Where a restore keeps the database it replaced."""
+    return Path(f"{db_path}.before-restore")
+
+
 def _set_aside(db_path: Path) -> Path | None:
     """Moves the database and its -wal/-shm to *.before-restore (replacing an older one)."""
     if not db_path.exists():
         return None
-    aside = db_path.with_name(db_path.name + ".before-restore")
+    aside = aside_path(db_path)
     if _current(db_path) is not None:
         db = connect(db_path)
         try:

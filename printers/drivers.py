@@ -47,10 +47,11 @@ class FilePrinter(BadgePrinter):
         """Write `<job_name>.png` or `.pdf`; a name used before is overwritten."""
         t = template or self.template
         data = badge_pdf([image], t.dpi) if self.format == "pdf" else encode_png(image, t.dpi)
-        name = (_SAFE_NAME.sub("-", job_name).strip("-.") or "badge") + "." + self.format
+        path = self.path_for(job_name)
+        name = path.name
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / name).write_bytes(data)
+            path.write_bytes(data)
         except OSError as exc:
             raise PrinterError(
                 f"Cannot write badges into {self.folder} ({exc.strerror or exc}). Check that the "
@@ -58,6 +59,12 @@ class FilePrinter(BadgePrinter):
                 code="unreachable",
             ) from exc
         return PrintResult(self.url, "printed", name)
+
+    def path_for(self, job_name: str) -> Path:
+        """The file a job of this name is written to (so it can be removed again)."""
+        return self.folder / (
+            (_SAFE_NAME.sub("-", job_name).strip("-.") or "badge") + "." + self.format
+        )
 
     def check(self) -> str:
         """Ready when the folder is (or can be made) writable."""
