@@ -63,8 +63,11 @@ def test_purge_beside_a_running_server_leaves_no_personal_data_on_disk(tmp_path)
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         port = url.rsplit(":", 1)[1]
-        server = subprocess.Popen([KIOSK, "--db", str(db_path), "serve", "--port", port],
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [KIOSK, "--db", str(db_path), "serve", "--port", port],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_until_up(url, server, log)
         _post(url + "/api/v1/scan", token, {"code": "KN-JOSE01", "desk": "North-1"})
