@@ -231,9 +231,12 @@ def session_principal(
         end_session(db, sid)
         return None
     if now - seen >= SEEN_EVERY:
-        with transaction(db):
-            db.execute("UPDATE staff_session SET seen_at = ? WHERE id_hash = ?",
-                       (now.isoformat(timespec="seconds"), _token_hash(sid)))  # fmt: skip
+        try:
+            with transaction(db):
+                db.execute("UPDATE staff_session SET seen_at = ? WHERE id_hash = ?",
+                           (now.isoformat(timespec="seconds"), _token_hash(sid)))  # fmt: skip
+        except sqlite3.OperationalError:
+            pass  # a full disk or a long lock: the page still shows, the minute is not noted
     return Principal(row["name"], row["role"], "staff", row["staff_id"])
 
 
