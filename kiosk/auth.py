@@ -171,7 +171,8 @@ def check_pin(pin: str, stored: str) -> bool:
 
 
 def add_staff(db: sqlite3.Connection, name: str, role: str, pin: str) -> int:
-    """Creates or replaces a staff member's role and PIN."""
+    """Creates or replaces a staff member's role and PIN; a new PIN or role ends their sign-ins
+    (the old PIN may be why it was changed)."""
     if role not in STAFF_ROLES:
         raise AuthError(f"staff role must be {' or '.join(STAFF_ROLES)}")
     if not (pin.isdigit() and 4 <= len(pin) <= 12):
@@ -185,9 +186,10 @@ def add_staff(db: sqlite3.Connection, name: str, role: str, pin: str) -> int:
             " pin_hash = excluded.pin_hash, disabled = 0",
             (name.strip(), role, hash_pin(pin), _now()),
         )
-        return db.execute("SELECT staff_id FROM staff WHERE name = ?", (name.strip(),)).fetchone()[
-            0
-        ]
+        staff_id = db.execute("SELECT staff_id FROM staff WHERE name = ?", (name.strip(),))
+        staff_id = staff_id.fetchone()[0]
+        db.execute("DELETE FROM staff_session WHERE staff_id = ?", (staff_id,))
+        return staff_id
 
 
 def staff_names(db: sqlite3.Connection) -> list[str]:

@@ -119,3 +119,11 @@ def test_a_restore_ends_every_sign_in(app, client, db_path, tmp_path):
     db = open_db(db_path)
     assert db.execute("SELECT count(*) FROM staff_session").fetchone()[0] == 0
     db.close()
+
+
+def test_a_new_pin_ends_the_old_sign_ins(app, client, db):
+    from kiosk import auth
+
+    sign_in(client, "Ana")
+    auth.add_staff(db, "Ana", "desk", "97531")
+    assert client.get("/desk").status_code == 302
