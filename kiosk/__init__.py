@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,27 +10,12 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from flask_babel import Babel
 
-from kiosk import clock, config, web
+from kiosk import clock, config, files, web
 from kiosk.backup import check_health
-from kiosk.db import open_db, start_checkpointer, transaction
+from kiosk.db import start_checkpointer
 from kiosk.event import load as load_event
-from kiosk.node import get_setting, put_setting
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-
-
-def _secret_key(database: str) -> str:
-    """The session-signing key kept in the database, made on first start."""
-    db = open_db(database)
-    try:
-        key = get_setting(db, "secret_key")
-        if key is None:
-            with transaction(db):
-                put_setting(db, "secret_key", secrets.token_urlsafe(48))
-            key = get_setting(db, "secret_key")
-        return key
-    finally:
-        db.close()
 
 
 def _select_locale() -> str:
@@ -48,6 +32,8 @@ def _select_timezone() -> str:
 def _security_headers(response: Response) -> Response:
     for name, value in web.security_headers(request.path, request.is_secure):
         response.headers.setdefault(name, value)
+    if request.is_secure:
+        web.secure_cookies(response)
     return response
 
 
@@ -63,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["CLOCK"] = clock.from_setting(app.config["CLOCK_START"])
     check_health(app.config["DATABASE"])  # never serve a damaged database
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _secret_key(app.config["DATABASE"])
+        app.config["SECRET_KEY"] = files.signing_key(app.config["DATABASE"])
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

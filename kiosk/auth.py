@@ -24,8 +24,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "signage": frozenset({"read_schedule"}),
     "sync": frozenset({"sync"}),
 }  # fmt: skip
+# Wrong PINs are counted per name and device: a tablet that signed someone in before keeps its
+# own count; any other browser counts with the others at its address. Five wrong PINs wait
+# PIN_BACKOFF, each further one twice as long as the last, up to PIN_BACKOFF_MAX.
 MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=5)
+PIN_BACKOFF = timedelta(seconds=30)
+PIN_BACKOFF_MAX = timedelta(minutes=15)
+# Wrong PINs for one name from browsers no one signed in on yet, from any address: a slower
+# backstop for guesses spread over many addresses (known tablets do not wait for it).
+NEW_DEVICE_MAX_FAILURES = 20
+PIN_PREFIX = "pin:"
 # Wrong bearer tokens one address may send before it waits TOKEN_LOCKOUT: ten a minute at most.
 TOKEN_MAX_FAILURES = 10
 TOKEN_LOCKOUT = timedelta(minutes=1)
@@ -122,26 +130,27 @@ def _principal(row: sqlite3.Row) -> Principal | None:
 def token_principal(
     db: sqlite3.Connection, token: str, client: str, now: datetime | None = None
 ) -> Principal | None:
-    """`principal_for_token`, throttled per address: a locked address is refused even with a
-    valid token, or the lockout would still answer which guess was right."""
+    """`principal_for_token`, wrong tokens throttled per address. A valid token always works:
+    behind a shared NAT one device's wrong tokens must not stop every scanner, and a 256-bit
+    token is not found by guessing, however many answers a locked address would get."""
     now = now or clock.now()
     key = f"token:{client}"
     row = _token_row(db, token, key)
+    found = _principal(row)
+    if found is not None:
+        return found
     if (until := _locked(row, now)) is not None:
         raise Throttled(until)
-    found = _principal(row)
-    if found is None:
-        _count_failures(db, [key], now, TOKEN_MAX_FAILURES, TOKEN_LOCKOUT)
-    return found
+    _count_failures(db, [key], now, TOKEN_MAX_FAILURES, TOKEN_LOCKOUT)
+    return None
 
 
 def usable_token(
     db: sqlite3.Connection, token: str, client: str, now: datetime | None = None
 ) -> Principal | None:
-    """The token's device if the token is valid and its address not locked out; None for
-    anything else, writing nothing (the caller hands such requests to `token_principal`)."""
-    row = _token_row(db, token, f"token:{client}")
-    return None if _locked(row, now or clock.now()) else _principal(row)
+    """The token's device if the token is valid; None for anything else, writing nothing (the
+    caller hands such requests to `token_principal`)."""
+    return _principal(_token_row(db, token, f"token:{client}"))
 
 
 def hash_pin(pin: str) -> str:
@@ -162,7 +171,8 @@ def check_pin(pin: str, stored: str) -> bool:
 
 
 def add_staff(db: sqlite3.Connection, name: str, role: str, pin: str) -> int:
-    """Creates or replaces a staff member's role and PIN."""
+    """Creates or replaces a staff member's role and PIN; a new PIN or role ends their sign-ins
+    (the old PIN may be why it was changed)."""
     if role not in STAFF_ROLES:
         raise AuthError(f"staff role must be {' or '.join(STAFF_ROLES)}")
     if not (pin.isdigit() and 4 <= len(pin) <= 12):
@@ -176,9 +186,10 @@ def add_staff(db: sqlite3.Connection, name: str, role: str, pin: str) -> int:
             " pin_hash = excluded.pin_hash, disabled = 0",
             (name.strip(), role, hash_pin(pin), _now()),
         )
-        return db.execute("SELECT staff_id FROM staff WHERE name = ?", (name.strip(),)).fetchone()[
-            0
-        ]
+        staff_id = db.execute("SELECT staff_id FROM staff WHERE name = ?", (name.strip(),))
+        staff_id = staff_id.fetchone()[0]
+        db.execute("DELETE FROM staff_session WHERE staff_id = ?", (staff_id,))
+        return staff_id
 
 
 def staff_names(db: sqlite3.Connection) -> list[str]:
@@ -187,12 +198,87 @@ def staff_names(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def staff_principal(db: sqlite3.Connection, staff_id: int) -> Principal | None:
-    """The signed-in staff member, unless disabled since."""
+# -- staff sessions, kept on the server --------------------------------------------------------
+
+SEEN_EVERY = timedelta(minutes=1)  # a session's last use is written at most once a minute
+
+
+def start_session(db: sqlite3.Connection, staff_id: int, now: datetime | None = None) -> str:
+    """A new sign-in; returns the id for the browser's cookie (only its hash is kept)."""
+    sid = secrets.token_urlsafe(32)
+    stamp = (now or clock.now()).isoformat(timespec="seconds")
+    with transaction(db):
+        db.execute("INSERT INTO staff_session (id_hash, staff_id, created_at, seen_at)"
+                   " VALUES (?, ?, ?, ?)", (_token_hash(sid), staff_id, stamp, stamp))  # fmt: skip
+    return sid
+
+
+def session_principal(
+    db: sqlite3.Connection, sid: str, idle: timedelta, now: datetime | None = None
+) -> Principal | None:
+    """The staff member of a live session: not signed out, not idle longer than `idle`, not
+    disabled. An idle session is ended here."""
+    if not _plausible(sid):
+        return None
+    now = now or clock.now()
     row = db.execute(
-        "SELECT staff_id, name, role FROM staff WHERE staff_id = ? AND disabled = 0", (staff_id,)
+        "SELECT s.seen_at, t.staff_id, t.name, t.role FROM staff_session s"
+        " JOIN staff t ON t.staff_id = s.staff_id AND t.disabled = 0 WHERE s.id_hash = ?",
+        (_token_hash(sid),),
     ).fetchone()
-    return Principal(row["name"], row["role"], "staff", row["staff_id"]) if row else None
+    if row is None:
+        return None
+    seen = datetime.fromisoformat(row["seen_at"])
+    if now - seen > idle:
+        end_session(db, sid)
+        return None
+    if now - seen >= SEEN_EVERY:
+        try:
+            with transaction(db):
+                db.execute("UPDATE staff_session SET seen_at = ? WHERE id_hash = ?",
+                           (now.isoformat(timespec="seconds"), _token_hash(sid)))  # fmt: skip
+        except sqlite3.OperationalError:
+            pass  # a full disk or a long lock: the page still shows, the minute is not noted
+    return Principal(row["name"], row["role"], "staff", row["staff_id"])
+
+
+def end_session(db: sqlite3.Connection, sid: str) -> None:
+    """Signs one browser out: its cookie opens nothing any more."""
+    with transaction(db):
+        db.execute("DELETE FROM staff_session WHERE id_hash = ?", (_token_hash(sid),))
+
+
+def staff_id_of(db: sqlite3.Connection, name: str) -> int | None:
+    """The id of a staff member by name (any case)."""
+    row = db.execute("SELECT staff_id FROM staff WHERE name = ?", (name.strip(),)).fetchone()
+    return row[0] if row else None
+
+
+def end_sessions(db: sqlite3.Connection, name: str) -> int:
+    """Signs a staff member out everywhere (a lost tablet, a PIN seen); how many ended."""
+    with transaction(db):
+        cur = db.execute(
+            "DELETE FROM staff_session"
+            " WHERE staff_id = (SELECT staff_id FROM staff WHERE name = ?)",
+            (name.strip(),),
+        )
+    return cur.rowcount
+
+
+def staff_overview(db: sqlite3.Connection, idle: timedelta, now: datetime | None = None) -> list:
+    """Each staff member with their live sessions and whether PIN guesses hold them back."""
+    now = now or clock.now()
+    since = (now - idle).isoformat(timespec="seconds")
+    return db.execute(
+        "SELECT t.name, t.role, t.disabled,"
+        " (SELECT count(*) FROM staff_session s WHERE s.staff_id = t.staff_id"
+        "  AND s.seen_at >= ?3) AS sessions,"
+        " (SELECT max(locked_until) FROM auth_failure f"
+        "  WHERE substr(f.key, 1, length(?1 || t.staff_id || '|')) = ?1 || t.staff_id || '|'"
+        "  AND f.locked_until > ?2) AS held_until"
+        " FROM staff t ORDER BY t.name",
+        (PIN_PREFIX, now.isoformat(), since),
+    ).fetchall()
 
 
 class Throttled(Exception):
@@ -203,33 +289,86 @@ class Throttled(Exception):
         self.until = until
 
 
-def _locked_until(db: sqlite3.Connection, keys: list[str], now: datetime) -> datetime | None:
-    for key in keys:
-        row = db.execute("SELECT locked_until FROM auth_failure WHERE key = ?", (key,)).fetchone()
-        if row and row[0] and datetime.fromisoformat(row[0]) > now:
-            return datetime.fromisoformat(row[0])
-    return None
+def known_device(db: sqlite3.Connection, device: str) -> bool:
+    """A browser someone signed in on before (by the random id in its device cookie)."""
+    return (
+        _plausible(device)
+        and db.execute(
+            "SELECT 1 FROM staff_device WHERE id_hash = ?", (_token_hash(device),)
+        ).fetchone()
+        is not None
+    )
+
+
+def remember_device(db: sqlite3.Connection, device: str, now: datetime | None = None) -> None:
+    """Marks a browser as one staff signed in on: its PIN guesses are counted on their own."""
+    with transaction(db):
+        db.execute("INSERT OR IGNORE INTO staff_device (id_hash, first_at) VALUES (?, ?)",
+                   (_token_hash(device), (now or clock.now()).isoformat()))  # fmt: skip
+
+
+def _pin_keys(staff_id: int | None, name: str, client: str, device: str, known: bool) -> list:
+    """(throttle key, limit) for a PIN typed for `name` on this browser."""
+    who = f"{PIN_PREFIX}{staff_id}|" if staff_id is not None else f"{PIN_PREFIX}?{name.lower()}|"
+    if known:
+        return [(f"{who}device:{_token_hash(device)}", MAX_FAILURES)]
+    return [(f"{who}ip:{client}", MAX_FAILURES), (f"{who}new", NEW_DEVICE_MAX_FAILURES)]
+
+
+def _backoff(failures: int, limit: int) -> timedelta:
+    return min(PIN_BACKOFF * 2 ** min(failures - limit, 16), PIN_BACKOFF_MAX)
+
+
+def _reserve(db: sqlite3.Connection, keys: list, now: datetime) -> None:
+    """Counts this attempt as a failure before the PIN is hashed, in one transaction: parallel
+    guesses cannot all pass the check before any is counted. A success clears the count."""
+    with transaction(db):
+        rows = [db.execute("SELECT failures, locked_until FROM auth_failure WHERE key = ?",
+                           (key,)).fetchone() for key, _ in keys]  # fmt: skip
+        held = [until for r in rows if r and (until := _locked(r, now))]
+        if held:
+            raise Throttled(max(held))
+        for (key, limit), row in zip(keys, rows, strict=True):
+            failures = (row["failures"] if row else 0) + 1
+            until = (now + _backoff(failures, limit)).isoformat() if failures >= limit else None
+            db.execute("INSERT OR REPLACE INTO auth_failure (key, failures, locked_until)"
+                       " VALUES (?, ?, ?)", (key, failures, until))  # fmt: skip
 
 
 def sign_in(
-    db: sqlite3.Connection, name: str, pin: str, client: str, now: datetime | None = None
+    db: sqlite3.Connection,
+    name: str,
+    pin: str,
+    client: str,
+    device: str = "",
+    now: datetime | None = None,
 ) -> Principal | None:
-    """Checks a staff PIN; after MAX_FAILURES wrong PINs the name and the device wait LOCKOUT."""
+    """Checks a staff PIN, throttled per name and device with a growing wait (see above)."""
     now = now or clock.now()
     row = db.execute(
         "SELECT staff_id, name, role, pin_hash FROM staff WHERE name = ? AND disabled = 0",
         (name.strip(),),
     ).fetchone()
-    keys = [f"ip:{client}"] + ([f"staff:{row['staff_id']}"] if row else [])
-    until = _locked_until(db, keys, now)
-    if until is not None:
-        raise Throttled(until)
+    staff_id = row["staff_id"] if row else None
+    keys = _pin_keys(staff_id, name.strip(), client, device, known_device(db, device))
+    _reserve(db, keys, now)
     if row is not None and check_pin(pin, row["pin_hash"]):
         with transaction(db):
-            db.executemany("DELETE FROM auth_failure WHERE key = ?", [(k,) for k in keys])
+            db.executemany("DELETE FROM auth_failure WHERE key = ?", [(k,) for k, _ in keys])
         return Principal(row["name"], row["role"], "staff", row["staff_id"])
-    _count_failures(db, keys, now, MAX_FAILURES, LOCKOUT)
     return None
+
+
+def unlock(db: sqlite3.Connection, name: str) -> int:
+    """A supervisor lets a staff member try their PIN again on every device at once."""
+    staff_id = staff_id_of(db, name)
+    if staff_id is None:
+        return 0
+    prefix = f"{PIN_PREFIX}{staff_id}|"
+    with transaction(db):
+        cur = db.execute("DELETE FROM auth_failure WHERE substr(key, 1, ?) = ?",
+                         (len(prefix), prefix))  # fmt: skip
+    return cur.rowcount
 
 
 def _count_failures(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.db import DatabaseError, connect, migrations, open_db, transaction
+from kiosk.files import create_private, rotate_key
 from sync import peers
 
 # One step: a single read snapshot. In WAL mode scans keep committing beside it, whereas a
@@ -81,6 +82,7 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
     """Online backup into `target` via a temporary file, fsynced and renamed into place."""
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    create_private(partial)  # a copy holds what the database holds: its owner reads it only
     out = sqlite3.connect(partial)
     try:
         source.backup(out, pages=PAGES_PER_STEP)
@@ -169,8 +171,10 @@ def restore(db_path: str | Path, source_path: str | Path, force: bool = False) -
     try:
         with transaction(db):
             peers.new_epoch(db)  # our log went back: peers must re-pull from the start
+            db.execute("DELETE FROM staff_session")  # sign-ins of the backup's day end
     finally:
         db.close()
+    rotate_key(db_path)  # and no cookie signed before the restore opens anything
     return aside
 
 
@@ -191,11 +195,16 @@ def _ensure_unused(db_path: Path) -> None:
         probe.close()
 
 
+def aside_path(db_path: str | Path) -> Path:
+    """Where a restore keeps the database it replaced."""
+    return Path(f"{db_path}.before-restore")
+
+
 def _set_aside(db_path: Path) -> Path | None:
     """Moves the database and its -wal/-shm to *.before-restore (replacing an older one)."""
     if not db_path.exists():
         return None
-    aside = db_path.with_name(db_path.name + ".before-restore")
+    aside = aside_path(db_path)
     if _current(db_path) is not None:
         db = connect(db_path)
         try:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kiosk import auth, importer, reports
+from kiosk import auth, files, importer, reports
 from kiosk.db import DatabaseError, open_db, transaction
 from kiosk.event import EventError, set_event, set_ticket_type
 from kiosk.node import get_setting, load_node
@@ -42,6 +42,7 @@ pass_ctx = click.make_pass_decorator(Context)
 @click.pass_context
 def main(ctx: click.Context, db_path: str) -> None:
     """Kiosk: offline-first check-in for conferences."""
+    files.private_umask()  # the database, its backups, exports and badges: owner only
     ctx.obj = Context(db_path)
 
 
@@ -211,6 +212,29 @@ def staff_add(ctx: Context, name: str, role: str, pin: str) -> None:
     except auth.AuthError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{name} can sign in as {role}")
+
+
+@staff.command("signout")
+@click.argument("name")
+@pass_ctx
+def staff_signout(ctx: Context, name: str) -> None:
+    """Sign a staff member out on every device (a lost tablet, a PIN seen by others)."""
+    db = ctx.db()
+    if auth.staff_id_of(db, name) is None:
+        raise click.ClickException(f"no staff member {name!r}")
+    click.echo(f"{name} signed out on {auth.end_sessions(db, name)} devices")
+
+
+@staff.command("unlock")
+@click.argument("name")
+@pass_ctx
+def staff_unlock(ctx: Context, name: str) -> None:
+    """Let a staff member try their PIN again at once, after wrong PINs."""
+    db = ctx.db()
+    if auth.staff_id_of(db, name) is None:
+        raise click.ClickException(f"no staff member {name!r}")
+    auth.unlock(db, name)
+    click.echo(f"{name} may try their PIN again on every device")
 
 
 @main.command("ticket-type")

@@ -6,11 +6,12 @@ import random
 import secrets
 import ssl
 import time
+from pathlib import Path
 from typing import Any
 
 import click
 
-from kiosk import conflicts, replication
+from kiosk import backup, conflicts, replication, wipe
 from kiosk.cli import Context, main, pass_ctx, run_server, server_options
 from kiosk.db import transaction
 from kiosk.node import get_setting, load_node, put_setting
@@ -153,7 +154,17 @@ def purge(ctx: Context, yes: bool) -> None:
         raise click.ClickException(f"{left} operations are not yet synced: run kiosk sync --final")
     if not yes:
         click.confirm("Remove every attendee's personal data from this machine?", abort=True)
+    badges = wipe.badge_files(db)
+    db.execute("PRAGMA secure_delete=ON")  # what the purge frees is overwritten with zeros
     with transaction(db):
         replication.purge_personal_data(db, PII)
-    db.execute("VACUUM")
-    click.echo("Personal data removed from this machine; sync is now off for this database.")
+    try:
+        wipe.rewrite_database(db, ctx.db_path)
+    except wipe.WipeError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in [*badges, backup.aside_path(ctx.db_path)]:
+        path.unlink(missing_ok=True)
+    click.echo(f"Personal data removed from this machine ({len(badges)} badge files deleted);"
+               " sync is now off for this database.")  # fmt: skip
+    if (copy := backup.last_backup(ctx.db_path)) and Path(copy).exists():
+        click.echo(f"The backup {copy} still holds personal data: delete it too.", err=True)

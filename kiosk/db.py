@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from kiosk.files import create_private, make_private
+
 BUSY_TIMEOUT_MS = 5000
 _write_locks: dict[str, threading.Lock] = {}
 _write_locks_guard = threading.Lock()
@@ -33,6 +35,10 @@ def connect(path: str | Path, cache_mb: int = 0) -> sqlite3.Connection:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if str(path) != ":memory:":  # SQLite gives the -wal and -shm files the database's mode
+        create_private(path)
+        for suffix in ("", "-wal", "-shm"):
+            make_private(f"{path}{suffix}")
     db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                          check_same_thread=False, factory=Connection)  # fmt: skip
     db.row_factory = sqlite3.Row

@@ -62,8 +62,13 @@ def send(db: sqlite3.Connection, job: printing.Job, printers: Printers) -> print
     name, shortened, missing = printed_name(badge, printer.template)
     if missing and not job.released_by:
         raise printing.BadgeHeld(missing)
-    result = printer.print(badge, job_name=f"badge-{job.attendee_id}")
+    result = printer.print(badge, job_name=badge_job_name(job.attendee_id))
     return printing.Printed(result, printer.template.name, name, shortened)
+
+
+def badge_job_name(attendee_id: str) -> str:
+    """What an attendee's badge is called at the printer (a file printer's file name)."""
+    return f"badge-{attendee_id}"
 
 
 def work_once(

@@ -7,6 +7,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +25,7 @@ from flask import (
     session,
 )
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
@@ -126,10 +128,11 @@ def bearer_principal() -> auth.Principal | None:
 
 def staff_principal() -> auth.Principal | None:
     """The staff member signed in on this browser."""
-    staff_id = session.get("staff_id")
-    if not isinstance(staff_id, int):
+    sid = session.get("sid")
+    if not isinstance(sid, str):
         return None
-    return auth.staff_principal(get_db(), staff_id)
+    idle = timedelta(minutes=current_app.config["STAFF_SESSION_MINUTES"])
+    return auth.session_principal(get_db(), sid, idle)
 
 
 def api_permission(*permissions: str) -> Callable:
@@ -269,7 +272,7 @@ _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
     " media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
-_NO_STORE = ("/api/", "/sync/", "/desk", "/login", "/self")
+_CACHEABLE = ("/static/",)  # the page files: no one's personal data
 
 
 def security_headers(path: str, secure: bool) -> list[tuple[str, str]]:
@@ -278,9 +281,25 @@ def security_headers(path: str, secure: bool) -> list[tuple[str, str]]:
                ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]  # fmt: skip
     if secure:  # only over TLS: a node served over plain HTTP stays reachable
         headers.append(("Strict-Transport-Security", "max-age=31536000"))
-    if path.startswith(_NO_STORE):
+    if not path.startswith(_CACHEABLE):  # pages name attendees: no copy in any cache
         headers.append(("Cache-Control", "no-store"))
     return headers
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed session cookie, Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def secure_cookies(response: Response) -> None:
+    """Over HTTPS every cookie the answer sets is Secure, so it never travels in clear text."""
+    cookies = response.headers.getlist("Set-Cookie")
+    if not any("; secure" not in c.lower() for c in cookies):
+        return
+    response.headers.setlist("Set-Cookie", [c if "; secure" in c.lower() else f"{c}; Secure"
+                                            for c in cookies])  # fmt: skip
 
 
 def _template_context() -> dict[str, Any]:
@@ -305,6 +324,7 @@ def _template_context() -> dict[str, Any]:
 
 def register(app: Flask) -> None:
     """Hooks the shared request handling into the app."""
+    app.session_interface = SessionInterface()
     app.before_request(check_csrf)
     app.register_error_handler(Exception, handle_error)
     app.json = JSONProvider(app)

@@ -60,7 +60,8 @@ class FilePrinter(BadgePrinter):
         """Write `<job_name>.png` or `.pdf`; a name used before is overwritten."""
         t = template or self.template
         data = badge_pdf([image], t.dpi) if self.format == "pdf" else encode_png(image, t.dpi)
-        name = (_SAFE_NAME.sub("-", job_name).strip("-.") or "badge") + "." + self.format
+        path = self.path_for(job_name)
+        name = path.name
         allowed_folder(self.folder, self.roots)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -72,6 +73,12 @@ class FilePrinter(BadgePrinter):
                 code="unreachable",
             ) from exc
         return PrintResult(self.url, "printed", name)
+
+    def path_for(self, job_name: str) -> Path:
+        """The file a job of this name is written to (so it can be removed again)."""
+        return self.folder / (
+            (_SAFE_NAME.sub("-", job_name).strip("-.") or "badge") + "." + self.format
+        )
 
     def check(self) -> str:
         """Ready when the folder is (or can be made) writable."""
@@ -102,7 +109,7 @@ def _replace_file(folder: Path, name: str, data: bytes) -> None:
     fd, temp = tempfile.mkstemp(dir=folder, prefix=".badge-", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), 0o644)  # like a plain new file: others may open badges
+            os.fchmod(out.fileno(), 0o600)  # a badge names its attendee: private like the database
             out.write(data)
         os.replace(temp, folder / name)
     except BaseException:

@@ -6,13 +6,24 @@ Every action is a plain form post (303 back to the screen); htmx swaps just the 
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 
-from kiosk import attendees, clock, print_setup, printing
+from kiosk import attendees, auth, clock, print_setup, printing
 from kiosk.db import transaction
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db
@@ -127,3 +138,35 @@ def cancel(job_id: str) -> Any:
     if printing.cancel(get_db(), job_id, g.principal.name, clock.now()):
         return _done(gettext("Print job cancelled."))
     return _done(gettext("That job is already printing or done."), "warn")
+
+
+def _staff_idle() -> timedelta:
+    return timedelta(minutes=current_app.config["STAFF_SESSION_MINUTES"])
+
+
+@bp.get("/staff")
+@staff_required("settings")
+def staff() -> Response:
+    """Staff members with their live sign-ins and whether wrong PINs hold them back."""
+    overview = auth.staff_overview(get_db(), _staff_idle())
+    return Response(render_template("admin/staff.html", staff=overview))
+
+
+@bp.post("/staff/sign-out")
+@staff_required("settings")
+def sign_out_everywhere() -> Any:
+    """Ends every sign-in of a staff member, on every device."""
+    name = request.form.get("name", "")[:80]
+    count = auth.end_sessions(get_db(), name)
+    flash(gettext("%(name)s is signed out on %(count)s devices.", name=name, count=count), "ok")
+    return redirect(url_for(".staff"), 303)
+
+
+@bp.post("/staff/unlock")
+@staff_required("settings")
+def unlock() -> Any:
+    """Lets a staff member try their PIN again at once, on every device."""
+    name = request.form.get("name", "")[:80]
+    auth.unlock(get_db(), name)
+    flash(gettext("%(name)s may try their PIN again.", name=name), "ok")
+    return redirect(url_for(".staff"), 303)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -24,6 +26,8 @@ from kiosk import auth
 from kiosk.web import get_db, staff_principal
 
 bp = Blueprint("staff", __name__)
+DEVICE_COOKIE = "kiosk_device"  # a browser staff signed in on: its own count of wrong PINs
+YEAR = 60 * 60 * 24 * 365
 
 
 def staff_required(permission: str) -> Callable:
@@ -68,8 +72,9 @@ def login() -> Any:
     name = request.form.get("name", "")[:80]
     pin = request.form.get("pin", "")[:12]
     desk = " ".join(request.form.get("desk", "").split())[:40] or desk
+    device = request.cookies.get(DEVICE_COOKIE, "")
     try:
-        principal = auth.sign_in(db, name, pin, request.remote_addr or "?")
+        principal = auth.sign_in(db, name, pin, request.remote_addr or "?", device)
     except auth.Throttled as exc:
         flash(gettext("Too many wrong PINs. Try again after %(time)s.",
                       time=format_datetime(exc.until, "HH:mm")), "error")  # fmt: skip
@@ -77,24 +82,44 @@ def login() -> Any:
     if principal is None:
         flash(gettext("Wrong name or PIN."), "error")
         return render_template("staff/login.html", names=names, desk=desk, chosen=name), 401
-    session.clear()
+    _end_session()
     session.permanent = True
-    session.update(staff_id=principal.ident, desk=desk)
+    session.update(sid=auth.start_session(db, principal.ident), desk=desk)
     response = redirect(_safe_next(request.args.get("next")), code=303)
-    response.set_cookie("desk", desk, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+    response.set_cookie("desk", desk, max_age=YEAR, samesite="Lax", httponly=True)
+    if not auth.known_device(db, device):
+        device = secrets.token_urlsafe(32)
+        auth.remember_device(db, device)
+    response.set_cookie(DEVICE_COOKIE, device, max_age=YEAR, samesite="Lax", httponly=True)
     return response
 
 
+def _end_session() -> None:
+    """Ends this browser's sign-in on the server, so a copy of its cookie opens nothing."""
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        auth.end_session(get_db(), sid)
+    session.clear()
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("desk.index")
+    """`target` if it is a path on this site, else the desk: never another site.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/", a tab,
+    "/evil.example" would leave the site: a target with any such character is refused.
+    """
+    if not target or not target.isprintable() or "\\" in target:
+        return url_for("desk.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("desk.index")
+    return target
 
 
 @bp.post("/logout")
 def logout() -> Any:
     """Signs out this browser."""
-    session.clear()
+    _end_session()
     return redirect(url_for("staff.login"), code=303)
 
 
@@ -106,5 +131,5 @@ def set_language() -> Any:
     back = _safe_next(request.form.get("next"))
     response = redirect(back, code=303)
     if lang in languages:
-        response.set_cookie("lang", lang, max_age=60 * 60 * 24 * 365, samesite="Lax")
+        response.set_cookie("lang", lang, max_age=YEAR, samesite="Lax")
     return response
