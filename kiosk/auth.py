@@ -34,7 +34,8 @@ PIN_BACKOFF_MAX = timedelta(minutes=15)
 # backstop for guesses spread over many addresses (known tablets do not wait for it).
 NEW_DEVICE_MAX_FAILURES = 20
 PIN_PREFIX = "pin:"
-# Wrong bearer tokens one address may send before it waits TOKEN_LOCKOUT: ten a minute at most.
+# Wrong bearer tokens one address may send before it waits TOKEN_LOCKOUT, unless the setting
+# of the same name says otherwise: ten a minute.
 TOKEN_MAX_FAILURES = 10
 TOKEN_LOCKOUT = timedelta(minutes=1)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -128,7 +129,11 @@ def _principal(row: sqlite3.Row) -> Principal | None:
 
 
 def token_principal(
-    db: sqlite3.Connection, token: str, client: str, now: datetime | None = None
+    db: sqlite3.Connection,
+    token: str,
+    client: str,
+    now: datetime | None = None,
+    limit: int = TOKEN_MAX_FAILURES,
 ) -> Principal | None:
     """`principal_for_token`, wrong tokens throttled per address. A valid token always works:
     behind a shared NAT one device's wrong tokens must not stop every scanner, and a 256-bit
@@ -141,7 +146,7 @@ def token_principal(
         return found
     if (until := _locked(row, now)) is not None:
         raise Throttled(until)
-    _count_failures(db, [key], now, TOKEN_MAX_FAILURES, TOKEN_LOCKOUT)
+    _count_failures(db, [key], now, limit, TOKEN_LOCKOUT)
     return None
 
 

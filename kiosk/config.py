@@ -39,9 +39,12 @@ SELFSERVICE_IDLE_SECONDS = 30
 SELFSERVICE_MAX_FAILURES = 5
 # Seconds a self-service screen refuses lookups after too many failures.
 SELFSERVICE_COOLDOWN_SECONDS = 60
-# Average milliseconds between the keys of a self-service scan at most: text that came slower
-# was typed, and the screen asks for the last name too (a scanner sends a key every few ms).
+# Milliseconds between most keys (the median) of a self-service scan at most: text that came
+# slower was typed, and the screen asks for the last name too (a scanner sends a key every few ms).
 SELFSERVICE_SCAN_GAP_MS = 50
+# Wrong bearer tokens one address may send in a minute before its unknown tokens get 429 for a
+# minute (valid tokens always work). Raise it where many devices share one address (NAT).
+TOKEN_MAX_FAILURES = 10
 # Start the app's clock at this ISO 8601 instant and let it run from there (empty: the system
 # clock). For rehearsing an event day before it comes, and for tests of real server processes.
 CLOCK_START = ""
@@ -54,7 +57,8 @@ SETTINGS = (
     "STAFF_SESSION_MINUTES", "SESSION_COOKIE_SECURE", "SYNC_PEER", "SYNC_TOKEN", "SYNC_INTERVAL",
     "SYNC_RELAY", "SYNC_MAX_BODY", "SYNC_CA_BUNDLE", "SYNC_PIN",
     "SELFSERVICE_IDLE_SECONDS", "SELFSERVICE_MAX_FAILURES",
-    "SELFSERVICE_COOLDOWN_SECONDS", "SELFSERVICE_SCAN_GAP_MS", "CLOCK_START", "PRINT_FILE_DIRS",
+    "SELFSERVICE_COOLDOWN_SECONDS", "SELFSERVICE_SCAN_GAP_MS", "TOKEN_MAX_FAILURES", "CLOCK_START",
+    "PRINT_FILE_DIRS",
 )  # fmt: skip
 
 

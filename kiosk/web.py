@@ -117,13 +117,19 @@ def json_error(status: int, error: str, message: str) -> Response:
 # -- who is asking ---------------------------------------------------------------------------
 
 
+def token_principal(token: str) -> auth.Principal | None:
+    """The device a token names, wrong tokens throttled per address (TOKEN_MAX_FAILURES)."""
+    return auth.token_principal(get_db(), token, request.remote_addr or "?",
+                                limit=current_app.config["TOKEN_MAX_FAILURES"])  # fmt: skip
+
+
 def bearer_principal() -> auth.Principal | None:
     """The device behind the request's bearer token."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer":
         return None
-    return auth.token_principal(get_db(), token.strip(), request.remote_addr or "?")
+    return token_principal(token.strip())
 
 
 def staff_principal() -> auth.Principal | None:

@@ -163,19 +163,19 @@ def push(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]
     return ingest(local, ops, sender)
 
 
-def _int_arg(query: dict[str, str], name: str, default: int, top: int) -> int:
+def _int_arg(query: dict[str, str], name: str, default: int, top: int, least: int = 0) -> int:
     raw = query.get(name) or ""
     if raw == "":
         return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > top:  # not '²' or '٣'
-        raise ProtocolError(400, "bad_query", f"{name} must be a whole number up to {top}.")
+    if not (raw.isascii() and raw.isdigit()) or not least <= int(raw) <= top:  # not '²' or '٣'
+        raise ProtocolError(400, "bad_query", f"{name} must be a whole number {least} to {top}.")
     return int(raw)
 
 
 def pull(local: Local, query: dict[str, str]) -> dict[str, Any]:
     """A page of our log after the caller's cursor, in our local order."""
     after = _int_arg(query, "after", 0, 2**62)
-    limit = max(1, _int_arg(query, "limit", DEFAULT_PAGE, MAX_PAGE))
+    limit = _int_arg(query, "limit", DEFAULT_PAGE, MAX_PAGE, least=1)
     rows = oplog.after(local.db, after, limit + 1)
     page = rows[:limit]
     following = page[-1][0] if page else after

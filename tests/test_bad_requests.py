@@ -65,6 +65,13 @@ def test_pull_cursor_must_be_a_plain_whole_number(client, make_token, after) -> 
     assert_400(response, "/sync/v1/pull")
 
 
+@pytest.mark.parametrize("limit", ["0", "5001"])
+def test_pull_page_size_is_one_to_five_thousand(client, make_token, limit) -> None:
+    response = client.get("/sync/v1/pull", query_string={"limit": limit},
+                          headers=make_token("sync"))  # fmt: skip
+    assert_400(response, "/sync/v1/pull")
+
+
 @pytest.mark.parametrize("body", ['{"node_id": "\\ud800"}', NESTED])
 def test_sync_bodies_that_cannot_be_stored(client, make_token, body) -> None:
     for path in ("/sync/v1/hello", "/sync/v1/push"):

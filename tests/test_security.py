@@ -387,6 +387,14 @@ def bearer(client, token: str, address: str):
                       environ_base={"REMOTE_ADDR": address})  # fmt: skip
 
 
+def test_the_token_limit_is_a_setting(client):
+    """Where many scanners share one address, the technician raises TOKEN_MAX_FAILURES."""
+    client.application.config["TOKEN_MAX_FAILURES"] = 3
+    for i in range(3):
+        assert bearer(client, f"kt_guess{i}", "10.3.0.9").status_code == 401
+    assert bearer(client, "kt_guess-more", "10.3.0.9").status_code == 429
+
+
 def test_token_guessing_is_limited_per_address(client, db, make_token, clock):
     good = make_token("desk")["Authorization"].split()[1]
     for i in range(auth.TOKEN_MAX_FAILURES):

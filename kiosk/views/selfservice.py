@@ -30,12 +30,12 @@ from flask import (
 )
 from flask_babel import format_time, gettext
 
-from kiosk import attendees, auth, clock, printing
+from kiosk import attendees, clock, printing
 from kiosk import selfservice as rules
 from kiosk.event import load as load_event
 from kiosk.views.printing import badge_file
 from kiosk.views.staff import staff_required
-from kiosk.web import get_db, get_node
+from kiosk.web import get_db, get_node, token_principal
 
 bp = Blueprint("selfservice", __name__, url_prefix="/self")
 COOKIE = "kiosk_selfservice"
@@ -64,7 +64,7 @@ def _authenticate() -> Any:
     """`?token=` once binds the screen (cookie, fresh session); afterwards the cookie does."""
     token = request.args.get("token")
     if token is not None:  # guessing tokens here is throttled per address, as on the API
-        found = auth.token_principal(get_db(), token, request.remote_addr or "?")
+        found = token_principal(token)
         if found is None or found.role != "selfservice":
             return _unbound()
         session.clear()

@@ -27,7 +27,7 @@ from flask_babel import get_locale, gettext
 
 from kiosk import auth, clock, door, rooms, schedule
 from kiosk.event import load as load_event
-from kiosk.web import get_db, staff_principal
+from kiosk.web import get_db, staff_principal, token_principal
 
 bp = Blueprint("signage", __name__, url_prefix="/signage")
 COOKIE = "kiosk_signage"
@@ -49,7 +49,7 @@ def _authenticate() -> Any:
     """`?token=` once sets the cookie and reloads without it; afterwards the cookie does."""
     token = request.args.get("token")
     if token is not None:
-        found = auth.token_principal(get_db(), token, request.remote_addr or "?")
+        found = token_principal(token)
         if found is None or found.role != "signage":
             return _refuse()
         response = redirect(request.path, 303)

@@ -49,6 +49,13 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, tries: int = 2
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    yield from demo_server(tmp_path_factory)
+
+
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory, env: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
+    """`kiosk serve` on a 300-attendee demo event, with KIOSK_* settings from `env`."""
     db_path = tmp_path_factory.mktemp("live") / "kiosk.sqlite3"
     out = subprocess.run([KIOSK, "--db", str(db_path), "demo", "--attendees", "300", "--seed",
                           "7"], check=True, capture_output=True, text=True).stdout  # fmt: skip
@@ -57,7 +64,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     log_path = db_path.with_suffix(".log")
     with log_path.open("wb") as log:
         process = subprocess.Popen([KIOSK, "--db", str(db_path), "serve", "--port", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+                                   stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url, process, log_path)
