@@ -13,7 +13,7 @@ from flask_babel import Babel
 from kiosk import clock, config, files, web
 from kiosk.backup import check_health
 from kiosk.db import start_checkpointer
-from kiosk.event import load as load_event
+from kiosk.desk.event import load as load_event
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -92,7 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.wsgi_app = FastScan(app, app.wsgi_app)  # type: ignore[method-assign]
     if not app.testing:
-        from kiosk import replication
+        from kiosk.replication import peering as replication
 
         app.extensions["kiosk.checkpointer"] = start_checkpointer(app.config["DATABASE"])
 
@@ -100,7 +100,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         replication.start_background(
             cfg["DATABASE"], cfg["SYNC_PEER"], cfg["SYNC_TOKEN"], cfg["SYNC_INTERVAL"]
         )
-        from kiosk import print_setup, print_worker
+        from kiosk.printing import setup as print_setup
+        from kiosk.printing import worker as print_worker
 
         opener = print_setup.printer_opener(cfg["DATABASE"], cfg["PRINT_FILE_DIRS"])
         print_worker.start_background(cfg["DATABASE"], opener, cfg["CLOCK"].now)

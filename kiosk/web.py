@@ -34,7 +34,7 @@ from werkzeug.routing import UnicodeConverter
 
 from kiosk import auth
 from kiosk.db import open_db
-from kiosk.node import Node, load_node
+from kiosk.replication.node import Node, load_node
 from sync.protocol import loads as load_json
 
 log = logging.getLogger("kiosk")
@@ -305,9 +305,9 @@ def secure_cookies(response: Response) -> None:
 def _template_context() -> dict[str, Any]:
     from flask_babel import get_locale
 
-    from kiosk import messages
-    from kiosk.checkin import Result
-    from kiosk.event import load as load_event
+    from kiosk.desk import messages
+    from kiosk.desk.checkin import Result
+    from kiosk.desk.event import load as load_event
 
     return {
         "event": load_event(get_db()),

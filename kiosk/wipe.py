@@ -7,7 +7,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from kiosk.print_worker import badge_job_name
+from kiosk.printing.worker import badge_job_name
 from printers import PrinterError, open_printer
 from printers.drivers import FilePrinter
 

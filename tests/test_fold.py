@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import attendees, checkin, fold
 from kiosk.db import open_db, transaction
-from kiosk.node import load_node
+from kiosk.desk import attendees, checkin
+from kiosk.replication import fold
+from kiosk.replication.node import load_node
 from sync.oplog import all_ops
 
 COMPARED = {
@@ -83,7 +84,7 @@ def test_a_correction_beats_a_value_stamped_by_a_fast_clock(tmp_path) -> None:
     """A venue whose clock runs three hours fast sets a company; a venue with a right clock
     receives it and corrects it. The correction must win everywhere, though its wall clock is
     earlier: it replaced the value it saw (its clock does not adopt a stamp that far ahead)."""
-    from kiosk.node import Node
+    from kiosk.replication.node import Node
     from sync.hlc import Clock, wall_ms
     from sync.oplog import insert
 

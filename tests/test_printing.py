@@ -11,10 +11,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiosk import checkin, print_setup, print_worker, printing, reports
 from kiosk.clock import FixedClock
 from kiosk.db import open_db, transaction
-from kiosk.print_worker import Printers, drain, work_once
+from kiosk.desk import checkin, reports
+from kiosk.printing import queue as printing
+from kiosk.printing import setup as print_setup
+from kiosk.printing import worker as print_worker
+from kiosk.printing.worker import Printers, drain, work_once
 from printers import PrinterError, PrintResult, get_template
 from tests.conftest import DAY1_MORNING, DAY2_MORNING
 

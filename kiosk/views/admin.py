@@ -23,8 +23,11 @@ from flask import (
 )
 from flask_babel import gettext
 
-from kiosk import attendees, auth, clock, print_setup, printing
+from kiosk import auth, clock
 from kiosk.db import transaction
+from kiosk.desk import attendees
+from kiosk.printing import queue as printing
+from kiosk.printing import setup as print_setup
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db
 

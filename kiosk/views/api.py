@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from kiosk import attendees, checkin, clock, search, selfservice
+from kiosk import clock
+from kiosk.desk import attendees, checkin, search, selfservice
 from kiosk.views import api_scan
 from kiosk.views import selfservice as selfservice_views
 from kiosk.web import api_permission, get_db, get_node, json_body, json_error

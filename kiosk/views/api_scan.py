@@ -27,9 +27,10 @@ from flask import Flask
 from flask_babel import gettext as flask_gettext
 from werkzeug.http import parse_cookie, parse_options_header
 
-from kiosk import attendees, auth, checkin, selfservice, web
-from kiosk.event import load as load_event
-from kiosk.messages import clock_time, scan_message
+from kiosk import auth, web
+from kiosk.desk import attendees, checkin, selfservice
+from kiosk.desk.event import load as load_event
+from kiosk.desk.messages import clock_time, scan_message
 from sync.ids import is_uuid
 
 PATH = "/api/v1/scan"
@@ -87,8 +88,8 @@ def answer(
 
 def scan(db: sqlite3.Connection, app: Flask, asked: ScanRequest,
          principal: auth.Principal) -> checkin.ScanOutcome:  # fmt: skip
-    """Records the scan for `principal`'s device (kiosk.checkin.scan); a self-service device
-    scans as on its screen (kiosk.selfservice.scan: its own desk, its guessing limit)."""
+    """Records the scan for `principal`'s device (kiosk.desk.checkin.scan); a self-service device
+    scans as on its screen (kiosk.desk.selfservice.scan: its own desk, its guessing limit)."""
     node, now = web.node_of(app), app.config["CLOCK"].now()
     if principal.role == "selfservice":
         return selfservice.scan(db, node, asked.code, principal, app.config,

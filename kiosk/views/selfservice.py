@@ -6,7 +6,7 @@ leaves the address bar, and the browser gets an HttpOnly cookie with a screen se
 pages answer with a redirect back). Revoking the token stops its screens; a supervisor revokes
 one screen's session on /admin/screens.
 Every action is a form post answered by a 303 to the one neutral URL, /self, which shows the
-current step of this screen's visit (kiosk/selfservice.py); nothing personal is in a URL.
+current step of this screen's visit (kiosk/desk/selfservice.py); nothing personal is in a URL.
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ from flask import (
 )
 from flask_babel import format_time, gettext
 
-from kiosk import attendees, auth, clock, printing
-from kiosk import selfservice as rules
-from kiosk.event import load as load_event
+from kiosk import auth, clock
+from kiosk.desk import attendees
+from kiosk.desk import selfservice as rules
+from kiosk.desk.event import load as load_event
+from kiosk.printing import queue as printing
 from kiosk.views.printing import badge_file
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
@@ -175,7 +177,7 @@ def scan() -> Response:
 
     A code seen over a shoulder (or on a photo of a badge) must not open someone's visit: the
     page reports the gaps between the keys that filled the field, and only text that came one
-    key per character at a scanner's pace (kiosk.selfservice.scanned) checks in at once.
+    key per character at a scanner's pace (kiosk.desk.selfservice.scanned) checks in at once.
     """
     code = request.form.get("code", "")[:300]
     if not code.strip() or _locked() is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from kiosk.textfold import fold, fold_variants, name_variants
+from kiosk.desk.textfold import fold, fold_variants, name_variants
 
 MAX_LIMIT = 100
 MAX_QUERY = 200

@@ -13,9 +13,9 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kiosk import conflicts, fold
 from kiosk.db import open_db, transaction
-from kiosk.node import load_node
+from kiosk.replication import conflicts, fold
+from kiosk.replication.node import load_node
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE
 from sync.retry import delays

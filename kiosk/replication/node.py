@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk import fold
+from kiosk.replication import fold
 from sync.hlc import MAX_COUNTER, Clock, Stamp
 from sync.ids import uuid7
 from sync.oplog import Op, insert, insert_new, latest_stamp

@@ -11,7 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.rooms import Room, Slot
+from kiosk.rooms.rules import Room, Slot
 from sync.oplog import Op
 
 KINDS = ("room_set", "session_set", "session_room_set", "registration_add",

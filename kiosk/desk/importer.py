@@ -19,12 +19,12 @@ from datetime import datetime
 from typing import Any
 
 from kiosk import clock
-from kiosk.attendees import arrivals, by_code
-from kiosk.checkin import clean_code, utc_iso
 from kiosk.db import transaction
-from kiosk.event import load as load_event
-from kiosk.ids import ATTENDEE_ID_RULE, valid_attendee_id
-from kiosk.node import Node
+from kiosk.desk.attendees import arrivals, by_code
+from kiosk.desk.checkin import clean_code, utc_iso
+from kiosk.desk.event import load as load_event
+from kiosk.replication.ids import ATTENDEE_ID_RULE, valid_attendee_id
+from kiosk.replication.node import Node
 from sync.ids import uuid7
 
 MAX_FILE_BYTES = 64 * 1024 * 1024

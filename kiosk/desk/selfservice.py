@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from kiosk import checkin, clock
+from kiosk import clock
 from kiosk.auth import Principal
-from kiosk.checkin import Result, ScanOutcome, utc_iso
 from kiosk.db import transaction
-from kiosk.node import Node
-from kiosk.textfold import fold
+from kiosk.desk import checkin
+from kiosk.desk.checkin import Result, ScanOutcome, utc_iso
+from kiosk.desk.textfold import fold
+from kiosk.replication.node import Node
 
 FAILURE_WINDOW = timedelta(seconds=60)  # MAX_FAILURES within this window start a cool-down
 STALE = timedelta(hours=1)  # visits and failures older than this are deleted

@@ -18,10 +18,12 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext
 
-from kiosk import attendees, clock, print_setup
+from kiosk import clock
 from kiosk.db import transaction
-from kiosk.node import Node
-from kiosk.print_setup import iso
+from kiosk.desk import attendees
+from kiosk.printing import setup as print_setup
+from kiosk.printing.setup import iso
+from kiosk.replication.node import Node
 from printers import PrinterError, PrintResult
 from sync.ids import uuid7
 

@@ -12,8 +12,10 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kiosk import conflicts, schedule, search
-from kiosk.ids import valid_attendee_id
+from kiosk.desk import search
+from kiosk.replication import conflicts
+from kiosk.replication.ids import valid_attendee_id
+from kiosk.rooms import schedule
 from sync.oplog import Op, OpError
 
 EVENT_FIELDS = ("name", "starts_on", "days", "timezone")

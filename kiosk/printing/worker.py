@@ -16,11 +16,13 @@ from datetime import datetime
 
 from flask_babel import gettext
 
-from kiosk import attendees, print_setup, printing
-from kiosk.badges import badge_for, printed_name
 from kiosk.clock import now as app_now
 from kiosk.db import open_db
-from kiosk.node import Node, load_node
+from kiosk.desk import attendees
+from kiosk.printing import queue as printing
+from kiosk.printing import setup as print_setup
+from kiosk.printing.badges import badge_for, printed_name
+from kiosk.replication.node import Node, load_node
 from printers import Printer, PrinterError, open_printer
 
 log = logging.getLogger("kiosk.print")

@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 
 from flask_babel import get_timezone, gettext
 
-from kiosk.checkin import Decision, Result
+from kiosk.desk.checkin import Decision, Result
 
 
 def clock_time(iso_utc: str, zone: tzinfo) -> str:

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from kiosk import auth, clock, demo_data, print_setup, schedule_import
-from kiosk.checkin import utc_iso
+from kiosk import auth, clock
 from kiosk.db import transaction
-from kiosk.event import load as load_event
-from kiosk.event import set_event, set_ticket_type
-from kiosk.node import Node, put_setting
+from kiosk.demo import data as demo_data
+from kiosk.desk.checkin import utc_iso
+from kiosk.desk.event import load as load_event
+from kiosk.desk.event import set_event, set_ticket_type
+from kiosk.printing import setup as print_setup
+from kiosk.replication.node import Node, put_setting
+from kiosk.rooms import schedule_import
 
 TIMEZONE = "Asia/Jakarta"
 DAYS = 3

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from kiosk.node import Node
+from kiosk.replication.node import Node
 from sync.ids import uuid7
 
 EDITABLE = ("first_name", "last_name", "email", "company", "note")

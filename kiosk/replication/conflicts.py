@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sync.oplog import Op
 
 if TYPE_CHECKING:
-    from kiosk.node import Node
+    from kiosk.replication.node import Node
 
 KINDS = ("double_scan", "concurrent_edit", "cancelled_checked_in", "possible_duplicate")
 ACTIONS = {
@@ -234,7 +234,7 @@ def _choose_room(db, node, session_id: str, room_id: str, staff: str, at: str) -
 
     False when this node does not know the session or room yet: a plain field write then.
     """
-    from kiosk import moves  # moves needs the fold, which needs this module
+    from kiosk.rooms import moves  # moves needs the fold, which needs this module
 
     try:
         plan = moves.preview(db, session_id, room_id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kiosk import schedule_import
-from kiosk.cli import Context, import_group, pass_ctx, run_import
+from kiosk.cli.venue import Context, import_group, pass_ctx, run_import
+from kiosk.rooms import schedule_import
 
 
 @import_group.command("sessions")

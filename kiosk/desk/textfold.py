@@ -4,7 +4,7 @@ José → jose, Guðmundsdóttir → gudmundsdottir, Nguyễn → nguyen, O'Brie
 王小明 → wang xiao ming (one token per character, since Han and Hangul are written without
 spaces), きょうこ → kyouko (kana read as a word, in Hepburn). The same fold runs on both sides,
 so any script is findable by what staff can type; `name_variants` adds, on the index side only,
-the other ways a name is spelled in Latin letters (kiosk.romanize).
+the other ways a name is spelled in Latin letters (kiosk.desk.romanize).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from kiosk.romanize import (
+from kiosk.desk.romanize import (
     HANGUL,
     KANA,
     hangul_syllables,

@@ -9,9 +9,11 @@ from typing import Any
 
 import click
 
-from kiosk import badges, clock, print_setup
-from kiosk.cli import Context, main, pass_ctx
+from kiosk import clock
+from kiosk.cli.venue import Context, main, pass_ctx
 from kiosk.db import transaction
+from kiosk.printing import badges
+from kiosk.printing import setup as print_setup
 from printers import Badge, PrinterError, get_template, sheet_pdf
 
 TEST_BADGE = Badge(first_name="José", last_name="Ñúñez Test", company="Kiosk printer test",

@@ -11,10 +11,12 @@ from typing import Any
 
 import click
 
-from kiosk import backup, conflicts, replication, wipe
-from kiosk.cli import Context, main, pass_ctx, run_server, server_options
+from kiosk import backup, wipe
+from kiosk.cli.venue import Context, main, pass_ctx, run_server, server_options
 from kiosk.db import transaction
-from kiosk.node import get_setting, load_node, put_setting
+from kiosk.replication import conflicts
+from kiosk.replication import peering as replication
+from kiosk.replication.node import get_setting, load_node, put_setting
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE, MAX_PAGE
 from sync.retry import delays

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kiosk import backup
-from kiosk.cli import Context, main, pass_ctx
+from kiosk.cli.venue import Context, main, pass_ctx
 from kiosk.db import DatabaseError
 
 

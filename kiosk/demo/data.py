@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from kiosk.demo_texts import (
+from kiosk.demo.texts import (
     BLOCK_NOTES,
     DEGREES,
     HONORIFICS,

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
-from kiosk import clock, rooms, schedule
-from kiosk.node import Node
-from kiosk.reports import neutralise
+from kiosk import clock
+from kiosk.desk.reports import neutralise
+from kiosk.replication.node import Node
+from kiosk.rooms import rules as rooms
+from kiosk.rooms import schedule
 
 EXPORT_COLUMNS = ("attendee_id", "first_name", "last_name", "email", "session_id", "title",
                   "starts_at", "from_room", "to_room")  # fmt: skip

@@ -11,10 +11,11 @@ from typing import Any
 
 import click
 
-from kiosk import auth, files, importer, reports
+from kiosk import auth, files
 from kiosk.db import DatabaseError, open_db, transaction
-from kiosk.event import EventError, set_event, set_ticket_type
-from kiosk.node import get_setting, load_node
+from kiosk.desk import importer, reports
+from kiosk.desk.event import EventError, set_event, set_ticket_type
+from kiosk.replication.node import get_setting, load_node
 
 DEFAULT_DB = "instance/kiosk.sqlite3"
 BULK_CACHE_MB = 64  # commands import, load and sync in bulk: a larger page cache pays off
@@ -81,7 +82,7 @@ def init(ctx: Context, name: str, starts: Any, days: int | None, timezone: str |
 @pass_ctx
 def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
     """Fill the database with a realistic demo event."""
-    from kiosk import demo as demo_module
+    from kiosk.demo import loader as demo_module
 
     path = Path(ctx.db_path)
     if path.exists():
@@ -329,7 +330,7 @@ def export_checkins(ctx: Context, file: str) -> None:
 @pass_ctx
 def rebuild(ctx: Context) -> None:
     """Rebuild every state table from the operation log (a repair tool)."""
-    from kiosk import fold
+    from kiosk.replication import fold
     from sync.oplog import all_ops
 
     db = ctx.db()
@@ -339,4 +340,7 @@ def rebuild(ctx: Context) -> None:
     click.echo(f"Rebuilt state from {len(ops)} operations")
 
 
-from kiosk import cli_ops, cli_print, cli_rooms, cli_sync  # noqa: E402, F401  (register their commands)
+from kiosk.cli import backups as cli_ops  # noqa: E402, F401  (register their commands)
+from kiosk.cli import badges as cli_print  # noqa: E402, F401  (register their commands)
+from kiosk.cli import peers as cli_sync  # noqa: E402, F401  (register their commands)
+from kiosk.cli import schedule as cli_rooms  # noqa: E402, F401  (register their commands)

@@ -11,11 +11,13 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from kiosk import attendees, rooms, schedule
-from kiosk.checkin import clean_code, utc_iso
 from kiosk.db import transaction
-from kiosk.event import load as load_event
-from kiosk.node import Node
+from kiosk.desk import attendees
+from kiosk.desk.checkin import clean_code, utc_iso
+from kiosk.desk.event import load as load_event
+from kiosk.replication.node import Node
+from kiosk.rooms import rules as rooms
+from kiosk.rooms import schedule
 
 _LATEST = ("SELECT room_id || ' ' || direction FROM door_scan d WHERE d.attendee_id = {who}"
            " AND d.at >= ? ORDER BY d.at DESC, d.hlc DESC LIMIT 1")  # fmt: skip

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from kiosk import attendees, schedule
-from kiosk.checkin import utc_iso
 from kiosk.db import transaction
-from kiosk.event import load as load_event
-from kiosk.importer import MAX_CELL, CsvError, read_rows
-from kiosk.node import Node
+from kiosk.desk import attendees
+from kiosk.desk.checkin import utc_iso
+from kiosk.desk.event import load as load_event
+from kiosk.desk.importer import MAX_CELL, CsvError, read_rows
+from kiosk.replication.node import Node
+from kiosk.rooms import schedule
 
 SESSION_ALIASES = {
     "session id": "session_id", "id": "session_id", "title": "title", "starts at": "starts_at",

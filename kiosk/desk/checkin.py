@@ -10,12 +10,15 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from kiosk import attendees, clock, groupcommit, print_setup, printing
-from kiosk.attendees import Arrival
+from kiosk import clock, groupcommit
 from kiosk.db import transaction
-from kiosk.event import Event, parse_valid_days
-from kiosk.event import load as load_event
-from kiosk.node import Node
+from kiosk.desk import attendees
+from kiosk.desk.attendees import Arrival
+from kiosk.desk.event import Event, parse_valid_days
+from kiosk.desk.event import load as load_event
+from kiosk.printing import queue as printing
+from kiosk.printing import setup as print_setup
+from kiosk.replication.node import Node
 from sync.oplog import Op
 
 MAX_CODE = 256
