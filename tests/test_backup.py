@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk import backup, create_app
-from kiosk.cli.venue import main
+from kiosk.cli import main
 from kiosk.db import DatabaseError, open_db, transaction
 from kiosk.desk import checkin, reports
 from kiosk.replication import peering as replication

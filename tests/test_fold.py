@@ -2,6 +2,8 @@
 
 import random
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 from hypothesis import given, settings
@@ -109,3 +111,22 @@ def test_a_correction_beats_a_value_stamped_by_a_fast_clock(tmp_path) -> None:
         assert attendees.get(db, "p-1")["company"] == "Right Co"
     # the right venue's clock was not dragged three hours ahead for its other work
     assert int(str(right.clock.tick()).split("-")[0]) < wall_ms() + 60_000
+
+
+def test_a_process_that_imports_only_replication_still_folds_rooms_and_search(tmp_path) -> None:
+    """The rooms' and the desk's fold rules register themselves; no entry point can miss them."""
+    script = (
+        "import sys\n"
+        "from kiosk.db import open_db, transaction\n"
+        "from kiosk.replication.node import load_node\n"
+        "db = open_db(sys.argv[1]); node = load_node(db)\n"
+        "with transaction(db):\n"
+        "    node.record(db, 'room_set', 'room-1', {'fields': {'name': 'Melati'}})\n"
+        "    node.record(db, 'attendee_upsert', 'a-sari', {'fields': {'first_name': 'Sari',"
+        " 'last_name': 'Dewi', 'code': 'KN-SARI01'}})\n"
+        "print(db.execute('SELECT name FROM room').fetchone()[0],"
+        " db.execute('SELECT count(*) FROM search_word').fetchone()[0] > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "v.db")],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert done.stdout.split() == ["Melati", "True"]

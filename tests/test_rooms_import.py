@@ -3,8 +3,8 @@
 import pytest
 from click.testing import CliRunner
 
-from kiosk.cli.venue import main
-from kiosk.desk.importer import CsvError
+from kiosk.cli import main
+from kiosk.desk.sheets import CsvError
 from kiosk.rooms import schedule, schedule_import
 from tests.rooms_data import REGISTRATIONS, SESSIONS, load
 

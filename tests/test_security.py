@@ -326,7 +326,7 @@ def test_a_supervisor_lets_a_held_back_name_try_again(client, app, tmp_path):
 def test_the_cli_lets_a_held_back_name_try_again(client, db_path):
     from click.testing import CliRunner
 
-    from kiosk.cli.venue import main
+    from kiosk.cli import main
 
     for _ in range(auth.MAX_FAILURES):
         pin_attempt(client, "Ana", "0000", "10.3.3.1")
@@ -468,7 +468,7 @@ def test_hsts_only_over_tls(client):
 # `kiosk` with every logger at DEBUG into one file, as a curious technician might run it.
 DEBUG_KIOSK = ("import logging, sys; logging.basicConfig(level=logging.DEBUG,"
                " filename=sys.argv.pop(1), format='%(asctime)s %(name)s %(message)s');"
-               " from kiosk.cli.venue import main; sys.argv[0] = 'kiosk'; main()")  # fmt: skip
+               " from kiosk.cli import main; sys.argv[0] = 'kiosk'; main()")  # fmt: skip
 SECRET_PIN = "86420975"
 
 

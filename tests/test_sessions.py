@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from flask.sessions import SecureCookieSessionInterface
 
 from kiosk import create_app, files
-from kiosk.cli.venue import main
+from kiosk.cli import main
 from kiosk.db import open_db
 from tests.conftest import csrf_from, sign_in
 

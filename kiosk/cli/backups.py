@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from kiosk import backup
-from kiosk.cli.venue import Context, main, pass_ctx
+from kiosk.cli.venue import Context, pass_ctx
 from kiosk.db import DatabaseError
 
 
-@main.command("backup")
+@click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @pass_ctx
@@ -26,7 +26,7 @@ def backup_command(ctx: Context, file: str, force: bool) -> None:
     click.echo(f"Backup written: {backup.describe(info)}")
 
 
-@main.command("restore")
+@click.command("restore")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True,
               help="Restore a backup of another machine or event all the same.")  # fmt: skip

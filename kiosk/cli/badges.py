@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from kiosk import clock
-from kiosk.cli.venue import Context, main, pass_ctx
+from kiosk.cli.venue import Context, pass_ctx
 from kiosk.db import transaction
 from kiosk.printing import badges
 from kiosk.printing import setup as print_setup
@@ -29,7 +29,7 @@ def _setup(ctx: Context, change: object) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-@main.group("printers", invoke_without_command=True)
+@click.group("printers", invoke_without_command=True)
 @click.pass_context
 def printers_group(click_ctx: click.Context) -> None:
     """Badge printers: list them with their health, add, choose per desk."""
@@ -92,7 +92,7 @@ def printers_desk(ctx: Context, desk: str, printer: str, auto_print: bool) -> No
                f" {'auto-print on' if auto_print else 'auto-print off'}")  # fmt: skip
 
 
-@main.group("print")
+@click.group("print")
 def print_group() -> None:
     """Print a test badge, or pre-print badges on sheets."""
 

@@ -11,9 +11,10 @@ from typing import Any
 
 import click
 
-from kiosk import backup, wipe
-from kiosk.cli.venue import Context, main, pass_ctx, run_server, server_options
-from kiosk.db import transaction
+from kiosk import backup
+from kiosk.cli.venue import Context, pass_ctx, run_server, server_options
+from kiosk.db import WipeError, rewrite_database, transaction
+from kiosk.printing.worker import badge_files
 from kiosk.replication import conflicts
 from kiosk.replication import peering as replication
 from kiosk.replication.node import get_setting, load_node, put_setting
@@ -74,7 +75,7 @@ def _ids_by_origin(db: Any) -> dict[str, set[str]]:
     return grouped
 
 
-@main.command("sync")
+@click.command("sync")
 @click.option("--peer", envvar="KIOSK_SYNC_PEER", required=True, help="URL of the other node.")
 @click.option("--token", envvar="KIOSK_SYNC_TOKEN", required=True,
               help="Sync token the peer issued for this machine.")  # fmt: skip
@@ -114,7 +115,7 @@ def _final(db: Any, url: str, token: str) -> None:
     click.echo("Proven: the peer holds every operation of this node.")
 
 
-@main.group()
+@click.group()
 def headoffice() -> None:
     """The head-office node: the hub every venue syncs with."""
 
@@ -145,7 +146,7 @@ def headoffice_new_epoch(ctx: Context) -> None:
     click.echo(f"New epoch {value}: venues will re-send everything at their next sync")
 
 
-@main.command()
+@click.command()
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_ctx
 def purge(ctx: Context, yes: bool) -> None:
@@ -156,13 +157,13 @@ def purge(ctx: Context, yes: bool) -> None:
         raise click.ClickException(f"{left} operations are not yet synced: run kiosk sync --final")
     if not yes:
         click.confirm("Remove every attendee's personal data from this machine?", abort=True)
-    badges = wipe.badge_files(db)
+    badges = badge_files(db)
     db.execute("PRAGMA secure_delete=ON")  # what the purge frees is overwritten with zeros
     with transaction(db):
         replication.purge_personal_data(db, PII)
     try:
-        wipe.rewrite_database(db, ctx.db_path)
-    except wipe.WipeError as exc:
+        rewrite_database(db, ctx.db_path)
+    except WipeError as exc:
         raise click.ClickException(str(exc)) from None
     for path in [*badges, backup.aside_path(ctx.db_path)]:
         path.unlink(missing_ok=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from kiosk.cli.venue import Context, import_group, pass_ctx, run_import
+from kiosk.cli.venue import Context, pass_ctx, run_import
 from kiosk.rooms import schedule_import
 
 
-@import_group.command("sessions")
+@click.command("sessions")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @pass_ctx
 def import_sessions(ctx: Context, file: str) -> None:
@@ -19,7 +19,7 @@ def import_sessions(ctx: Context, file: str) -> None:
                f" {report.rooms_updated} updated.")  # fmt: skip
 
 
-@import_group.command("registrations")
+@click.command("registrations")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @pass_ctx
 def import_registrations(ctx: Context, file: str) -> None:

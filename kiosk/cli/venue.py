@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kiosk import auth, files
+from kiosk import auth
 from kiosk.db import DatabaseError, open_db, transaction
 from kiosk.desk import importer, reports
 from kiosk.desk.event import EventError, set_event, set_ticket_type
@@ -37,17 +37,7 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_path", envvar="KIOSK_DB", default=DEFAULT_DB, show_default=True,
-              help="SQLite database file (env KIOSK_DB).")  # fmt: skip
-@click.pass_context
-def main(ctx: click.Context, db_path: str) -> None:
-    """Kiosk: offline-first check-in for conferences."""
-    files.private_umask()  # the database, its backups, exports and badges: owner only
-    ctx.obj = Context(db_path)
-
-
-@main.command()
+@click.command()
 @click.option("--event", "name", required=True, help="The event's name.")
 @click.option("--starts", type=click.DateTime(["%Y-%m-%d"]), help="First day, YYYY-MM-DD.")
 @click.option("--days", type=int, help="How many days the event runs.")
@@ -73,7 +63,7 @@ def init(ctx: Context, name: str, starts: Any, days: int | None, timezone: str |
     click.echo(f"Event {fields['name']!r} saved in {ctx.db_path}")
 
 
-@main.command()
+@click.command()
 @click.option("--attendees", "count", type=click.IntRange(1, 1_000_000), default=2000,
               show_default=True)  # fmt: skip
 @click.option("--seed", type=int, default=2026, show_default=True)
@@ -125,7 +115,7 @@ class ImportGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@main.group("import", cls=ImportGroup)
+@click.group("import", cls=ImportGroup)
 def import_group() -> None:
     """Import attendees from a CSV file.
 
@@ -159,86 +149,7 @@ def import_attendees(ctx: Context, file: str) -> None:
                f"{arrived}")  # fmt: skip
 
 
-@main.group()
-def token() -> None:
-    """Bearer tokens for devices and scripts."""
-
-
-@token.command("create")
-@click.option("--role", required=True, type=click.Choice(auth.ROLES))
-@click.option("--name", required=True, help="The device or script it is for.")
-@pass_ctx
-def token_create(ctx: Context, role: str, name: str) -> None:
-    """Print a new token (shown once; only its hash is kept)."""
-    try:
-        click.echo(auth.create_token(ctx.db(), role, name))
-    except auth.AuthError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-@token.command("list")
-@pass_ctx
-def token_list(ctx: Context) -> None:
-    """List tokens (never the secrets)."""
-    for row in ctx.db().execute("SELECT * FROM api_token ORDER BY token_id"):
-        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
-        click.echo(f"{row['token_id']:4}  {row['role']:11}  {row['name']}  ({state})")
-
-
-@token.command("revoke")
-@click.argument("token_id", type=int)
-@pass_ctx
-def token_revoke(ctx: Context, token_id: int) -> None:
-    """Stop a token from working."""
-    if not auth.revoke_token(ctx.db(), token_id):
-        raise click.ClickException(f"no active token {token_id}")
-    click.echo(f"Token {token_id} revoked")
-
-
-@main.group()
-def staff() -> None:
-    """Staff accounts for the desk screens."""
-
-
-@staff.command("add")
-@click.argument("name")
-@click.option("--role", type=click.Choice(auth.STAFF_ROLES), default="desk", show_default=True)
-@click.option("--pin", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="4 to 12 digits.")  # fmt: skip
-@pass_ctx
-def staff_add(ctx: Context, name: str, role: str, pin: str) -> None:
-    """Create a staff member, or change their role or PIN."""
-    try:
-        auth.add_staff(ctx.db(), name, role, pin)
-    except auth.AuthError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{name} can sign in as {role}")
-
-
-@staff.command("signout")
-@click.argument("name")
-@pass_ctx
-def staff_signout(ctx: Context, name: str) -> None:
-    """Sign a staff member out on every device (a lost tablet, a PIN seen by others)."""
-    db = ctx.db()
-    if auth.staff_id_of(db, name) is None:
-        raise click.ClickException(f"no staff member {name!r}")
-    click.echo(f"{name} signed out on {auth.end_sessions(db, name)} devices")
-
-
-@staff.command("unlock")
-@click.argument("name")
-@pass_ctx
-def staff_unlock(ctx: Context, name: str) -> None:
-    """Let a staff member try their PIN again at once, after wrong PINs."""
-    db = ctx.db()
-    if auth.staff_id_of(db, name) is None:
-        raise click.ClickException(f"no staff member {name!r}")
-    auth.unlock(db, name)
-    click.echo(f"{name} may try their PIN again on every device")
-
-
-@main.command("ticket-type")
+@click.command("ticket-type")
 @click.argument("name")
 @click.option("--days", default="", help="Event days it admits on, e.g. 1 or 1,3 (empty: all).")
 @click.option("--colour", default="", help="Badge band colour, #RRGGBB.")
@@ -303,7 +214,7 @@ def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls
                    clear_untrusted_proxy_headers=True)  # fmt: skip
 
 
-@main.command()
+@click.command()
 @server_options(port=5000)
 @pass_ctx
 def serve(ctx: Context, **options: Any) -> None:
@@ -311,7 +222,7 @@ def serve(ctx: Context, **options: Any) -> None:
     run_server(ctx.db_path, "Kiosk", **options)
 
 
-@main.group()
+@click.group()
 def export() -> None:
     """Reports for organisers."""
 
@@ -326,7 +237,7 @@ def export_checkins(ctx: Context, file: str) -> None:
     click.echo(f"{count} attendees written to {file}", err=True)
 
 
-@main.command()
+@click.command()
 @pass_ctx
 def rebuild(ctx: Context) -> None:
     """Rebuild every state table from the operation log (a repair tool)."""
@@ -338,9 +249,3 @@ def rebuild(ctx: Context) -> None:
         ops = all_ops(db)
         fold.rebuild(db, ops)
     click.echo(f"Rebuilt state from {len(ops)} operations")
-
-
-from kiosk.cli import backups as cli_ops  # noqa: E402, F401  (register their commands)
-from kiosk.cli import badges as cli_print  # noqa: E402, F401  (register their commands)
-from kiosk.cli import peers as cli_sync  # noqa: E402, F401  (register their commands)
-from kiosk.cli import schedule as cli_rooms  # noqa: E402, F401  (register their commands)

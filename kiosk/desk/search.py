@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from kiosk.desk.textfold import fold, fold_variants, name_variants
+from kiosk.replication.fold import index_attendees
 
 MAX_LIMIT = 100
 MAX_QUERY = 200
@@ -204,3 +205,7 @@ def find(db: sqlite3.Connection, query: str, limit: int = 20) -> list[sqlite3.Ro
     if exact is not None:
         rows = [exact, *[r for r in rows if r["id"] != exact["id"]]][:limit]
     return rows
+
+
+# The fold writes the attendee table; the index follows it from inside the same transaction.
+index_attendees(reindex, add, ("attendee_fts", "search_word", "search_typo"))

@@ -13,17 +13,20 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from flask_babel import gettext
 
 from kiosk.clock import now as app_now
 from kiosk.db import open_db
 from kiosk.desk import attendees
+from kiosk.printing import attempts
 from kiosk.printing import queue as printing
 from kiosk.printing import setup as print_setup
 from kiosk.printing.badges import badge_for, printed_name
 from kiosk.replication.node import Node, load_node
 from printers import Printer, PrinterError, open_printer
+from printers.drivers import FilePrinter
 
 log = logging.getLogger("kiosk.print")
 Clock = Callable[[], datetime]
@@ -45,7 +48,7 @@ class Printers:
         return self.cache[url]
 
 
-def send(db: sqlite3.Connection, job: printing.Job, printers: Printers) -> printing.Printed:
+def send(db: sqlite3.Connection, job: printing.Job, printers: Printers) -> attempts.Printed:
     """Renders the attendee's badge for the job's printer and prints it (blocks until done)."""
     url = print_setup.printer_url(db, job.printer)
     if url is None:
@@ -65,12 +68,30 @@ def send(db: sqlite3.Connection, job: printing.Job, printers: Printers) -> print
     if missing and not job.released_by:
         raise printing.BadgeHeld(missing)
     result = printer.print(badge, job_name=badge_job_name(job.attendee_id))
-    return printing.Printed(result, printer.template.name, name, shortened)
+    return attempts.Printed(result, printer.template.name, name, shortened)
 
 
 def badge_job_name(attendee_id: str) -> str:
     """What an attendee's badge is called at the printer (a file printer's file name)."""
     return f"badge-{attendee_id}"
+
+
+def badge_files(db: sqlite3.Connection) -> list[Path]:
+    """Badges file printers wrote for attendees of this database, as far as they still exist.
+
+    A purge deletes them: after it no file Kiosk wrote may still hold personal data.
+    """
+    found = []
+    attendee_ids = [r[0] for r in db.execute("SELECT DISTINCT attendee_id FROM print_job")]
+    for (url,) in db.execute("SELECT url FROM printer"):
+        try:
+            printer = open_printer(url)
+        except PrinterError:  # a URL that does not open wrote nothing
+            continue
+        if isinstance(printer, FilePrinter):
+            paths = (printer.path_for(badge_job_name(a)) for a in attendee_ids)
+            found += [p for p in paths if p.is_file()]
+    return found
 
 
 def work_once(
@@ -85,15 +106,15 @@ def work_once(
 
     `clock` must be the one the jobs were queued by (the app's), or due times compare wrongly.
     """
-    job = printing.claim(db, printer, clock())
+    job = attempts.claim(db, printer, clock())
     if job is None:
         return None
     try:
         done = send(db, job, printers)
     except printing.BadgeHeld as held:
-        printing.mark_held(db, job, held.missing, clock())
+        attempts.mark_held(db, job, held.missing, clock())
     except PrinterError as exc:
-        printing.mark_failed(db, job, exc, clock(), rng or random.Random())
+        attempts.mark_failed(db, job, exc, clock(), rng or random.Random())
     except Exception:
         log.exception("print job %s failed unexpectedly", job.job_id)
         problem = PrinterError(
@@ -102,9 +123,9 @@ def work_once(
             ),
             code="internal",
         )
-        printing.mark_failed(db, job, problem, clock(), rng or random.Random())
+        attempts.mark_failed(db, job, problem, clock(), rng or random.Random())
     else:
-        printing.mark_printed(db, node, job, done, clock())
+        attempts.mark_printed(db, node, job, done, clock())
     return printing.get_job(db, job.job_id)
 
 
@@ -117,7 +138,7 @@ def drain(
 ) -> int:
     """Works every due job of every printer in this thread (tests, benchmarks); the count."""
     count = 0
-    while due := printing.due_printers(db, clock()):
+    while due := attempts.due_printers(db, clock()):
         for name in due:
             count += work_once(db, node, name, printers, clock, rng) is not None
     return count
@@ -141,7 +162,7 @@ class PrinterWorker(threading.Thread):
         while not self.stop.is_set():
             try:
                 if stranded:
-                    printing.recover(db, self.clock(), self.printer)
+                    attempts.recover(db, self.clock(), self.printer)
                     stranded = False
                 while not self.stop.is_set() and work_once(
                     db, node, self.printer, self.printers, self.clock, rng
@@ -174,8 +195,8 @@ class PrintService(threading.Thread):
         recovered = False
         while not self.stop.is_set():
             try:
-                recovered = recovered or printing.recover(db, self.clock()) >= 0  # full disk: later
-                for name in printing.due_printers(db, self.clock()):
+                recovered = recovered or attempts.recover(db, self.clock()) >= 0  # full disk: later
+                for name in attempts.due_printers(db, self.clock()):
                     self._worker(name).kick.set()
             except sqlite3.Error:
                 log.exception("print queue cannot be read; retrying")

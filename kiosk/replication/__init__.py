@@ -2,3 +2,5 @@
 
 The op log's domain side; the wire protocol itself is the top-level `sync` package.
 """
+
+from kiosk.replication import fold  # noqa: F401  (registers with the node)

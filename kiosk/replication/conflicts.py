@@ -10,13 +10,32 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sync.oplog import Op
 
-if TYPE_CHECKING:
-    from kiosk.replication.node import Node
+Chooser = Callable[[sqlite3.Connection, "Recorder", str, Any, str, str], bool]
+# Kinds whose chosen value is a domain action rather than a plain field write, e.g. a room move
+# (kiosk/rooms registers it); the chooser returns False to fall back to the field write.
+CHOICES: dict[str, Chooser] = {}
+
+
+class Recorder(Protocol):
+    """What resolving needs of the node: recording ops (so this module never imports it)."""
+
+    def record(
+        self,
+        db: sqlite3.Connection,
+        kind: str,
+        entity: str,
+        payload: dict[str, Any],
+        op_id: str | None = None,
+        after: str | None = None,
+        observe: bool = True,
+    ) -> Op: ...
+
 
 KINDS = ("double_scan", "concurrent_edit", "cancelled_checked_in", "possible_duplicate")
 ACTIONS = {
@@ -166,7 +185,7 @@ def candidates(db: sqlite3.Connection, flag: Flag) -> list[tuple[str, Any, str, 
     return [(r[0], json.loads(r[1]), r[2], r[3]) for r in rows]
 
 
-def resolve(db: sqlite3.Connection, node: Node, flag_id: str, action: str, staff: str, at: str,
+def resolve(db: sqlite3.Connection, node: Recorder, flag_id: str, action: str, staff: str, at: str,
             value: str | None = None) -> None:  # fmt: skip
     """Writes the ops an answer implies, then the answer itself (in the caller's transaction)."""
     flag = find(db, flag_id)
@@ -183,7 +202,7 @@ def _no_effect(*_: Any) -> None:
     """Keeping what is there is an answer in itself."""
 
 
-def _undo(db: sqlite3.Connection, node: Node, op_ids: list[str], staff: str, at: str) -> None:
+def _undo(db: sqlite3.Connection, node: Recorder, op_ids: list[str], staff: str, at: str) -> None:
     for op_id in op_ids:
         row = db.execute("SELECT attendee_id FROM checkin WHERE op_id = ?", (op_id,)).fetchone()
         node.record(db, "checkin_undo", row[0], {"checkin_op_id": op_id, "at": at, "staff": staff,
@@ -220,29 +239,13 @@ def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     chosen = next((c for c in options if c[0] == value), None)
     if chosen is None:
         raise ResolveError("Choose one of the competing values.")
-    room = flag.detail["kind"] == "session_room_set"
-    if room and _choose_room(db, node, flag.entity, str(chosen[1]), staff, at):
+    act = CHOICES.get(flag.detail["kind"])
+    if act is not None and act(db, node, flag.entity, chosen[1], staff, at):
         return
     base = max(f"{c[3]} {c[0]}" for c in options)
     name = flag.detail["field"]
     node.record(db, flag.detail["kind"], flag.entity, {"fields": {name: chosen[1]},
                 "seen": {name: base}, "source": "review", "staff": staff})  # fmt: skip
-
-
-def _choose_room(db, node, session_id: str, room_id: str, staff: str, at: str) -> bool:
-    """A chosen room is a room change like any other: history, who moved it, and notices.
-
-    False when this node does not know the session or room yet: a plain field write then.
-    """
-    from kiosk.rooms import moves  # moves needs the fold, which needs this module
-
-    try:
-        plan = moves.preview(db, session_id, room_id)
-    except moves.MoveError:
-        return False
-    if plan.session["room_id"] != room_id:
-        moves.move(db, node, plan, staff, "review", at)
-    return True
 
 
 def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:

@@ -3,6 +3,10 @@
 Applying the same set of ops in any order, any number of times, gives the same state:
 fields are last-writer-wins per field by (clock stamp, op id); check-ins and undos are
 grow-only sets. Unknown kinds are kept in the log and ignored here.
+
+The domain packages own their tables: kiosk/rooms registers its kinds' appliers and tables with
+`register`, kiosk/desk keeps its search index in step with `index_attendees`, each when it is
+imported (the `kiosk` package imports both), so this package never imports a domain package.
 """
 
 from __future__ import annotations
@@ -12,10 +16,9 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kiosk.desk import search
 from kiosk.replication import conflicts
 from kiosk.replication.ids import valid_attendee_id
-from kiosk.rooms import schedule
+from kiosk.replication.node import FOLD
 from sync.oplog import Op, OpError
 
 EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
@@ -24,23 +27,25 @@ ATTENDEE_FIELDS = (
     "code", "first_name", "last_name", "email", "company",
     "ticket_type", "status", "note", "block_note", "source",
 )  # fmt: skip
-ROOM_FIELDS = ("name", "capacity")
-SESSION_FIELDS = ("title", "starts_at", "ends_at", "day", "room_id", "planned_room_id", "track",
-                  "speakers")  # fmt: skip
-STATE_TABLES = ("event", "ticket_type", "attendee", "attendee_fts", "search_word", "search_typo",
-                "checkin", "checkin_undo", "field_edit", "conflict_resolution", "room", "session",
-                "registration", "room_change", "door_scan", "notification",
-                "schedule_state")  # fmt: skip
+Applier = Callable[[sqlite3.Connection, Op], None]
+Reindex = Callable[[sqlite3.Connection, str], None]  # after one attendee's fields changed
+AddRows = Callable[[sqlite3.Connection, list[dict[str, Any]]], None]  # after bulk creation
+STATE_TABLES = ["event", "ticket_type", "attendee", "checkin", "checkin_undo", "field_edit",
+                "conflict_resolution"]  # fmt: skip
+INDEX: dict[str, list[Any]] = {"reindex": [], "add": []}  # filled by `index_attendees`
 
 
 def _version(op: Op) -> str:
     return f"{op.hlc} {op.op_id}"
 
 
-def _merge_fields(
+def merge_fields(
     db: sqlite3.Connection, table: str, key: str, key_value: Any, allowed: tuple[str, ...], op: Op
 ) -> bool:
-    """Last writer wins per field: writes each field whose stamp beats the stored one."""
+    """Last writer wins per field: writes each field whose stamp beats the stored one.
+
+    True when a field changed; domain appliers use it for their own last-writer-wins rows.
+    """
     fields = {k: v for k, v in op.payload.get("fields", {}).items() if k in allowed}
     db.execute(f"INSERT INTO {table} ({key}) VALUES (?) ON CONFLICT DO NOTHING", (key_value,))  # noqa: S608
     row = db.execute(f"SELECT versions FROM {table} WHERE {key} = ?", (key_value,)).fetchone()  # noqa: S608
@@ -59,16 +64,17 @@ def _merge_fields(
 
 
 def _event_set(db: sqlite3.Connection, op: Op) -> None:
-    _merge_fields(db, "event", "id", 1, EVENT_FIELDS, op)
+    merge_fields(db, "event", "id", 1, EVENT_FIELDS, op)
 
 
 def _ticket_type_set(db: sqlite3.Connection, op: Op) -> None:
-    _merge_fields(db, "ticket_type", "name", op.entity, TICKET_TYPE_FIELDS, op)
+    merge_fields(db, "ticket_type", "name", op.entity, TICKET_TYPE_FIELDS, op)
 
 
 def _attendee_upsert(db: sqlite3.Connection, op: Op) -> None:
-    if _merge_fields(db, "attendee", "attendee_id", op.entity, ATTENDEE_FIELDS, op):
-        search.reindex(db, op.entity)
+    if merge_fields(db, "attendee", "attendee_id", op.entity, ATTENDEE_FIELDS, op):
+        for reindex in INDEX["reindex"]:
+            reindex(db, op.entity)
 
 
 def _checkin(db: sqlite3.Connection, op: Op) -> None:
@@ -91,37 +97,30 @@ def _checkin_undo(db: sqlite3.Connection, op: Op) -> None:
     )  # fmt: skip
 
 
-def _room_set(db: sqlite3.Connection, op: Op) -> None:
-    _merge_fields(db, "room", "room_id", op.entity, ROOM_FIELDS, op)
-    schedule.touch(db, op)
-
-
-def _session_set(db: sqlite3.Connection, op: Op) -> None:
-    _merge_fields(db, "session", "session_id", op.entity, SESSION_FIELDS, op)
-    schedule.touch(db, op)
-
-
-def _session_room_set(db: sqlite3.Connection, op: Op) -> None:
-    """Last writer wins on the room; every change is also kept for history and undo."""
-    _merge_fields(db, "session", "session_id", op.entity, ("room_id",), op)
-    schedule.apply_room_change(db, op)
-
-
-APPLY: dict[str, Callable[[sqlite3.Connection, Op], None]] = {
+APPLY: dict[str, Applier] = {
     "event_set": _event_set,
     "ticket_type_set": _ticket_type_set,
     "attendee_upsert": _attendee_upsert,
     "checkin": _checkin,
     "checkin_undo": _checkin_undo,
     "conflict_resolve": conflicts.apply_resolution,
-    "room_set": _room_set,
-    "session_set": _session_set,
-    "session_room_set": _session_room_set,
-    "registration_add": schedule.apply_registrations,
-    "registration_cancel": schedule.apply_registrations,
-    "door_scan": schedule.apply_door_scan,
-    "notification_queued": schedule.apply_notification,
 }
+
+
+def register(appliers: dict[str, Applier], tables: tuple[str, ...]) -> None:
+    """Lets a domain package fold its own kinds into its own tables (emptied by `rebuild`)."""
+    taken = appliers.keys() & APPLY.keys()
+    if taken:
+        raise ValueError(f"op kinds already applied elsewhere: {sorted(taken)}")
+    APPLY.update(appliers)
+    STATE_TABLES.extend(t for t in tables if t not in STATE_TABLES)
+
+
+def index_attendees(reindex: Reindex, add: AddRows, tables: tuple[str, ...]) -> None:
+    """Lets a derived index follow the attendee table: one attendee changed, or many created."""
+    INDEX["reindex"].append(reindex)
+    INDEX["add"].append(add)
+    STATE_TABLES.extend(t for t in tables if t not in STATE_TABLES)
 
 
 ATTENDEE_ENTITY = ("attendee_upsert", "checkin", "checkin_undo")  # kinds whose entity is one
@@ -197,7 +196,8 @@ def create_attendees(db: sqlite3.Connection, ops: list[Op]) -> None:
         f" VALUES ({', '.join('?' * len(columns))})",
         [tuple(row[c] for c in columns) for row in rows],
     )
-    search.add(db, rows)
+    for add in INDEX["add"]:
+        add(db, rows)
 
 
 def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:
@@ -206,3 +206,6 @@ def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:
         db.execute(f"DELETE FROM {table}")  # noqa: S608
     for op in ops:
         apply(db, op)
+
+
+FOLD.update(apply=apply, create_attendees=create_attendees)

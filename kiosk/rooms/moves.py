@@ -16,6 +16,7 @@ from typing import TextIO
 
 from kiosk import clock
 from kiosk.desk.reports import neutralise
+from kiosk.replication import conflicts
 from kiosk.replication.node import Node
 from kiosk.rooms import rules as rooms
 from kiosk.rooms import schedule
@@ -107,3 +108,21 @@ def export_affected(db: sqlite3.Connection, change_op_id: str, out: TextIO) -> i
             row["title"] if row else "", row["starts_at"] if row else "", change["from_name"],
             change["to_name"])])  # fmt: skip
     return len(people)
+
+
+def choose_room(db: sqlite3.Connection, node: Node, session_id: str, room_id: object, staff: str,
+                at: str) -> bool:  # fmt: skip
+    """A room chosen in review is a room change like any other: history, who moved it, notices.
+
+    False when this node does not know the session or room yet: a plain field write then.
+    """
+    try:
+        plan = preview(db, session_id, str(room_id))
+    except MoveError:
+        return False
+    if plan.session["room_id"] != str(room_id):
+        move(db, node, plan, staff, "review", at)
+    return True
+
+
+conflicts.CHOICES["session_room_set"] = choose_room

@@ -1,8 +1,9 @@
 """The schedule as stored: rooms, sessions, sign-ups and room changes, and how ops fill them.
 
-Rooms and sessions are last-writer-wins per field (fold.py merges them); this module holds the
-fold rules for the grow-only parts (sign-ups, room-change history, door scans, notifications)
-and the queries every screen, the API and the rules read.
+Rooms and sessions are last-writer-wins per field (merged by the fold's field rule); sign-ups,
+room-change history, door scans and notifications are grow-only. This module registers those
+fold rules with kiosk.replication.fold and holds the queries every screen, the API and the rules
+read.
 """
 
 from __future__ import annotations
@@ -11,9 +12,15 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.replication import fold
 from kiosk.rooms.rules import Room, Slot
 from sync.oplog import Op
 
+ROOM_FIELDS = ("name", "capacity")
+SESSION_FIELDS = ("title", "starts_at", "ends_at", "day", "room_id", "planned_room_id", "track",
+                  "speakers")  # fmt: skip
+TABLES = ("room", "session", "registration", "room_change", "door_scan", "notification",
+          "schedule_state")  # fmt: skip
 KINDS = ("room_set", "session_set", "session_room_set", "registration_add",
          "registration_cancel", "door_scan", "notification_queued")  # fmt: skip
 REGISTERED = "registered"
@@ -30,7 +37,7 @@ def _version(op: Op) -> str:
     return f"{op.hlc} {op.op_id}"
 
 
-# -- fold rules (called by kiosk.fold inside the caller's transaction) -----------------------
+# -- fold rules (called by the fold inside the caller's transaction) -------------------------
 
 
 def touch(db: sqlite3.Connection, op: Op) -> None:
@@ -89,6 +96,38 @@ def apply_notification(db: sqlite3.Connection, op: Op) -> None:
         (op.op_id, str(p.get("kind", "room_change")), op.entity,
          str(p.get("change_op_id", "")), int(p.get("recipients", 0) or 0), str(p.get("at", ""))),
     )  # fmt: skip
+
+
+def apply_room(db: sqlite3.Connection, op: Op) -> None:
+    """A room's name and capacity: last writer wins per field."""
+    fold.merge_fields(db, "room", "room_id", op.entity, ROOM_FIELDS, op)
+    touch(db, op)
+
+
+def apply_session(db: sqlite3.Connection, op: Op) -> None:
+    """A session's fields: last writer wins per field."""
+    fold.merge_fields(db, "session", "session_id", op.entity, SESSION_FIELDS, op)
+    touch(db, op)
+
+
+def apply_session_room(db: sqlite3.Connection, op: Op) -> None:
+    """Last writer wins on the room; every change is also kept for history and undo."""
+    fold.merge_fields(db, "session", "session_id", op.entity, ("room_id",), op)
+    apply_room_change(db, op)
+
+
+fold.register(
+    {
+        "room_set": apply_room,
+        "session_set": apply_session,
+        "session_room_set": apply_session_room,
+        "registration_add": apply_registrations,
+        "registration_cancel": apply_registrations,
+        "door_scan": apply_door_scan,
+        "notification_queued": apply_notification,
+    },
+    TABLES,
+)
 
 
 # -- reading ---------------------------------------------------------------------------------

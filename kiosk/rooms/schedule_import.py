@@ -17,7 +17,7 @@ from kiosk.db import transaction
 from kiosk.desk import attendees
 from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
-from kiosk.desk.importer import MAX_CELL, CsvError, read_rows
+from kiosk.desk.sheets import MAX_CELL, CsvError, read_rows
 from kiosk.replication.node import Node
 from kiosk.rooms import schedule
 

@@ -27,7 +27,7 @@ from flask import Flask
 from flask_babel import gettext as flask_gettext
 from werkzeug.http import parse_cookie, parse_options_header
 
-from kiosk import auth, web
+from kiosk import auth, i18n, web
 from kiosk.desk import attendees, checkin, selfservice
 from kiosk.desk.event import load as load_event
 from kiosk.desk.messages import clock_time, scan_message
@@ -167,8 +167,8 @@ class FastScan:
         query, cookie = environ.get("QUERY_STRING", ""), environ.get("HTTP_COOKIE", "")
         asked = query and parse_qs(query).get("lang", [None])[0]
         asked = asked or (cookie and parse_cookie(cookie).get("lang"))
-        language = web.choose_language(asked or None, environ.get("HTTP_ACCEPT_LANGUAGE", ""),
-                                       web.languages(self.app))  # fmt: skip
+        language = i18n.choose_language(asked or None, environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+                                       i18n.languages(self.app))  # fmt: skip
         catalog = self._catalogs.get(language)
         if catalog is None:
             catalog = self._catalogs[language] = self._load(language)

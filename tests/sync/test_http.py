@@ -7,7 +7,7 @@ import json
 
 from click.testing import CliRunner
 
-from kiosk.cli.venue import main
+from kiosk.cli import main
 from kiosk.db import open_db
 from kiosk.desk import checkin
 from kiosk.replication import conflicts
