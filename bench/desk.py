@@ -27,8 +27,8 @@ from typing import Any
 # This folder's sync.py would shadow the `sync` package kiosk imports: import kiosk without it.
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-from kiosk.romanize import HANGUL, KANA  # noqa: E402
-from kiosk.textfold import fold, name_variants  # noqa: E402
+from kiosk.desk.romanize import HANGUL, KANA  # noqa: E402
+from kiosk.desk.textfold import fold, name_variants  # noqa: E402
 
 sys.path.insert(0, str(_HERE))
 

@@ -23,9 +23,11 @@ import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 
-from kiosk import auth, fold, replication  # noqa: E402
+from kiosk import auth  # noqa: E402
 from kiosk.db import open_db, transaction  # noqa: E402
-from kiosk.node import Node, put_setting  # noqa: E402
+from kiosk.replication import fold  # noqa: E402
+from kiosk.replication import peering as replication  # noqa: E402
+from kiosk.replication.node import Node, put_setting  # noqa: E402
 from sync.client import sync_once  # noqa: E402
 from sync.hlc import Clock  # noqa: E402
 from sync.oplog import insert, new_op  # noqa: E402

@@ -10,18 +10,22 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from flask_babel import Babel
 
-from kiosk import clock, config, files, web
+# The domain packages register their ops' fold rules when imported; importing them here means
+# any use of kiosk (app, CLI, a test) has them all before the first op is applied.
+import kiosk.desk
+import kiosk.rooms  # noqa: F401
+from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health
 from kiosk.db import start_checkpointer
-from kiosk.event import load as load_event
+from kiosk.desk.event import load as load_event
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def _select_locale() -> str:
     asked = request.args.get("lang") or request.cookies.get("lang")
-    return web.choose_language(asked, request.headers.get("Accept-Language", ""),
-                               web.languages(current_app))  # fmt: skip
+    return i18n.choose_language(asked, request.headers.get("Accept-Language", ""),
+                               i18n.languages(current_app))  # fmt: skip
 
 
 def _select_timezone() -> str:
@@ -69,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         review,
         rooms,
         rooms_api,
+        screens,
         selfservice,
         signage,
         staff,
@@ -85,14 +90,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(printing.desk_bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(selfservice.bp)
-    app.register_blueprint(selfservice.screens_bp)
+    app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
     from kiosk.views.api_scan import FastScan
 
     app.wsgi_app = FastScan(app, app.wsgi_app)  # type: ignore[method-assign]
     if not app.testing:
-        from kiosk import replication
+        from kiosk.replication import peering as replication
 
         app.extensions["kiosk.checkpointer"] = start_checkpointer(app.config["DATABASE"])
 
@@ -100,7 +105,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         replication.start_background(
             cfg["DATABASE"], cfg["SYNC_PEER"], cfg["SYNC_TOKEN"], cfg["SYNC_INTERVAL"]
         )
-        from kiosk import print_setup, print_worker
+        from kiosk.printing import setup as print_setup
+        from kiosk.printing import worker as print_worker
 
         opener = print_setup.printer_opener(cfg["DATABASE"], cfg["PRINT_FILE_DIRS"])
         print_worker.start_background(cfg["DATABASE"], opener, cfg["CLOCK"].now)

@@ -62,7 +62,7 @@ def _now() -> str:
     return clock.now().isoformat(timespec="seconds")
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -76,7 +76,7 @@ def create_token(db: sqlite3.Connection, role: str, name: str) -> str:
     with transaction(db):
         db.execute(
             "INSERT INTO api_token (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
-            (name.strip(), role, _token_hash(token), _now()),
+            (name.strip(), role, token_hash(token), _now()),
         )
     return token
 
@@ -91,18 +91,18 @@ def revoke_token(db: sqlite3.Connection, token_id: int) -> bool:
     return cur.rowcount == 1
 
 
-def _plausible(token: str) -> bool:
+def plausible(token: str) -> bool:
     """Empty or absurdly long text is never a token (and is not hashed)."""
     return bool(token) and len(token) <= 200
 
 
 def principal_for_token(db: sqlite3.Connection, token: str) -> Principal | None:
     """The device a bearer token belongs to, if the token is valid and not revoked."""
-    if not _plausible(token):
+    if not plausible(token):
         return None
     row = db.execute(
         "SELECT token_id, name, role FROM api_token WHERE token_hash = ? AND revoked_at IS NULL",
-        (_token_hash(token),),
+        (token_hash(token),),
     ).fetchone()
     return Principal(row["name"], row["role"], "token", row["token_id"]) if row else None
 
@@ -113,7 +113,7 @@ def _token_row(db: sqlite3.Connection, token: str, key: str) -> sqlite3.Row:
         "SELECT t.token_id, t.name, t.role, f.locked_until FROM (SELECT 1)"
         " LEFT JOIN api_token t ON t.token_hash = ? AND t.revoked_at IS NULL AND ?"
         " LEFT JOIN auth_failure f ON f.key = ?",
-        (_token_hash(token), _plausible(token), key),
+        (token_hash(token), plausible(token), key),
     ).fetchone()
 
 
@@ -203,87 +203,10 @@ def staff_names(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in rows]
 
 
-# -- staff sessions, kept on the server --------------------------------------------------------
-
-SEEN_EVERY = timedelta(minutes=1)  # a session's last use is written at most once a minute
-
-
-def start_session(db: sqlite3.Connection, staff_id: int, now: datetime | None = None) -> str:
-    """A new sign-in; returns the id for the browser's cookie (only its hash is kept)."""
-    sid = secrets.token_urlsafe(32)
-    stamp = (now or clock.now()).isoformat(timespec="seconds")
-    with transaction(db):
-        db.execute("INSERT INTO staff_session (id_hash, staff_id, created_at, seen_at)"
-                   " VALUES (?, ?, ?, ?)", (_token_hash(sid), staff_id, stamp, stamp))  # fmt: skip
-    return sid
-
-
-def session_principal(
-    db: sqlite3.Connection, sid: str, idle: timedelta, now: datetime | None = None
-) -> Principal | None:
-    """The staff member of a live session: not signed out, not idle longer than `idle`, not
-    disabled. An idle session is ended here."""
-    if not _plausible(sid):
-        return None
-    now = now or clock.now()
-    row = db.execute(
-        "SELECT s.seen_at, t.staff_id, t.name, t.role FROM staff_session s"
-        " JOIN staff t ON t.staff_id = s.staff_id AND t.disabled = 0 WHERE s.id_hash = ?",
-        (_token_hash(sid),),
-    ).fetchone()
-    if row is None:
-        return None
-    seen = datetime.fromisoformat(row["seen_at"])
-    if now - seen > idle:
-        end_session(db, sid)
-        return None
-    if now - seen >= SEEN_EVERY:
-        try:
-            with transaction(db):
-                db.execute("UPDATE staff_session SET seen_at = ? WHERE id_hash = ?",
-                           (now.isoformat(timespec="seconds"), _token_hash(sid)))  # fmt: skip
-        except sqlite3.OperationalError:
-            pass  # a full disk or a long lock: the page still shows, the minute is not noted
-    return Principal(row["name"], row["role"], "staff", row["staff_id"])
-
-
-def end_session(db: sqlite3.Connection, sid: str) -> None:
-    """Signs one browser out: its cookie opens nothing any more."""
-    with transaction(db):
-        db.execute("DELETE FROM staff_session WHERE id_hash = ?", (_token_hash(sid),))
-
-
 def staff_id_of(db: sqlite3.Connection, name: str) -> int | None:
     """The id of a staff member by name (any case)."""
     row = db.execute("SELECT staff_id FROM staff WHERE name = ?", (name.strip(),)).fetchone()
     return row[0] if row else None
-
-
-def end_sessions(db: sqlite3.Connection, name: str) -> int:
-    """Signs a staff member out everywhere (a lost tablet, a PIN seen); how many ended."""
-    with transaction(db):
-        cur = db.execute(
-            "DELETE FROM staff_session"
-            " WHERE staff_id = (SELECT staff_id FROM staff WHERE name = ?)",
-            (name.strip(),),
-        )
-    return cur.rowcount
-
-
-def staff_overview(db: sqlite3.Connection, idle: timedelta, now: datetime | None = None) -> list:
-    """Each staff member with their live sessions and whether PIN guesses hold them back."""
-    now = now or clock.now()
-    since = (now - idle).isoformat(timespec="seconds")
-    return db.execute(
-        "SELECT t.name, t.role, t.disabled,"
-        " (SELECT count(*) FROM staff_session s WHERE s.staff_id = t.staff_id"
-        "  AND s.seen_at >= ?3) AS sessions,"
-        " (SELECT max(locked_until) FROM auth_failure f"
-        "  WHERE substr(f.key, 1, length(?1 || t.staff_id || '|')) = ?1 || t.staff_id || '|'"
-        "  AND f.locked_until > ?2) AS held_until"
-        " FROM staff t ORDER BY t.name",
-        (PIN_PREFIX, now.isoformat(), since),
-    ).fetchall()
 
 
 class Throttled(Exception):
@@ -297,9 +220,9 @@ class Throttled(Exception):
 def known_device(db: sqlite3.Connection, device: str) -> bool:
     """A browser someone signed in on before (by the random id in its device cookie)."""
     return (
-        _plausible(device)
+        plausible(device)
         and db.execute(
-            "SELECT 1 FROM staff_device WHERE id_hash = ?", (_token_hash(device),)
+            "SELECT 1 FROM staff_device WHERE id_hash = ?", (token_hash(device),)
         ).fetchone()
         is not None
     )
@@ -309,14 +232,14 @@ def remember_device(db: sqlite3.Connection, device: str, now: datetime | None = 
     """Marks a browser as one staff signed in on: its PIN guesses are counted on their own."""
     with transaction(db):
         db.execute("INSERT OR IGNORE INTO staff_device (id_hash, first_at) VALUES (?, ?)",
-                   (_token_hash(device), (now or clock.now()).isoformat()))  # fmt: skip
+                   (token_hash(device), (now or clock.now()).isoformat()))  # fmt: skip
 
 
 def _pin_keys(staff_id: int | None, name: str, client: str, device: str, known: bool) -> list:
     """(throttle key, limit) for a PIN typed for `name` on this browser."""
     who = f"{PIN_PREFIX}{staff_id}|" if staff_id is not None else f"{PIN_PREFIX}?{name.lower()}|"
     if known:
-        return [(f"{who}device:{_token_hash(device)}", MAX_FAILURES)]
+        return [(f"{who}device:{token_hash(device)}", MAX_FAILURES)]
     return [(f"{who}ip:{client}", MAX_FAILURES), (f"{who}new", NEW_DEVICE_MAX_FAILURES)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -13,12 +14,18 @@ from pathlib import Path
 from kiosk.files import create_private, make_private
 
 BUSY_TIMEOUT_MS = 5000
+CHECKPOINT_TRIES = 100  # a running server's requests end within moments
+CHECKPOINT_PAUSE = 0.1
 _write_locks: dict[str, threading.Lock] = {}
 _write_locks_guard = threading.Lock()
 
 
 class DatabaseError(RuntimeError):
     """The database cannot be opened or migrated; the message says what to do."""
+
+
+class WipeError(RuntimeError):
+    """Personal data a purge removed may still be in the database file; the message says why."""
 
 
 class Connection(sqlite3.Connection):
@@ -198,3 +205,17 @@ def open_db(path: str | Path, cache_mb: int = 0) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"cannot open database {path}: {exc}") from exc
     return db
+
+
+def rewrite_database(db: sqlite3.Connection, db_path: str | Path) -> None:
+    """VACUUM rebuilds the file without the old rows; a TRUNCATE checkpoint copies the rebuilt
+    pages into it and empties the WAL, whose old frames still held the rows."""
+    db.execute("VACUUM")
+    wal = Path(f"{db_path}-wal")
+    for _ in range(CHECKPOINT_TRIES):
+        busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy == 0 and (not wal.exists() or wal.stat().st_size == 0):
+            return
+        time.sleep(CHECKPOINT_PAUSE)
+    raise WipeError(f"{wal} could not be emptied while kiosk serve was busy: stop kiosk serve"
+                    " and run kiosk purge --yes again")  # fmt: skip

@@ -27,14 +27,12 @@ from flask import (
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
-from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import parse_accept_header
 from werkzeug.routing import UnicodeConverter
 
-from kiosk import auth
+from kiosk import auth, i18n, staff_sessions
 from kiosk.db import open_db
-from kiosk.node import Node, load_node
+from kiosk.replication.node import Node, load_node
 from sync.protocol import loads as load_json
 
 log = logging.getLogger("kiosk")
@@ -138,7 +136,7 @@ def staff_principal() -> auth.Principal | None:
     if not isinstance(sid, str):
         return None
     idle = timedelta(minutes=current_app.config["STAFF_SESSION_MINUTES"])
-    return auth.session_principal(get_db(), sid, idle)
+    return staff_sessions.session_principal(get_db(), sid, idle)
 
 
 def api_permission(*permissions: str) -> Callable:
@@ -244,36 +242,6 @@ def _error_panel(code: str, message: str) -> Response:
     return response
 
 
-# How a language names itself on the switch, where Babel's own name is not what people say.
-_LANGUAGE_LABELS = {"id": "Bahasa Indonesia"}
-
-
-def languages(app: Flask) -> tuple[str, ...]:
-    """The configured language codes, first the default (read once per setting)."""
-    raw = app.config["LANGUAGES"]
-    cached = app.extensions.get("kiosk.languages")
-    if cached is None or cached[0] != raw:
-        codes = tuple(c.strip() for c in raw.split(",") if c.strip())
-        cached = app.extensions["kiosk.languages"] = (raw, codes)
-    return cached[1]
-
-
-def choose_language(asked: str | None, accept: str, offered: tuple[str, ...]) -> str:
-    """The language of an answer: one asked for (?lang= or the lang cookie) if offered, else
-    the best match of the Accept-Language header, else the first offered."""
-    if asked in offered:
-        return asked
-    return parse_accept_header(accept, LanguageAccept).best_match(offered) or offered[0]
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """(code, name in that language) for every configured language: a new one needs no code."""
-    from babel import Locale
-
-    return [(c, _LANGUAGE_LABELS.get(c) or Locale.parse(c).get_display_name(c).capitalize())
-            for c in languages(current_app)]  # fmt: skip
-
-
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
     " media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
@@ -311,14 +279,14 @@ def secure_cookies(response: Response) -> None:
 def _template_context() -> dict[str, Any]:
     from flask_babel import get_locale
 
-    from kiosk import messages
-    from kiosk.checkin import Result
-    from kiosk.event import load as load_event
+    from kiosk.desk import messages
+    from kiosk.desk.checkin import Result
+    from kiosk.desk.event import load as load_event
 
     return {
         "event": load_event(get_db()),
         "current_lang": str(get_locale() or "en"),
-        "languages": language_choices(),
+        "languages": i18n.language_choices(),
         "principal": g.get("principal"),
         "tone": messages.tone,
         "headline": messages.headline,

@@ -4,11 +4,12 @@ This package never imports the web application or the database; the kiosk hands 
 """
 
 from printers.badge import Badge
-from printers.base import BadgePrinter, Printer, PrinterError, PrintResult, open_printer
+from printers.base import BadgePrinter, Printer, PrinterError, PrintResult
 from printers.layout import BadgePlan, plan_badge, render_badge
 from printers.pdf import SheetLayout, badge_pdf, sheet_pdf
 from printers.png import encode_png
 from printers.templates import TEMPLATES, Template, band_colour, get_template
+from printers.urls import open_printer
 
 __all__ = [
     "TEMPLATES",

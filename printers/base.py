@@ -6,9 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from pathlib import Path
-
     from PIL import Image
 
     from printers.badge import Badge
@@ -61,16 +58,6 @@ class Printer(Protocol):
     def check(self) -> str:
         """Ask the printer how it is; returns a short state or raises PrinterError."""
         ...
-
-
-def open_printer(url: str, *, file_dirs: Sequence[str | Path] = ()) -> Printer:
-    """Turn a printer URL from the configuration into a ready Printer object.
-
-    file:// printers may write only inside one of `file_dirs` (by default nowhere).
-    """
-    from printers.drivers import printer_from_url  # lazy: drivers import this module
-
-    return printer_from_url(url, file_dirs=file_dirs)
 
 
 class BadgePrinter:

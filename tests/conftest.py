@@ -12,11 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kiosk import auth, create_app, importer
+from kiosk import auth, create_app
 from kiosk.clock import FixedClock
 from kiosk.db import open_db, transaction
-from kiosk.event import set_event, set_ticket_type
-from kiosk.node import Node, load_node
+from kiosk.desk import importer
+from kiosk.desk.event import set_event, set_ticket_type
+from kiosk.replication.node import Node, load_node
 
 DATA = Path(__file__).parent / "data"
 # The fixture event runs three days from 2026-12-01 in Jakarta (UTC+7).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
-from kiosk import schedule_import
-from kiosk.node import Node
+from kiosk.replication.node import Node
+from kiosk.rooms import schedule_import
 
 SESSIONS = """session_id,title,starts_at,ends_at,room_id,room_name,capacity,track
 workshop,Offline-first data sync,2026-12-01T10:30,2026-12-01T12:00,kamboja,Kamboja,3,Workshop

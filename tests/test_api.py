@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk import importer
+from kiosk.desk import importer
 from sync.ids import is_uuid
 
 SCAN = "/api/v1/scan"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from kiosk import replication
 from kiosk.db import transaction
+from kiosk.replication import peering as replication
 from sync.client import SyncError, sync_once
 from sync.hlc import Clock
 from sync.oplog import new_op

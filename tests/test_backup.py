@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kiosk import backup, checkin, create_app, replication, reports
+from kiosk import backup, create_app
 from kiosk.cli import main
 from kiosk.db import DatabaseError, open_db, transaction
-from kiosk.node import load_node, put_setting
+from kiosk.desk import checkin, reports
+from kiosk.replication import peering as replication
+from kiosk.replication.node import load_node, put_setting
 from sync import client
 from sync.transport import LocalTransport
 from tests.conftest import DAY1_MORNING

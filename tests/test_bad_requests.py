@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from kiosk import checkin, web
+from kiosk import web
+from kiosk.desk import checkin
 from tests.conftest import sign_in
 
 SCAN = "/api/v1/scan"

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from kiosk.attendees import Arrival
-from kiosk.checkin import Result, Ticket, clean_code, decide
+from kiosk.desk.attendees import Arrival
+from kiosk.desk.checkin import Result, Ticket, clean_code, decide
 
 DAY1, DAY2 = date(2026, 12, 1), date(2026, 12, 2)
 FULL = Ticket(status="valid", block_note="", valid_days=None)

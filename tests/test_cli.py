@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import checkin, create_app
+from kiosk import create_app
 from kiosk.db import open_db
-from kiosk.node import load_node
+from kiosk.desk import checkin
+from kiosk.replication.node import load_node
 
 KIOSK = Path(sys.executable).parent / "kiosk"
 EXPORT_HEADER = ["attendee_id", "code", "first_name", "last_name", "company", "ticket_type",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import demo_data
-from kiosk.demo_data import (
+from kiosk.demo import data as demo_data
+from kiosk.demo.data import (
     TICKET_TYPES,
     DemoAttendee,
     generate_attendees,
@@ -63,7 +63,7 @@ def test_different_seeds_differ():
 
 def test_output_does_not_depend_on_string_hashing():
     script = (
-        "import hashlib; from kiosk.demo_data import generate_attendees as g;"
+        "import hashlib; from kiosk.demo.data import generate_attendees as g;"
         "print(hashlib.sha256(repr(list(g(300, 11))).encode()).hexdigest())"
     )
     digests = set()

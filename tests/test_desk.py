@@ -6,9 +6,9 @@ import re
 
 from flask.testing import FlaskClient
 
-from kiosk import checkin, reports
 from kiosk.db import transaction
-from kiosk.node import Node
+from kiosk.desk import checkin, reports
+from kiosk.replication.node import Node
 from sync.hlc import Clock
 from tests.conftest import DAY1_MORNING, DAY2_MORNING, STAFF_PIN, csrf_from
 

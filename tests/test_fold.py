@@ -2,14 +2,17 @@
 
 import random
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import attendees, checkin, fold
 from kiosk.db import open_db, transaction
-from kiosk.node import load_node
+from kiosk.desk import attendees, checkin
+from kiosk.replication import fold
+from kiosk.replication.node import load_node
 from sync.oplog import all_ops
 
 COMPARED = {
@@ -83,7 +86,7 @@ def test_a_correction_beats_a_value_stamped_by_a_fast_clock(tmp_path) -> None:
     """A venue whose clock runs three hours fast sets a company; a venue with a right clock
     receives it and corrects it. The correction must win everywhere, though its wall clock is
     earlier: it replaced the value it saw (its clock does not adopt a stamp that far ahead)."""
-    from kiosk.node import Node
+    from kiosk.replication.node import Node
     from sync.hlc import Clock, wall_ms
     from sync.oplog import insert
 
@@ -108,3 +111,22 @@ def test_a_correction_beats_a_value_stamped_by_a_fast_clock(tmp_path) -> None:
         assert attendees.get(db, "p-1")["company"] == "Right Co"
     # the right venue's clock was not dragged three hours ahead for its other work
     assert int(str(right.clock.tick()).split("-")[0]) < wall_ms() + 60_000
+
+
+def test_a_process_that_imports_only_replication_still_folds_rooms_and_search(tmp_path) -> None:
+    """The rooms' and the desk's fold rules register themselves; no entry point can miss them."""
+    script = (
+        "import sys\n"
+        "from kiosk.db import open_db, transaction\n"
+        "from kiosk.replication.node import load_node\n"
+        "db = open_db(sys.argv[1]); node = load_node(db)\n"
+        "with transaction(db):\n"
+        "    node.record(db, 'room_set', 'room-1', {'fields': {'name': 'Melati'}})\n"
+        "    node.record(db, 'attendee_upsert', 'a-sari', {'fields': {'first_name': 'Sari',"
+        " 'last_name': 'Dewi', 'code': 'KN-SARI01'}})\n"
+        "print(db.execute('SELECT name FROM room').fetchone()[0],"
+        " db.execute('SELECT count(*) FROM search_word').fetchone()[0] > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "v.db")],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert done.stdout.split() == ["Melati", "True"]

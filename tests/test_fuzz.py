@@ -17,10 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk import importer, replication, reports
-from kiosk.checkin import clean_code
 from kiosk.db import open_db
-from kiosk.node import load_node
+from kiosk.desk import importer, reports
+from kiosk.desk.checkin import clean_code
+from kiosk.replication import peering as replication
+from kiosk.replication.node import load_node
 from sync import server
 from sync.protocol import ProtocolError
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import checkin, groupcommit
+from kiosk import groupcommit
 from kiosk.db import open_db, transaction
+from kiosk.desk import checkin
 from kiosk.groupcommit import GroupCommit
-from kiosk.node import load_node
+from kiosk.replication.node import load_node
 
 TABLE = "CREATE TABLE IF NOT EXISTS item (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import print_setup, printing
 from kiosk.db import open_db, transaction
-from kiosk.print_worker import Printers, drain
+from kiosk.printing import queue as printing
+from kiosk.printing import setup as print_setup
+from kiosk.printing.worker import Printers, drain
 from tests.conftest import DAY1_MORNING, csrf_from, sign_in
 from tests.test_cli import KIOSK
 

@@ -11,10 +11,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiosk import checkin, print_setup, print_worker, printing, reports
 from kiosk.clock import FixedClock
 from kiosk.db import open_db, transaction
-from kiosk.print_worker import Printers, drain, work_once
+from kiosk.desk import checkin, reports
+from kiosk.printing import attempts
+from kiosk.printing import queue as printing
+from kiosk.printing import setup as print_setup
+from kiosk.printing import worker as print_worker
+from kiosk.printing.worker import Printers, drain, work_once
 from printers import PrinterError, PrintResult, get_template
 from tests.conftest import DAY1_MORNING, DAY2_MORNING
 
@@ -79,7 +83,7 @@ def test_a_job_goes_queued_sending_printed_with_one_op(venue, node) -> None:
     assert op["job_id"] == job.job_id and op["printer"] == "north" and op["template"] == "4x3"
     assert op["name"] == "José Ñúñez" and op["reprint"] is False and op["desk"] == "North-1"
     # finishing the same job again (a second worker, a replay) writes no second op
-    assert not printing.mark_printed(venue, node, done, printing.Printed(
+    assert not attempts.mark_printed(venue, node, done, attempts.Printed(
         PrintResult("memory://", "printed"), "4x3", "x", False), T0)  # fmt: skip
     assert len(badge_ops(venue)) == 1
 
@@ -138,16 +142,16 @@ def test_backoff_doubles_up_to_the_cap_with_jitter() -> None:
     rng = random.Random(3)
     for attempt in range(1, 12):
         full = min(printing.BACKOFF_CAP, printing.BACKOFF_BASE * 2 ** (attempt - 1))
-        waits = [printing.backoff(attempt, rng) for _ in range(50)]
+        waits = [attempts.backoff(attempt, rng) for _ in range(50)]
         assert all(full / 2 <= w <= full for w in waits)
         assert len(set(waits)) > 1  # jitter: printers coming back are not hit in lockstep
 
 
 def test_a_restart_sends_jobs_left_sending_again(venue, node) -> None:
     job = queue(venue)
-    assert printing.claim(venue, "north", T0).status == "sending"  # then the process died
-    assert printing.claim(venue, "north", T0) is None
-    assert printing.recover(venue, T0) == 1
+    assert attempts.claim(venue, "north", T0).status == "sending"  # then the process died
+    assert attempts.claim(venue, "north", T0) is None
+    assert attempts.recover(venue, T0) == 1
     assert drain(venue, node, Printers(lambda url: FakePrinter()), lambda: T0) == 1
     assert printing.get_job(venue, job.job_id).status == "printed"
     assert len(badge_ops(venue)) == 1

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import attendees, print_setup, printing
 from kiosk.db import transaction
-from kiosk.print_worker import Printers, drain
+from kiosk.desk import attendees
+from kiosk.printing import queue as printing
+from kiosk.printing import setup as print_setup
+from kiosk.printing.worker import Printers, drain
 from tests.conftest import DAY1_MORNING
 from tests.test_printing import FakePrinter
 

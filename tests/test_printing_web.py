@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from kiosk import print_setup, printing
 from kiosk.db import transaction
-from kiosk.print_worker import Printers, drain, work_once
+from kiosk.printing import queue as printing
+from kiosk.printing import setup as print_setup
+from kiosk.printing.worker import Printers, drain, work_once
 from tests.conftest import DAY1_MORNING, csrf_from, sign_in
 from tests.test_printing import OFF, REFUSED, FakePrinter
 

@@ -8,9 +8,12 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from kiosk import attendees, auth, checkin, conflicts, create_app, moves, schedule
+from kiosk import auth, create_app
 from kiosk.clock import FixedClock
 from kiosk.db import transaction
+from kiosk.desk import attendees, checkin
+from kiosk.replication import conflicts
+from kiosk.rooms import moves, schedule
 from sync.client import sync_once
 from tests.conftest import DAY1_MORNING, STAFF_PIN, csrf_from, seed, sign_in
 from tests.rooms_data import AT_1005, load

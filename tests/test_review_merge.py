@@ -6,8 +6,9 @@ import io
 import sqlite3
 from datetime import UTC, datetime
 
-from kiosk import attendees, checkin, conflicts, reports
 from kiosk.db import transaction
+from kiosk.desk import attendees, checkin, reports
+from kiosk.replication import conflicts
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from kiosk import rooms
-from kiosk.rooms import DoorResult, Level, Room, Slot
+from kiosk.rooms import rules as rooms
+from kiosk.rooms.rules import DoorResult, Level, Room, Slot
 
 T0 = datetime(2026, 12, 1, 3, 30, tzinfo=UTC)  # 10:30 in Jakarta
 

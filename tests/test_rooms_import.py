@@ -3,9 +3,9 @@
 import pytest
 from click.testing import CliRunner
 
-from kiosk import schedule, schedule_import
 from kiosk.cli import main
-from kiosk.importer import CsvError
+from kiosk.desk.sheets import CsvError
+from kiosk.rooms import schedule, schedule_import
 from tests.rooms_data import REGISTRATIONS, SESSIONS, load
 
 HEADER = "session_id,title,starts_at,ends_at,room_id,room_name,capacity\n"

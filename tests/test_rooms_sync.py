@@ -1,7 +1,8 @@
 """Room changes travel by sync: made on one node, seen on another; concurrent ones flagged."""
 
-from kiosk import conflicts, fold, moves, schedule
 from kiosk.db import transaction
+from kiosk.replication import conflicts, fold
+from kiosk.rooms import moves, schedule
 from sync.client import sync_once
 from sync.oplog import all_ops
 from tests.conftest import seed

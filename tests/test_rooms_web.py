@@ -4,8 +4,10 @@ import re
 
 import pytest
 
-from kiosk import attendees, conflicts, schedule
 from kiosk.db import transaction
+from kiosk.desk import attendees
+from kiosk.replication import conflicts
+from kiosk.rooms import schedule
 from tests.conftest import csrf_from, sign_in
 from tests.rooms_data import AT_1040
 
@@ -76,8 +78,8 @@ def test_confirm_undo_and_export(supervisor, db) -> None:
 
 def test_export_neutralises_formulas(supervisor, db, node) -> None:
     client, token = supervisor
-    from kiosk import attendees
     from kiosk.db import transaction
+    from kiosk.desk import attendees
 
     with transaction(db):
         attendees.update(db, node, "a-jose", {"first_name": "=HYPERLINK(1)"})
@@ -181,8 +183,8 @@ def test_door_api(client, make_token, clock) -> None:
 
 
 def test_concurrent_room_changes_are_flagged(db, node) -> None:
-    from kiosk import moves
     from kiosk.db import transaction
+    from kiosk.rooms import moves
 
     first = moves.preview(db, "workshop", "anggrek")
     second = moves.preview(db, "workshop", "kenanga")  # both saw Kamboja
@@ -209,7 +211,7 @@ extra,Sponsor demo,2026-12-01T10:45,2026-12-01T11:00,anggrek,Anggrek,80,
 @pytest.fixture
 def double_booked(db, node) -> None:
     """A sponsor demo booked into Anggrek while Printing at scale runs there."""
-    from kiosk import schedule_import
+    from kiosk.rooms import schedule_import
 
     schedule_import.import_sessions(db, node, EXTRA.encode())
 

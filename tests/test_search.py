@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from kiosk import search
-from kiosk.textfold import fold, fold_variants
+from kiosk.desk import search
+from kiosk.desk.textfold import fold, fold_variants
 
 
 @pytest.mark.parametrize(("text", "folded"), [
@@ -111,8 +111,8 @@ def test_limit(db: sqlite3.Connection) -> None:
 
 
 def test_edit_updates_the_index(db: sqlite3.Connection, node) -> None:
-    from kiosk import attendees
     from kiosk.db import transaction
+    from kiosk.desk import attendees
 
     with transaction(db):
         attendees.update(db, node, "a-josefina", {"last_name": "Ruíz-Ortega"})
@@ -131,8 +131,8 @@ def test_broad_prefix_uses_name_words_in_order(db: sqlite3.Connection, monkeypat
 
 
 def test_name_words_follow_edits(db: sqlite3.Connection, node, monkeypatch) -> None:
-    from kiosk import attendees
     from kiosk.db import transaction
+    from kiosk.desk import attendees
 
     monkeypatch.setattr(search, "RANK_AT_MOST", 0)
     with transaction(db):
@@ -230,8 +230,8 @@ def test_exact_matches_come_before_typo_matches(db: sqlite3.Connection, node) ->
 
 
 def test_typo_keys_follow_edits(db: sqlite3.Connection, node) -> None:
-    from kiosk import attendees
     from kiosk.db import transaction
+    from kiosk.desk import attendees
 
     with transaction(db):
         attendees.update(db, node, "a-sukarno", {"first_name": "Soekarno"})

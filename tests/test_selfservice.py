@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from kiosk import auth, print_setup
+from kiosk import auth
 from kiosk.db import open_db, transaction
-from kiosk.node import load_node
+from kiosk.printing import setup as print_setup
+from kiosk.replication.node import load_node
 from kiosk.views.selfservice import COOKIE
 from tests.conftest import DAY1_MORNING, csrf_from, sign_in
 
@@ -265,7 +266,7 @@ def test_language_switch_and_large_text(screen) -> None:
 
 def test_sessions_today_with_moves(screen, printer, db_path, clock) -> None:
     clock.set(DAY1_MORNING)
-    schedule_import = pytest.importorskip("kiosk.schedule_import")
+    schedule_import = pytest.importorskip("kiosk.rooms.schedule_import")
     db = open_db(db_path)
     node = load_node(db)
     schedule_import.import_sessions(db, node, SESSIONS.encode())

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from kiosk import auth, print_setup
+from kiosk import auth
 from kiosk.db import open_db, transaction
+from kiosk.printing import setup as print_setup
 from tests.conftest import DAY1_MORNING, csrf_from
 
 SCAN = "/api/v1/scan"

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from kiosk import auth, moves, schedule
+from kiosk import auth
 from kiosk.db import transaction
+from kiosk.rooms import moves, schedule
 from tests.conftest import sign_in
 from tests.rooms_data import AT_1040
 
@@ -85,7 +86,7 @@ def test_door_screen_says_where_the_session_went(client, db, node, token) -> Non
 
 
 def test_door_board_refreshes_on_a_scan(client, db, node, token, clock) -> None:
-    from kiosk import door
+    from kiosk.rooms import door
 
     clock.set(AT_1040)
     client.get(f"/signage/door/kamboja?token={token}")

@@ -23,8 +23,11 @@ from flask import (
 )
 from flask_babel import gettext
 
-from kiosk import attendees, auth, clock, print_setup, printing
+from kiosk import auth, clock, staff_sessions
 from kiosk.db import transaction
+from kiosk.desk import attendees
+from kiosk.printing import queue as printing
+from kiosk.printing import setup as print_setup
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db
 
@@ -148,7 +151,7 @@ def _staff_idle() -> timedelta:
 @staff_required("settings")
 def staff() -> Response:
     """Staff members with their live sign-ins and whether wrong PINs hold them back."""
-    overview = auth.staff_overview(get_db(), _staff_idle())
+    overview = staff_sessions.staff_overview(get_db(), _staff_idle())
     return Response(render_template("admin/staff.html", staff=overview))
 
 
@@ -157,7 +160,7 @@ def staff() -> Response:
 def sign_out_everywhere() -> Any:
     """Ends every sign-in of a staff member, on every device."""
     name = request.form.get("name", "")[:80]
-    count = auth.end_sessions(get_db(), name)
+    count = staff_sessions.end_sessions(get_db(), name)
     flash(gettext("%(name)s is signed out on %(count)s devices.", name=name, count=count), "ok")
     return redirect(url_for(".staff"), 303)
 

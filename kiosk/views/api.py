@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from kiosk import attendees, checkin, clock, search, selfservice
-from kiosk.views import api_scan
-from kiosk.views import selfservice as selfservice_views
+from kiosk import clock
+from kiosk.desk import attendees, checkin, search, selfservice
+from kiosk.views import api_scan, selfservice_visit
 from kiosk.web import api_permission, get_db, get_node, json_body, json_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -32,7 +32,7 @@ def scan() -> Any:
     except checkin.OpIdTaken:
         return json_error(409, "op_id_taken", "This op_id was already used for something else.")
     except selfservice.Locked as exc:
-        response = json_error(429, "rate_limited", selfservice_views.lock_sentence(exc.until))
+        response = json_error(429, "rate_limited", selfservice_visit.lock_sentence(exc.until))
         wait = ceil((exc.until - clock.now()).total_seconds())
         response.headers["Retry-After"] = str(max(1, wait))
         return response

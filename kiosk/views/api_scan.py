@@ -27,9 +27,10 @@ from flask import Flask
 from flask_babel import gettext as flask_gettext
 from werkzeug.http import parse_cookie, parse_options_header
 
-from kiosk import attendees, auth, checkin, selfservice, web
-from kiosk.event import load as load_event
-from kiosk.messages import clock_time, scan_message
+from kiosk import auth, i18n, web
+from kiosk.desk import attendees, checkin, selfservice
+from kiosk.desk.event import load as load_event
+from kiosk.desk.messages import clock_time, scan_message
 from sync.ids import is_uuid
 
 PATH = "/api/v1/scan"
@@ -87,8 +88,8 @@ def answer(
 
 def scan(db: sqlite3.Connection, app: Flask, asked: ScanRequest,
          principal: auth.Principal) -> checkin.ScanOutcome:  # fmt: skip
-    """Records the scan for `principal`'s device (kiosk.checkin.scan); a self-service device
-    scans as on its screen (kiosk.selfservice.scan: its own desk, its guessing limit)."""
+    """Records the scan for `principal`'s device (kiosk.desk.checkin.scan); a self-service device
+    scans as on its screen (kiosk.desk.selfservice.scan: its own desk, its guessing limit)."""
     node, now = web.node_of(app), app.config["CLOCK"].now()
     if principal.role == "selfservice":
         return selfservice.scan(db, node, asked.code, principal, app.config,
@@ -166,8 +167,8 @@ class FastScan:
         query, cookie = environ.get("QUERY_STRING", ""), environ.get("HTTP_COOKIE", "")
         asked = query and parse_qs(query).get("lang", [None])[0]
         asked = asked or (cookie and parse_cookie(cookie).get("lang"))
-        language = web.choose_language(asked or None, environ.get("HTTP_ACCEPT_LANGUAGE", ""),
-                                       web.languages(self.app))  # fmt: skip
+        language = i18n.choose_language(asked or None, environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+                                       i18n.languages(self.app))  # fmt: skip
         catalog = self._catalogs.get(language)
         if catalog is None:
             catalog = self._catalogs[language] = self._load(language)

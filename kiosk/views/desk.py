@@ -23,10 +23,12 @@ from flask import (
 )
 from flask_babel import gettext
 
-from kiosk import attendees, checkin, clock, replication, reports, search
-from kiosk.checkin import Decision, Result
+from kiosk import clock
 from kiosk.db import transaction
-from kiosk.event import load as load_event
+from kiosk.desk import attendees, checkin, reports, search
+from kiosk.desk.checkin import Decision, Result
+from kiosk.desk.event import load as load_event
+from kiosk.replication import peering as replication
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 

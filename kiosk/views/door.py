@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
-from kiosk import clock, door, schedule
+from kiosk import clock
+from kiosk.rooms import door, schedule
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 

@@ -26,9 +26,12 @@ from flask import (
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from kiosk import attendees, badges, clock, printing
+from kiosk import clock
 from kiosk.auth import Principal
-from kiosk.print_setup import iso
+from kiosk.desk import attendees
+from kiosk.printing import badges
+from kiosk.printing import queue as printing
+from kiosk.printing.setup import iso
 from kiosk.views.staff import staff_required
 from kiosk.web import api_permission, get_db, json_body, json_error
 

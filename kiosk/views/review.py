@@ -11,9 +11,12 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from kiosk import attendees, clock, conflicts, schedule
-from kiosk.checkin import utc_iso
+from kiosk import clock
 from kiosk.db import transaction
+from kiosk.desk import attendees
+from kiosk.desk.checkin import utc_iso
+from kiosk.replication import conflicts
+from kiosk.rooms import schedule
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 

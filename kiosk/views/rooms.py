@@ -12,9 +12,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from kiosk import clock, moves, rooms, schedule
-from kiosk.checkin import utc_iso
+from kiosk import clock
 from kiosk.db import transaction
+from kiosk.desk.checkin import utc_iso
+from kiosk.rooms import moves, schedule
+from kiosk.rooms import rules as rooms
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 
@@ -26,7 +28,7 @@ def _htmx() -> bool:
 
 
 def _today() -> str:
-    from kiosk.event import load as load_event
+    from kiosk.desk.event import load as load_event
 
     return load_event(get_db()).local_date(clock.now()).isoformat()
 

@@ -8,10 +8,12 @@ from typing import Any
 from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext
 
-from kiosk import attendees, clock, door, moves, schedule
-from kiosk.checkin import utc_iso
+from kiosk import clock
 from kiosk.db import transaction
-from kiosk.messages import when
+from kiosk.desk import attendees
+from kiosk.desk.checkin import utc_iso
+from kiosk.desk.messages import when
+from kiosk.rooms import door, moves, schedule
 from kiosk.web import api_permission, get_db, get_node, json_body, json_error
 
 bp = Blueprint("rooms_api", __name__, url_prefix="/api/v1")

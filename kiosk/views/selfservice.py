@@ -4,14 +4,13 @@ A screen is bound once by opening `/self?token=T` with a token of role `selfserv
 leaves the address bar, and the browser gets an HttpOnly cookie with a screen session of its own
 (`screen_session`), never the token itself; from then on that browser reaches only /self (staff
 pages answer with a redirect back). Revoking the token stops its screens; a supervisor revokes
-one screen's session on /admin/screens.
+one screen's session on /admin/screens (kiosk/views/screens.py).
 Every action is a form post answered by a 303 to the one neutral URL, /self, which shows the
-current step of this screen's visit (kiosk/selfservice.py); nothing personal is in a URL.
+current step of this screen's visit (kiosk/desk/selfservice.py); nothing personal is in a URL.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -28,27 +27,27 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_time, gettext
+from flask_babel import gettext
 
-from kiosk import attendees, clock, printing
-from kiosk import selfservice as rules
-from kiosk.event import load as load_event
+from kiosk.desk import attendees, screen_sessions
+from kiosk.desk import selfservice as rules
+from kiosk.printing import queue as printing
 from kiosk.views.printing import badge_file
-from kiosk.views.staff import staff_required
+from kiosk.views.selfservice_visit import (
+    begin_visit,
+    current_visit,
+    idle_after,
+    lock_text,
+    locked_until,
+    screen_device,
+    visit_context,
+)
 from kiosk.web import get_db, get_node, token_principal
 
 bp = Blueprint("selfservice", __name__, url_prefix="/self")
 COOKIE = "kiosk_selfservice"
 COOKIE_DAYS = 400
 OPEN_PATHS = ("/self", "/static/")
-
-
-def _device() -> str:
-    return rules.device_of(g.principal)
-
-
-def _idle() -> timedelta:
-    return timedelta(seconds=current_app.config["SELFSERVICE_IDLE_SECONDS"])
 
 
 @bp.before_app_request
@@ -69,11 +68,11 @@ def _authenticate() -> Any:
             return _unbound()
         session.clear()
         response = redirect(url_for("selfservice.index"), 303)
-        secret = rules.bind_screen(get_db(), found, request.cookies.get(COOKIE, ""))
+        secret = screen_sessions.bind_screen(get_db(), found, request.cookies.get(COOKIE, ""))
         response.set_cookie(COOKIE, secret, max_age=COOKIE_DAYS * 86400, httponly=True,
                             samesite="Lax", secure=request.is_secure)  # fmt: skip
         return response
-    found = rules.screen_principal(get_db(), request.cookies.get(COOKIE, ""))
+    found = screen_sessions.screen_principal(get_db(), request.cookies.get(COOKIE, ""))
     if found is None or found.role != "selfservice":
         return _unbound()
     g.principal = found
@@ -94,14 +93,6 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-def _visit() -> rules.Visit | None:
-    return rules.get(get_db(), session.get("visit"), _device(), _idle())
-
-
-def _begin(step: str, result: str = "", attendee_id: str = "", job_id: str = "") -> None:
-    session["visit"] = rules.start(get_db(), _device(), step, result, attendee_id, job_id)
-
-
 def _home() -> Response:
     return redirect(url_for("selfservice.index"), 303)
 
@@ -112,15 +103,15 @@ def _home() -> Response:
 @bp.get("")
 def index() -> Any:
     """The one URL of the screen: welcome, or the current step of this screen's visit."""
-    visit = _visit()
+    visit = current_visit()
     if visit is None:
         if session.pop("visit", None):  # gone idle: its large text goes with it
             session.pop("large", None)
-        return render_template("selfservice/welcome.html", step="welcome", lock=_lock_text())
+        return render_template("selfservice/welcome.html", step="welcome", lock=lock_text())
     if visit.step == "printing":
         visit = _follow_job(visit)
     return render_template(f"selfservice/{visit.step}.html", step=visit.step,
-                           **_visit_context(visit))  # fmt: skip
+                           **visit_context(visit))  # fmt: skip
 
 
 @bp.get("/type")
@@ -129,41 +120,7 @@ def type_form() -> Any:
     kind = "email" if request.args.get("by") == "email" else "code"
     typed = session.pop("typed", "") if kind == "code" else ""
     return render_template("selfservice/type.html", step="type", kind=kind, typed=typed,
-                           lock=_lock_text())  # fmt: skip
-
-
-def _visit_context(visit: rules.Visit) -> dict[str, Any]:
-    db = get_db()
-    row = attendees.get(db, visit.attendee_id) if visit.attendee_id else None
-    context: dict[str, Any] = {"visit": visit, "first_name": row["first_name"] if row else ""}
-    if visit.step == "done" and row is not None:
-        today = load_event(db).local_date(clock.now())
-        context["sessions"] = rules.sessions_on(db, visit.attendee_id, today)
-        context["clock"] = _clock
-    if visit.step == "refused":
-        context["lock"] = _lock_text()
-    return context
-
-
-def _clock(iso_utc: str) -> str:
-    """A stored UTC time as the venue's clock time, written the way the language writes it."""
-    return format_time(datetime.fromisoformat(iso_utc.replace("Z", "+00:00")), "short")
-
-
-def _lock_text() -> str:
-    """'' or the sentence that says until when this screen refuses lookups."""
-    until = _locked()
-    return "" if until is None else lock_sentence(until)
-
-
-def lock_sentence(until: datetime) -> str:
-    """What a locked screen (or its API answer) says: until when it refuses lookups."""
-    return gettext("Too many tries on this screen. Please try again after %(time)s, or see the"
-                   " registration desk.", time=format_time(until, "short"))  # fmt: skip
-
-
-def _locked() -> datetime | None:
-    return rules.device_locked(get_db(), _device(), current_app.config)
+                           lock=lock_text())  # fmt: skip
 
 
 # -- lookups -----------------------------------------------------------------------------------
@@ -175,10 +132,10 @@ def scan() -> Response:
 
     A code seen over a shoulder (or on a photo of a badge) must not open someone's visit: the
     page reports the gaps between the keys that filled the field, and only text that came one
-    key per character at a scanner's pace (kiosk.selfservice.scanned) checks in at once.
+    key per character at a scanner's pace (kiosk.desk.selfservice.scanned) checks in at once.
     """
     code = request.form.get("code", "")[:300]
-    if not code.strip() or _locked() is not None:
+    if not code.strip() or locked_until() is not None:
         return _home()
     if not rules.scanned(code, request.form.get("keys", ""),
                          current_app.config["SELFSERVICE_SCAN_GAP_MS"]):  # fmt: skip
@@ -194,7 +151,7 @@ def lookup() -> Response:
     """Two facts typed by the attendee: a code or an e-mail, and the last name."""
     kind = "email" if request.form.get("kind") == "email" else "code"
     key, name = request.form.get("key", "")[:200], request.form.get("last_name", "")[:200]
-    if _locked() is not None:
+    if locked_until() is not None:
         return _home()
     if not key.strip() or not name.strip():
         flash(gettext("Please fill in both fields."), "error")
@@ -202,10 +159,10 @@ def lookup() -> Response:
     found = rules.find(get_db(), kind, key, name)
     if isinstance(found, str):
         if found == "not_found":
-            rules.record_failure(get_db(), _device())
-        _begin("refused", found)
+            rules.record_failure(get_db(), screen_device())
+        begin_visit("refused", found)
     elif not found["code"]:
-        _begin("refused", "ambiguous")
+        begin_visit("refused", "ambiguous")
     else:
         _check_in(found["code"])
     return _home()
@@ -221,11 +178,11 @@ def _check_in(code: str) -> None:
     result = outcome.decision.result
     attendee_id = outcome.attendee_id or ""
     if outcome.print_job_id:  # this screen's desk setting prints on check-in
-        _begin("printing", "", attendee_id, outcome.print_job_id)
+        begin_visit("printing", "", attendee_id, outcome.print_job_id)
         return
     badge = bool(attendee_id) and printing.has_badge(db, attendee_id)
     step, refusal = rules.step_for(result, badge, rules.self_reprints(db, attendee_id))
-    _begin(step, refusal, attendee_id if step != "refused" else "")
+    begin_visit(step, refusal, attendee_id if step != "refused" else "")
 
 
 # -- the badge ---------------------------------------------------------------------------------
@@ -234,7 +191,7 @@ def _check_in(code: str) -> None:
 @bp.get("/badge.png")
 def badge() -> Response:
     """The preview of the badge of this screen's current attendee, and of nobody else."""
-    visit = _visit()
+    visit = current_visit()
     if visit is None or not visit.attendee_id:
         abort(404)
     row = attendees.get(get_db(), visit.attendee_id) or abort(404)
@@ -244,7 +201,7 @@ def badge() -> Response:
 @bp.post("/print")
 def print_badge() -> Response:
     """Prints the first badge, or the one reprint a screen may give; then follows the job."""
-    visit = _visit()
+    visit = current_visit()
     if visit is None or visit.step not in ("hello", "collected"):
         return _home()
     db = get_db()
@@ -271,13 +228,13 @@ def _follow_job(visit: rules.Visit) -> rules.Visit:
     else:
         step, result = ("done", "") if job.status == "printed" else ("printing", "")
     rules.update(get_db(), visit.visit_id, step=step, result=result)
-    return rules.get(get_db(), visit.visit_id, _device(), _idle()) or visit
+    return rules.get(get_db(), visit.visit_id, screen_device(), idle_after()) or visit
 
 
 @bp.get("/status")
 def status() -> Response:
     """Polled by the printing screen: 204 while printing, a refresh of /self once it is over."""
-    visit = _visit()
+    visit = current_visit()
     if visit is not None and visit.step == "printing":
         visit = _follow_job(visit)
     if visit is not None and visit.step == "printing":
@@ -311,7 +268,7 @@ def _back() -> Response:
 @bp.post("/touch")
 def touch() -> Response:
     """Someone is still using the screen (the idle warning was answered): keep their visit."""
-    visit = _visit()
+    visit = current_visit()
     if visit is not None:
         rules.update(get_db(), visit.visit_id)
     return Response(status=204)
@@ -333,26 +290,3 @@ def large_text() -> Response:
     """A+: large text for this attendee's turn (the next reset turns it off)."""
     session["large"] = not session.get("large", False)
     return _back()
-
-
-# -- the supervisor's list of screens ----------------------------------------------------------
-
-screens_bp = Blueprint("screens", __name__, url_prefix="/admin/screens")
-
-
-@screens_bp.get("")
-@staff_required("settings")
-def screens() -> str:
-    """Every bound screen, with when it was bound and last seen, each with a sign-out button."""
-    return render_template("admin/screens.html", screens=rules.screens(get_db()))
-
-
-@screens_bp.post("/<screen_id>/revoke")
-@staff_required("settings")
-def revoke(screen_id: str) -> Response:
-    """Signs one screen out at once (its token and the other screens go on working)."""
-    if not (screen_id.isascii() and screen_id.isdigit() and len(screen_id) <= 18):
-        abort(404)
-    if rules.revoke_screen(get_db(), int(screen_id)):
-        flash(gettext("The screen was signed out."), "ok")
-    return redirect(url_for(".screens"), 303)

@@ -25,8 +25,10 @@ from flask import (
 )
 from flask_babel import get_locale, gettext
 
-from kiosk import auth, clock, door, rooms, schedule
-from kiosk.event import load as load_event
+from kiosk import auth, clock
+from kiosk.desk.event import load as load_event
+from kiosk.rooms import door, schedule
+from kiosk.rooms import rules as rooms
 from kiosk.web import get_db, staff_principal, token_principal
 
 bp = Blueprint("signage", __name__, url_prefix="/signage")

@@ -22,7 +22,7 @@ from flask import (
 )
 from flask_babel import format_datetime, gettext
 
-from kiosk import auth
+from kiosk import auth, staff_sessions
 from kiosk.web import get_db, staff_principal
 
 bp = Blueprint("staff", __name__)
@@ -84,7 +84,7 @@ def login() -> Any:
         return render_template("staff/login.html", names=names, desk=desk, chosen=name), 401
     _end_session()
     session.permanent = True
-    session.update(sid=auth.start_session(db, principal.ident), desk=desk)
+    session.update(sid=staff_sessions.start_session(db, principal.ident), desk=desk)
     response = redirect(_safe_next(request.args.get("next")), code=303)
     response.set_cookie("desk", desk, max_age=YEAR, samesite="Lax", httponly=True)
     if not auth.known_device(db, device):
@@ -98,7 +98,7 @@ def _end_session() -> None:
     """Ends this browser's sign-in on the server, so a copy of its cookie opens nothing."""
     sid = session.get("sid")
     if isinstance(sid, str):
-        auth.end_session(get_db(), sid)
+        staff_sessions.end_session(get_db(), sid)
     session.clear()
 
 

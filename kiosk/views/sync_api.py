@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from kiosk import replication
+from kiosk.replication import peering as replication
 from kiosk.web import api_permission, bearer_principal, get_db, json_error
 from sync.protocol import encode
 from sync.server import Request, handle

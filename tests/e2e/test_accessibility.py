@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import attendees, auth, checkin
+from kiosk import auth
 from kiosk.db import open_db, transaction
-from kiosk.node import Node
+from kiosk.desk import attendees, checkin
+from kiosk.replication.node import Node
 from sync.hlc import Clock
 from tests.e2e.conftest import ARTIFACTS, LiveServer, screenshot, sign_in_desk
 from tests.e2e.test_selfservice_browser import FRESH, people, scan, start_server

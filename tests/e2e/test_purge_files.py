@@ -9,10 +9,11 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 
-from kiosk import auth, print_setup
+from kiosk import auth
 from kiosk.db import open_db, transaction
-from kiosk.node import load_node
-from kiosk.replication import local
+from kiosk.printing import setup as print_setup
+from kiosk.replication.node import load_node
+from kiosk.replication.peering import local
 from sync.client import sync_once
 from tests.conftest import seed
 from tests.e2e.conftest import KIOSK, wait_until_up

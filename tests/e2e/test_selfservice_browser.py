@@ -19,9 +19,9 @@ import pytest
 
 from kiosk import auth
 from kiosk.db import open_db, transaction
-from kiosk.event import load as load_event
-from kiosk.event import parse_valid_days
-from kiosk.node import load_node
+from kiosk.desk.event import load as load_event
+from kiosk.desk.event import parse_valid_days
+from kiosk.replication.node import load_node
 from tests.e2e.conftest import KIOSK, LiveServer, free_port, screenshot, wait_until_up
 from tests.support.processes import stop
 

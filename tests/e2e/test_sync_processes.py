@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import conflicts, reports
+from kiosk.desk import reports
+from kiosk.replication import conflicts
 from tests.sync.faultproxy import FaultProxy
 
 pytestmark = pytest.mark.e2e

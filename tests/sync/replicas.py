@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk import fold
 from kiosk.db import open_db, transaction
-from kiosk.node import Node, put_setting
+from kiosk.replication import fold
+from kiosk.replication.node import Node, put_setting
 from sync.hlc import Clock, wall_ms
 from sync.server import Local
 from sync.transport import LocalTransport

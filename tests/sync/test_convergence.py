@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from kiosk import attendees, checkin, conflicts, fold
 from kiosk.db import open_db, transaction
+from kiosk.desk import attendees, checkin
+from kiosk.replication import conflicts, fold
 from sync.client import SyncError, sync_once
 from sync.oplog import all_ops
 from tests.conftest import DAY1_MORNING, seed

@@ -7,10 +7,11 @@ import json
 
 from click.testing import CliRunner
 
-from kiosk import checkin, conflicts
 from kiosk.cli import main
 from kiosk.db import open_db
-from kiosk.node import load_node
+from kiosk.desk import checkin
+from kiosk.replication import conflicts
+from kiosk.replication.node import load_node
 from sync.hlc import Clock
 from sync.oplog import new_op
 from tests.conftest import DAY1_MORNING, csrf_from, sign_in
@@ -102,9 +103,9 @@ def test_purge_after_a_final_sync_leaves_no_personal_data(tmp_path, db_path) -> 
     """After the event: everything is at head office, then no name, e-mail or company is left
     anywhere on the venue machine (state, search index, op log, edit history), while the
     arrivals stay countable."""
-    from kiosk import attendees, checkin
     from kiosk.db import transaction
-    from kiosk.node import load_node
+    from kiosk.desk import attendees, checkin
+    from kiosk.replication.node import load_node
     from sync.client import sync_once
     from tests.sync.replicas import make_replica
 
@@ -114,7 +115,7 @@ def test_purge_after_a_final_sync_leaves_no_personal_data(tmp_path, db_path) -> 
     with transaction(venue):
         attendees.update(venue, node, "a-nguyen", {"company": "Đại học Quốc gia"})
     ho = make_replica(tmp_path, "ho")
-    from kiosk.replication import local
+    from kiosk.replication.peering import local
 
     sync_once(local(venue), "ho", ho.transport())
     result = CliRunner().invoke(main, ["--db", str(db_path), "purge", "--yes"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import checkin
+from kiosk.desk import checkin
 from sync import protocol
 from sync.client import sync_once
 from sync.hlc import Clock

@@ -1,0 +1,49 @@
+"""The `kiosk` command: one module per command group.
+
+`main` is built here from the parts, so no part imports it back.
+"""
+
+from __future__ import annotations
+
+import click
+
+from kiosk import files
+from kiosk.cli import access, backups, badges, peers, schedule, venue
+from kiosk.cli.venue import DEFAULT_DB, Context
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", envvar="KIOSK_DB", default=DEFAULT_DB, show_default=True,
+              help="SQLite database file (env KIOSK_DB).")  # fmt: skip
+@click.pass_context
+def main(ctx: click.Context, db_path: str) -> None:
+    """Kiosk: offline-first check-in for conferences."""
+    files.private_umask()  # the database, its backups, exports and badges: owner only
+    ctx.obj = Context(db_path)
+
+
+# Every command group is added here, in one place; the parts never import `main`.
+for _command in (
+    venue.init,
+    venue.demo,
+    venue.import_group,
+    access.token,
+    access.staff,
+    venue.ticket_type,
+    venue.serve,
+    venue.export,
+    venue.rebuild,
+    backups.backup_command,
+    backups.restore_command,
+    badges.printers_group,
+    badges.print_group,
+    peers.sync_command,
+    peers.headoffice,
+    peers.purge,
+):
+    main.add_command(_command)
+for _command in (
+    schedule.import_sessions,
+    schedule.import_registrations,
+):
+    venue.import_group.add_command(_command)

@@ -1,0 +1,44 @@
+"""`kiosk backup` and `kiosk restore`: copies of the venue's database for a bad day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kiosk import backup
+from kiosk.cli.venue import Context, pass_ctx
+from kiosk.db import DatabaseError
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+@pass_ctx
+def backup_command(ctx: Context, file: str, force: bool) -> None:
+    """Copy the database to FILE; safe while kiosk serve runs (e.g. to a USB stick)."""
+    if not Path(ctx.db_path).is_file():
+        raise click.ClickException(f"there is no database at {ctx.db_path}")
+    try:
+        info = backup.backup(ctx.db_path, file, force)
+    except (backup.BackupError, DatabaseError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backup written: {backup.describe(info)}")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True,
+              help="Restore a backup of another machine or event all the same.")  # fmt: skip
+@pass_ctx
+def restore_command(ctx: Context, file: str, force: bool) -> None:
+    """Replace the database with a backup (stop kiosk serve first); keeps the old one aside."""
+    try:
+        aside = backup.restore(ctx.db_path, file, force)
+        info = backup.inspect(ctx.db_path, thorough=False)
+    except (backup.BackupError, DatabaseError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored: {backup.describe(info)}")
+    if aside:
+        click.echo(f"The database it replaced is kept as {aside}")
+    click.echo("Start kiosk serve again: the next sync sends and fetches what the backup lacks.")

@@ -1,0 +1,173 @@
+"""`kiosk sync`, `kiosk headoffice serve` and `kiosk purge`: sync from the command line."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import ssl
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kiosk import backup
+from kiosk.cli.venue import Context, pass_ctx, run_server, server_options
+from kiosk.db import WipeError, rewrite_database, transaction
+from kiosk.printing.worker import badge_files
+from kiosk.replication import conflicts
+from kiosk.replication import peering as replication
+from kiosk.replication.node import get_setting, load_node, put_setting
+from sync import client, peers
+from sync.protocol import DEFAULT_PAGE, MAX_PAGE
+from sync.retry import delays
+from sync.transport import HttpTransport, UntrustedPeer
+
+ATTEMPTS = 6
+PII = ("first_name", "last_name", "email", "company", "note", "block_note")
+
+
+def _round_with_retries(db: Any, url: str, token: str, page: int) -> client.Round:
+    """One round, retried with jittered backoff on a flaky link."""
+    waits = delays(base=0.5, cap=30.0, rng=random.Random())
+    for attempt in range(ATTEMPTS):
+        try:
+            return replication.run_once(db, url, token, page)
+        except (ssl.SSLCertVerificationError, UntrustedPeer) as exc:  # retrying cannot help
+            raise click.ClickException(
+                f"{url} is not trusted ({exc}): set KIOSK_SYNC_CA_BUNDLE or KIOSK_SYNC_PIN"
+                " as docs/tls.md explains"
+            ) from None
+        except (OSError, client.SyncError) as exc:
+            if isinstance(exc, client.SyncError) and exc.status in (400, 401, 403, 404):
+                raise click.ClickException(f"{url} refused: {exc.message}") from None
+            if attempt == ATTEMPTS - 1:
+                raise click.ClickException(f"cannot sync with {url}: {exc}") from None
+            time.sleep(next(waits))
+    raise AssertionError("unreachable")
+
+
+def _print_round(done: client.Round) -> None:
+    if done.reset:
+        click.echo(f"Started over with the peer: {done.reset}", err=True)
+    click.echo(f"pushed {done.pushed} new ({done.duplicates} already there),"
+               f" pulled {done.new} new of {done.pulled}")  # fmt: skip
+
+
+def _report(db: Any, url: str, missing: list[str]) -> None:
+    """Per origin: ops held here and confirmed at the peer; per peer: contact; flags."""
+    gone = set(missing)
+    click.echo(f"{'origin':<32} {'ops here':>9} {'at peer':>9}")
+    for origin, ids in _ids_by_origin(db).items():
+        click.echo(f"{origin:<32} {len(ids):>9} {len(ids) - len(gone & ids):>9}")
+    for p in peers.all_peers(db):
+        click.echo(f"peer {p.url} ({p.node_id}): sent and acknowledged {p.sent},"
+                   f" received {p.received}, last contact {p.last_contact_at}")  # fmt: skip
+    found = conflicts.flags(db, include_resolved=True)
+    open_ = sum(f.resolution is None for f in found)
+    click.echo(f"review flags: {open_} open, {len(found) - open_} resolved")
+
+
+def _ids_by_origin(db: Any) -> dict[str, set[str]]:
+    grouped: dict[str, set[str]] = {}
+    for origin, op_id in db.execute("SELECT origin, op_id FROM op ORDER BY origin"):
+        grouped.setdefault(origin, set()).add(op_id)
+    return grouped
+
+
+@click.command("sync")
+@click.option("--peer", envvar="KIOSK_SYNC_PEER", required=True, help="URL of the other node.")
+@click.option("--token", envvar="KIOSK_SYNC_TOKEN", required=True,
+              help="Sync token the peer issued for this machine.")  # fmt: skip
+@click.option("--once", "mode", flag_value="once", help="One push and pull, then exit.")
+@click.option("--final", "mode", flag_value="final", help="Sync, then prove the peer holds it all.")
+@click.option("--page", default=DEFAULT_PAGE, type=click.IntRange(1, MAX_PAGE), show_default=True)
+@click.option("--interval", default=15.0, type=float, show_default=True)
+@pass_ctx
+def sync_command(ctx: Context, peer: str, token: str, mode: str | None, page: int,
+                 interval: float) -> None:  # fmt: skip
+    """Sync with head office or another node (repeatedly unless --once or --final)."""
+    db = ctx.db()
+    if mode is None:
+        click.echo(f"Syncing with {peer} every {interval:.0f} s (Ctrl+C stops)", err=True)
+        while True:
+            _print_round(_round_with_retries(db, peer, token, page))
+            time.sleep(interval)
+    _print_round(_round_with_retries(db, peer, token, page))
+    if mode == "final":
+        _final(db, peer, token)
+
+
+def _final(db: Any, url: str, token: str) -> None:
+    """Proves by count and digest of op ids that the peer holds every op held here."""
+    try:
+        count, mine, held, theirs, missing = client.prove(
+            replication.local(db), HttpTransport(url, token)
+        )
+    except (OSError, client.SyncError) as exc:
+        raise click.ClickException(f"cannot verify with {url}: {exc}") from None
+    _report(db, url, missing)
+    click.echo(f"here: {count} ops, digest {mine}; peer holds {held} of them, digest {theirs}")
+    if (count, mine) != (held, theirs):
+        raise click.ClickException(f"the peer lacks {count - held} ops: run sync again")
+    with transaction(db):
+        peers.save(db, url, verified_at=peers.now_iso())
+    click.echo("Proven: the peer holds every operation of this node.")
+
+
+@click.group()
+def headoffice() -> None:
+    """The head-office node: the hub every venue syncs with."""
+
+
+@headoffice.command("serve")
+@click.option("--db", "db_path", envvar="KIOSK_DB", default=None, help="Database file.")
+@server_options(port=8000)
+@pass_ctx
+def headoffice_serve(ctx: Context, db_path: str | None, **options: Any) -> None:
+    """Serve the head office: sync protocol, API and screens, on a production WSGI server."""
+    path = db_path or ctx.db_path
+    db = Context(path).db()
+    if get_setting(db, "node_id") is None:
+        with transaction(db):
+            put_setting(db, "node_id", f"headoffice-{secrets.token_hex(3)}")
+    label = f"Head office {load_node(db).node_id}"
+    db.close()
+    run_server(path, label, **options)
+
+
+@headoffice.command("new-epoch")
+@pass_ctx
+def headoffice_new_epoch(ctx: Context) -> None:
+    """After restoring this database from a backup: every peer re-pushes and re-pulls."""
+    db = ctx.db()
+    with transaction(db):
+        value = peers.new_epoch(db)
+    click.echo(f"New epoch {value}: venues will re-send everything at their next sync")
+
+
+@click.command()
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_ctx
+def purge(ctx: Context, yes: bool) -> None:
+    """After the event: remove attendees' personal data; refuses while anything is unsynced."""
+    db = ctx.db()
+    left = replication.unsynced(db)
+    if left:
+        raise click.ClickException(f"{left} operations are not yet synced: run kiosk sync --final")
+    if not yes:
+        click.confirm("Remove every attendee's personal data from this machine?", abort=True)
+    badges = badge_files(db)
+    db.execute("PRAGMA secure_delete=ON")  # what the purge frees is overwritten with zeros
+    with transaction(db):
+        replication.purge_personal_data(db, PII)
+    try:
+        rewrite_database(db, ctx.db_path)
+    except WipeError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in [*badges, backup.aside_path(ctx.db_path)]:
+        path.unlink(missing_ok=True)
+    click.echo(f"Personal data removed from this machine ({len(badges)} badge files deleted);"
+               " sync is now off for this database.")  # fmt: skip
+    if (copy := backup.last_backup(ctx.db_path)) and Path(copy).exists():
+        click.echo(f"The backup {copy} still holds personal data: delete it too.", err=True)

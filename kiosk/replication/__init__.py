@@ -1,0 +1,6 @@
+"""What makes every venue machine agree: node, fold, conflicts, peer sync.
+
+The op log's domain side; the wire protocol itself is the top-level `sync` package.
+"""
+
+from kiosk.replication import fold  # noqa: F401  (registers with the node)

@@ -1,0 +1,211 @@
+"""Applying operations to the state tables: the domain's merge rules.
+
+Applying the same set of ops in any order, any number of times, gives the same state:
+fields are last-writer-wins per field by (clock stamp, op id); check-ins and undos are
+grow-only sets. Unknown kinds are kept in the log and ignored here.
+
+The domain packages own their tables: kiosk/rooms registers its kinds' appliers and tables with
+`register`, kiosk/desk keeps its search index in step with `index_attendees`, each when it is
+imported (the `kiosk` package imports both), so this package never imports a domain package.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from kiosk.replication import conflicts
+from kiosk.replication.ids import valid_attendee_id
+from kiosk.replication.node import FOLD
+from sync.oplog import Op, OpError
+
+EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
+TICKET_TYPE_FIELDS = ("valid_days", "colour")
+ATTENDEE_FIELDS = (
+    "code", "first_name", "last_name", "email", "company",
+    "ticket_type", "status", "note", "block_note", "source",
+)  # fmt: skip
+Applier = Callable[[sqlite3.Connection, Op], None]
+Reindex = Callable[[sqlite3.Connection, str], None]  # after one attendee's fields changed
+AddRows = Callable[[sqlite3.Connection, list[dict[str, Any]]], None]  # after bulk creation
+STATE_TABLES = ["event", "ticket_type", "attendee", "checkin", "checkin_undo", "field_edit",
+                "conflict_resolution"]  # fmt: skip
+INDEX: dict[str, list[Any]] = {"reindex": [], "add": []}  # filled by `index_attendees`
+
+
+def _version(op: Op) -> str:
+    return f"{op.hlc} {op.op_id}"
+
+
+def merge_fields(
+    db: sqlite3.Connection, table: str, key: str, key_value: Any, allowed: tuple[str, ...], op: Op
+) -> bool:
+    """Last writer wins per field: writes each field whose stamp beats the stored one.
+
+    True when a field changed; domain appliers use it for their own last-writer-wins rows.
+    """
+    fields = {k: v for k, v in op.payload.get("fields", {}).items() if k in allowed}
+    db.execute(f"INSERT INTO {table} ({key}) VALUES (?) ON CONFLICT DO NOTHING", (key_value,))  # noqa: S608
+    row = db.execute(f"SELECT versions FROM {table} WHERE {key} = ?", (key_value,)).fetchone()  # noqa: S608
+    versions = json.loads(row[0])
+    stamp = _version(op)
+    winners = {k: v for k, v in fields.items() if versions.get(k, "") < stamp}
+    if not winners:
+        return False
+    versions.update(dict.fromkeys(winners, stamp))
+    assignments = ", ".join(f"{name} = ?" for name in winners)
+    db.execute(
+        f"UPDATE {table} SET {assignments}, versions = ? WHERE {key} = ?",  # noqa: S608
+        (*winners.values(), json.dumps(versions, sort_keys=True), key_value),
+    )
+    return True
+
+
+def _event_set(db: sqlite3.Connection, op: Op) -> None:
+    merge_fields(db, "event", "id", 1, EVENT_FIELDS, op)
+
+
+def _ticket_type_set(db: sqlite3.Connection, op: Op) -> None:
+    merge_fields(db, "ticket_type", "name", op.entity, TICKET_TYPE_FIELDS, op)
+
+
+def _attendee_upsert(db: sqlite3.Connection, op: Op) -> None:
+    if merge_fields(db, "attendee", "attendee_id", op.entity, ATTENDEE_FIELDS, op):
+        for reindex in INDEX["reindex"]:
+            reindex(db, op.entity)
+
+
+def _checkin(db: sqlite3.Connection, op: Op) -> None:
+    p = op.payload
+    db.execute(
+        "INSERT INTO checkin (op_id, attendee_id, at, day, desk, staff, origin, hlc)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (op.op_id, op.entity, p.get("at", ""), p.get("day", ""), p.get("desk", ""),
+         p.get("staff", ""), op.origin, op.hlc),
+    )  # fmt: skip
+
+
+def _checkin_undo(db: sqlite3.Connection, op: Op) -> None:
+    p = op.payload
+    db.execute(
+        "INSERT INTO checkin_undo (op_id, checkin_op_id, at, staff, reason)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (op.op_id, p.get("checkin_op_id", ""), p.get("at", ""), p.get("staff", ""),
+         p.get("reason", "")),
+    )  # fmt: skip
+
+
+APPLY: dict[str, Applier] = {
+    "event_set": _event_set,
+    "ticket_type_set": _ticket_type_set,
+    "attendee_upsert": _attendee_upsert,
+    "checkin": _checkin,
+    "checkin_undo": _checkin_undo,
+    "conflict_resolve": conflicts.apply_resolution,
+}
+
+
+def register(appliers: dict[str, Applier], tables: tuple[str, ...]) -> None:
+    """Lets a domain package fold its own kinds into its own tables (emptied by `rebuild`)."""
+    taken = appliers.keys() & APPLY.keys()
+    if taken:
+        raise ValueError(f"op kinds already applied elsewhere: {sorted(taken)}")
+    APPLY.update(appliers)
+    STATE_TABLES.extend(t for t in tables if t not in STATE_TABLES)
+
+
+def index_attendees(reindex: Reindex, add: AddRows, tables: tuple[str, ...]) -> None:
+    """Lets a derived index follow the attendee table: one attendee changed, or many created."""
+    INDEX["reindex"].append(reindex)
+    INDEX["add"].append(add)
+    STATE_TABLES.extend(t for t in tables if t not in STATE_TABLES)
+
+
+ATTENDEE_ENTITY = ("attendee_upsert", "checkin", "checkin_undo")  # kinds whose entity is one
+ATTENDEE_LIST = ("registration_add", "registration_cancel")  # payload attendee_ids
+
+
+def check(op: Op) -> None:
+    """Refuses (OpError) an op from a peer whose attendee ids no attendee of ours could have."""
+    if op.kind in ATTENDEE_ENTITY and not valid_attendee_id(op.entity):
+        raise OpError(f"{op.kind} names {op.entity[:80]!r}, which is not an attendee id")
+    ids = op.payload.get("attendee_ids", [])
+    if op.kind in ATTENDEE_LIST and not (
+        isinstance(ids, list) and all(valid_attendee_id(a) for a in ids)
+    ):
+        raise OpError(f"{op.kind}: attendee_ids must be a list of attendee ids")
+
+
+def apply(db: sqlite3.Connection, op: Op) -> None:
+    """Applies one op to the state tables (inside the caller's transaction)."""
+    handler = APPLY.get(op.kind)
+    if handler is not None:
+        handler(db, op)
+    conflicts.observe(db, op)  # remembers what an editor saw, to tell concurrent edits apart
+
+
+def apply_many(db: sqlite3.Connection, ops: list[Op]) -> None:
+    """Applies a batch (a pulled or pushed page): new attendees in bulk, the rest one by one.
+
+    The fold does not depend on order, so creating the batch's new attendees first gives the
+    same state as applying every op in turn.
+    """
+    fresh = _creations(db, ops)
+    if fresh:
+        create_attendees(db, fresh)
+        for op in fresh:
+            conflicts.observe(db, op)
+    taken = {op.op_id for op in fresh}
+    for op in ops:
+        if op.op_id not in taken:
+            apply(db, op)
+
+
+def _creations(db: sqlite3.Connection, ops: list[Op]) -> list[Op]:
+    """The attendee_upsert ops that alone create an attendee not yet held."""
+    upserts: dict[str, list[Op]] = {}
+    for op in ops:
+        if op.kind == "attendee_upsert":
+            upserts.setdefault(op.entity, []).append(op)
+    candidates = [ids[0] for ids in upserts.values() if len(ids) == 1]
+    wanted = json.dumps([op.entity for op in candidates])
+    held = {r[0] for r in db.execute(
+        "SELECT attendee_id FROM attendee WHERE attendee_id IN (SELECT value FROM json_each(?))",
+        (wanted,))}  # fmt: skip
+    return [op for op in candidates if op.entity not in held]
+
+
+def create_attendees(db: sqlite3.Connection, ops: list[Op]) -> None:
+    """Applies attendee_upsert ops for attendees not yet held, one op each, in bulk.
+
+    Gives exactly the state `apply` would, without a round of statements per attendee.
+    """
+    defaults = {**dict.fromkeys(ATTENDEE_FIELDS, ""), "status": "valid"}
+    next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM attendee").fetchone()[0]
+    rows = []
+    for number, op in enumerate(ops, next_id):
+        fields = {k: v for k, v in op.payload.get("fields", {}).items() if k in ATTENDEE_FIELDS}
+        versions = json.dumps(dict.fromkeys(fields, _version(op)), sort_keys=True)
+        rows.append({**defaults, **fields, "id": number, "attendee_id": op.entity,
+                     "versions": versions})  # fmt: skip
+    columns = ("id", "attendee_id", *ATTENDEE_FIELDS, "versions")
+    db.executemany(
+        f"INSERT INTO attendee ({', '.join(columns)})"  # noqa: S608
+        f" VALUES ({', '.join('?' * len(columns))})",
+        [tuple(row[c] for c in columns) for row in rows],
+    )
+    for add in INDEX["add"]:
+        add(db, rows)
+
+
+def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:
+    """Empties the state tables and applies every op again (inside the caller's transaction)."""
+    for table in STATE_TABLES:
+        db.execute(f"DELETE FROM {table}")  # noqa: S608
+    for op in ops:
+        apply(db, op)
+
+
+FOLD.update(apply=apply, create_attendees=create_attendees)

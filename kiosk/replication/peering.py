@@ -1,0 +1,167 @@
+"""The domain's side of sync: the apply callback, the background loop, and sync state.
+
+The loop runs in one thread of `kiosk serve` with its own database connection. Network I/O
+happens between transactions, never inside one, so a slow or dead link never holds up a scan.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import sqlite3
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from kiosk.db import open_db, transaction
+from kiosk.replication import conflicts, fold
+from kiosk.replication.node import load_node
+from sync import client, peers
+from sync.protocol import DEFAULT_PAGE
+from sync.retry import delays
+from sync.server import Local
+from sync.transport import HttpTransport
+
+log = logging.getLogger("kiosk.sync")
+_loops: dict[str, SyncLoop] = {}
+_loops_guard = threading.Lock()
+
+
+def local(db: sqlite3.Connection, allow_relay: bool = True) -> Local:
+    """This database as a sync node: ops are applied by the domain's fold."""
+    return Local(
+        db,
+        load_node(db).node_id,
+        fold.apply_many,
+        transaction,
+        allow_relay=allow_relay,
+        check=fold.check,
+    )
+
+
+def run_once(
+    db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE
+) -> client.Round:
+    """One full round with a peer over HTTP."""
+    if purged(db):
+        raise client.SyncError(409, "purged", "Personal data was purged here; sync is off.")
+    return client.sync_once(local(db), url, HttpTransport(url, token), page)
+
+
+class SyncLoop(threading.Thread):
+    """Syncs with one peer every `interval` seconds; backs off with jitter while it fails."""
+
+    def __init__(
+        self, path: str, url: str, token: str, interval: float, page: int = DEFAULT_PAGE
+    ) -> None:
+        super().__init__(name="kiosk-sync", daemon=True)
+        self.path, self.url, self.token = path, url, token
+        self.interval, self.page = interval, page
+        self.stop = threading.Event()
+        self.wake = threading.Event()
+
+    def run(self) -> None:
+        db = open_db(self.path, cache_mb=32)  # pulled pages are applied in bulk
+        backoff = delays(rng=random.Random())
+        while not self.stop.is_set():
+            wait = self.interval
+            try:
+                run_once(db, self.url, self.token, self.page)
+                backoff = delays(rng=random.Random())
+            except (OSError, client.SyncError) as exc:
+                wait = next(backoff)
+                log.warning("sync with %s failed (%s); next try in %.0f s", self.url,
+                            type(exc).__name__, wait)  # fmt: skip
+            except Exception:
+                wait = next(backoff)
+                log.exception("sync with %s failed unexpectedly", self.url)
+            self.wake.wait(wait)
+            self.wake.clear()
+        db.close()
+
+
+def start_background(path: str, url: str, token: str, interval: float) -> SyncLoop | None:
+    """Starts the one loop of this process for a database (idempotent)."""
+    if not url or not token:
+        return None
+    with _loops_guard:
+        loop = _loops.get(path)
+        if loop is None or not loop.is_alive():
+            loop = _loops[path] = SyncLoop(path, url, token, interval)
+            loop.start()
+        return loop
+
+
+@dataclass(frozen=True)
+class PeerState:
+    """One peer as the desk and the status API show it."""
+
+    url: str
+    node_id: str
+    online: bool
+    last_success_at: str | None
+    last_contact_at: str | None
+    last_error: str
+    pending: int
+    sent: int
+    received: int
+
+
+def peer_states(db: sqlite3.Connection) -> list[PeerState]:
+    """Every peer with how much it still lacks from us."""
+    return [PeerState(p.url, p.node_id, not p.last_error and p.last_success_at is not None,
+                      p.last_success_at, p.last_contact_at, p.last_error,
+                      client.pending(db, p), p.sent, p.received)
+            for p in peers.all_peers(db)]  # fmt: skip
+
+
+def unsynced(db: sqlite3.Connection) -> int:
+    """Ops no peer has acknowledged: the best peer's pending count (all ops if none)."""
+    states = peer_states(db)
+    if not states:
+        return db.execute("SELECT count(*) FROM op").fetchone()[0]
+    return min(s.pending for s in states)
+
+
+def status(db: sqlite3.Connection, configured_peer: str = "") -> dict[str, Any]:
+    """Sync at a glance: the JSON of GET /api/v1/sync/status, also used by the desk."""
+    states = peer_states(db)
+    main = next((s for s in states if s.url == configured_peer), states[0] if states else None)
+    return {
+        "node_id": load_node(db).node_id,
+        "configured": bool(configured_peer),
+        "online": bool(main and main.online),
+        "last_success_at": main.last_success_at if main else None,
+        "pending_push": main.pending if main else unsynced(db),
+        "problems": conflicts.open_count(db),
+        "peers": [asdict(s) for s in states],
+    }
+
+
+def purge_personal_data(db: sqlite3.Connection, fields: tuple[str, ...]) -> None:
+    """Blanks personal fields in state and in the log (inside the caller's transaction).
+
+    This is local only and never an op: head office keeps its copy. Sync stops afterwards,
+    since this log no longer matches what its peers hold.
+    """
+    db.execute(f"UPDATE attendee SET {', '.join(f'{f} = ' + repr('') for f in fields)}")  # noqa: S608
+    db.execute("DELETE FROM attendee_fts")
+    db.execute("DELETE FROM search_word")  # folded name words are names too
+    db.execute("DELETE FROM search_typo")
+    paths = ", ".join(f"'$.fields.{f}'" for f in fields)
+    db.execute(f"UPDATE op SET payload = json_remove(payload, {paths})"  # noqa: S608
+               " WHERE kind = 'attendee_upsert'")  # fmt: skip
+    db.execute(
+        "UPDATE op SET payload = json_remove(payload, '$.name') WHERE kind = 'badge_printed'"
+    )  # the name as printed on the badge
+    marks = ", ".join("?" * len(fields))
+    db.execute(f"UPDATE field_edit SET value = '\"\"' WHERE field IN ({marks})", fields)  # noqa: S608
+    db.execute("UPDATE scan SET code = '', staff = ''")
+    db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('purged_at', ?)",
+               (peers.now_iso(),))  # fmt: skip
+
+
+def purged(db: sqlite3.Connection) -> bool:
+    """True once personal data was purged: syncing would hand out a log that lies."""
+    row = db.execute("SELECT 1 FROM sync_state WHERE key = 'purged_at'").fetchone()
+    return row is not None
