@@ -86,6 +86,10 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
         fields.update(pull_after=0, push_after=0)
     with local.transaction(local.db):
         peers.save(local.db, url, **fields)
+        if info.get("role") == peers.HEAD_OFFICE:
+            peers.note_headoffice(local.db, url, fields["node_id"])
+            if reset:
+                peers.drop_proof(local.db)  # what head office proved before may be gone
     return peers.load(local.db, url), reset
 
 

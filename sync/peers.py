@@ -6,10 +6,15 @@ caller's transaction, so a cursor always commits together with the page it follo
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from sync.protocol import digest
+
+HEAD_OFFICE = "headoffice"  # the role `kiosk headoffice serve` gives its node; others: "venue"
 
 _COLUMNS = (
     "url, node_id, epoch, pull_after, push_after, sent, received,"
@@ -76,15 +81,76 @@ def epoch(db: sqlite3.Connection) -> str:
     return db.execute("SELECT value FROM sync_state WHERE key = 'epoch'").fetchone()[0]
 
 
+def _state(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _put_state(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
 def new_epoch(db: sqlite3.Connection) -> str:
     """Starts a new epoch (after restoring from backup): every peer re-pushes and re-pulls."""
     value = secrets.token_hex(8)
-    db.execute(
-        "INSERT INTO sync_state (key, value) VALUES ('epoch', ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (value,),
-    )
+    _put_state(db, "epoch", value)
     return value
+
+
+def role(db: sqlite3.Connection) -> str:
+    """This node's role, told to every peer in hello: head office, or a venue."""
+    return _state(db, "role") or "venue"
+
+
+def set_role(db: sqlite3.Connection, value: str) -> None:
+    """Gives this node its role (head office says so once it serves)."""
+    _put_state(db, "role", value)
+
+
+def note_headoffice(db: sqlite3.Connection, url: str, node_id: str) -> None:
+    """Remembers which peer is head office: only its word counts before a purge."""
+    known = headoffice(db)
+    if known != (url, node_id):
+        _put_state(db, HEAD_OFFICE, json.dumps([url, node_id]))
+        drop_proof(db)  # a proof from another head office proves nothing here
+
+
+def headoffice(db: sqlite3.Connection) -> tuple[str, str] | None:
+    """(url, node id) of head office as last seen in hello, or None if we never met it."""
+    raw = _state(db, HEAD_OFFICE)
+    return tuple(json.loads(raw)) if raw else None  # type: ignore[return-value]
+
+
+def save_proof(db: sqlite3.Connection, top: int) -> None:
+    """Head office proved it holds every op up to our seq `top`: kept with their digest."""
+    count, value = digest(_ids_upto(db, top))
+    _put_state(db, "headoffice_proof", json.dumps({"seq": top, "count": count, "digest": value}))
+
+
+def drop_proof(db: sqlite3.Connection) -> None:
+    """Forgets head office's proof (it was restored, or another node answers)."""
+    db.execute("DELETE FROM sync_state WHERE key = 'headoffice_proof'")
+
+
+def unproven(db: sqlite3.Connection) -> int:
+    """Local ops head office has not proven it holds: all of them without a valid proof.
+
+    Ops only ever join the log at higher seqs, so a proof covers everything up to its seq,
+    as long as those ops still give the digest proven (a restored log does not).
+    """
+    raw = _state(db, "headoffice_proof")
+    proof = json.loads(raw) if raw else {"seq": 0, "count": 0, "digest": digest([])[1]}
+    if digest(_ids_upto(db, proof["seq"])) != (proof["count"], proof["digest"]):
+        proof["seq"] = 0
+    return db.execute("SELECT count(*) FROM op WHERE seq > ?", (proof["seq"],)).fetchone()[0]
+
+
+def _ids_upto(db: sqlite3.Connection, top: int) -> list[str]:
+    return [r[0] for r in db.execute("SELECT op_id FROM op WHERE seq <= ?", (top,))]
 
 
 def bind_device(db: sqlite3.Connection, token_id: int, node_id: str) -> bool:

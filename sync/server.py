@@ -80,7 +80,7 @@ def bind(local: Local, token_id: int | None, node_id: str) -> None:
 
 
 def hello(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
-    """Who we are, our epoch and log height, and how many of the caller's own ops we hold."""
+    """Who we are (and our role), our epoch and log height, how many of the caller's ops we hold."""
     caller = _caller(body)
     bind(local, token_id, caller)
     high = local.db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
@@ -90,7 +90,8 @@ def hello(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any
         with local.transaction(local.db):
             epoch = (peers.epoch(local.db),)
     return {"protocol": PROTOCOL, "node_id": local.node_id, "epoch": epoch[0], "high": high,
-            "held_from_you": held, "server_time_ms": wall_ms()}  # fmt: skip
+            "held_from_you": held, "server_time_ms": wall_ms(),
+            "role": peers.role(local.db)}  # fmt: skip
 
 
 def parse_batch(body: Any, check: Check | None = None) -> tuple[str, list[Op]]:

@@ -101,18 +101,18 @@ def sync_command(ctx: Context, peer: str, token: str, mode: str | None, page: in
 def _final(db: Any, url: str, token: str) -> None:
     """Proves by count and digest of op ids that the peer holds every op held here."""
     try:
-        count, mine, held, theirs, missing = client.prove(
-            replication.local(db), HttpTransport(url, token)
-        )
+        found = replication.final(db, url, HttpTransport(url, token))
     except (OSError, client.SyncError) as exc:
         raise click.ClickException(f"cannot verify with {url}: {exc}") from None
-    _report(db, url, missing)
-    click.echo(f"here: {count} ops, digest {mine}; peer holds {held} of them, digest {theirs}")
-    if (count, mine) != (held, theirs):
-        raise click.ClickException(f"the peer lacks {count - held} ops: run sync again")
-    with transaction(db):
-        peers.save(db, url, verified_at=peers.now_iso())
+    _report(db, url, found.missing)
+    click.echo(f"here: {found.count} ops, digest {found.mine};"
+               f" peer holds {found.held} of them, digest {found.theirs}")  # fmt: skip
+    if not found.proven:
+        raise click.ClickException(f"the peer lacks {found.count - found.held} ops: run sync again")
     click.echo("Proven: the peer holds every operation of this node.")
+    if not found.headoffice:
+        click.echo(f"{url} is not head office: kiosk purge waits for kiosk sync --final"
+                   " with head office.", err=True)  # fmt: skip
 
 
 @click.group()
@@ -128,9 +128,10 @@ def headoffice_serve(ctx: Context, db_path: str | None, **options: Any) -> None:
     """Serve the head office: sync protocol, API and screens, on a production WSGI server."""
     path = db_path or ctx.db_path
     db = Context(path).db()
-    if get_setting(db, "node_id") is None:
-        with transaction(db):
+    with transaction(db):
+        if get_setting(db, "node_id") is None:
             put_setting(db, "node_id", f"headoffice-{secrets.token_hex(3)}")
+        peers.set_role(db, peers.HEAD_OFFICE)  # venues learn it in hello; purge asks for it
     label = f"Head office {load_node(db).node_id}"
     db.close()
     run_server(path, label, **options)
@@ -150,11 +151,19 @@ def headoffice_new_epoch(ctx: Context) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_ctx
 def purge(ctx: Context, yes: bool) -> None:
-    """After the event: remove attendees' personal data; refuses while anything is unsynced."""
+    """After the event: remove attendees' personal data; refuses until head office holds it all."""
     db = ctx.db()
-    left = replication.unsynced(db)
-    if left:
-        raise click.ClickException(f"{left} operations are not yet synced: run kiosk sync --final")
+    known, lacks, total = replication.headoffice_lacks(db)
+    if known is None:
+        raise click.ClickException(
+            f"head office has not confirmed any of this machine's {total} operations (another"
+            " venue holding them does not count): run kiosk sync --final --peer HEAD-OFFICE-URL"
+        )
+    if lacks:
+        raise click.ClickException(
+            f"head office {known[1]} lacks {lacks} of this machine's {total} operations, or has"
+            f" not confirmed them: run kiosk sync --final --peer {known[0]}"
+        )
     if not yes:
         click.confirm("Remove every attendee's personal data from this machine?", abort=True)
     badges = badge_files(db)

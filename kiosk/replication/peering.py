@@ -20,7 +20,7 @@ from sync import client, peers
 from sync.protocol import DEFAULT_PAGE
 from sync.retry import delays
 from sync.server import Local
-from sync.transport import HttpTransport
+from sync.transport import HttpTransport, Transport
 
 log = logging.getLogger("kiosk.sync")
 _loops: dict[str, SyncLoop] = {}
@@ -113,6 +113,46 @@ def peer_states(db: sqlite3.Connection) -> list[PeerState]:
                       p.last_success_at, p.last_contact_at, p.last_error,
                       client.pending(db, p), p.sent, p.received)
             for p in peers.all_peers(db)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Final:
+    """What `kiosk sync --final` found: our ops' count and digest, and the peer's of those."""
+
+    count: int
+    mine: str
+    held: int
+    theirs: str
+    missing: list[str]
+    headoffice: bool
+
+    @property
+    def proven(self) -> bool:
+        """The peer holds every op held here."""
+        return (self.count, self.mine) == (self.held, self.theirs)
+
+
+def final(db: sqlite3.Connection, url: str, transport: Transport) -> Final:
+    """Asks the peer to prove by count and digest that it holds every op held here.
+
+    A proof from head office is kept: it is what lets `kiosk purge` go ahead.
+    """
+    top = db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
+    count, mine, held, theirs, missing = client.prove(local(db), transport)
+    known = peers.headoffice(db)
+    found = Final(count, mine, held, theirs, missing, known is not None and known[0] == url)
+    if found.proven:
+        with transaction(db):
+            peers.save(db, url, verified_at=peers.now_iso())
+            if found.headoffice:
+                peers.save_proof(db, top)  # the peer holds all ids read after `top`
+    return found
+
+
+def headoffice_lacks(db: sqlite3.Connection) -> tuple[tuple[str, str] | None, int, int]:
+    """Head office (url, node id) if known, the local ops it has not proven it holds, of all."""
+    total = db.execute("SELECT count(*) FROM op").fetchone()[0]
+    return peers.headoffice(db), peers.unproven(db), total
 
 
 def unsynced(db: sqlite3.Connection) -> int:

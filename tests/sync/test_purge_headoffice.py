@@ -20,6 +20,12 @@ def _purge(db_path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _final(db, url: str, peer) -> bool:
+    """`kiosk sync --final` in process: one round, then the proof."""
+    sync_once(peering.local(db), url, peer.transport())
+    return peering.final(db, url, peer.transport()).proven
+
+
 def _names_left(db_path) -> int:
     db = open_db(db_path)
     try:
@@ -36,19 +42,19 @@ def test_a_lan_peer_holding_every_op_does_not_let_a_venue_purge(tmp_path, db_pat
     ho = make_replica(tmp_path, "ho")
     with transaction(ho.db):
         peers.set_role(ho.db, peers.HEAD_OFFICE)
-    sync_once(peering.local(venue), "http://south:5000", lan.transport())
-    assert peering.final(venue, "http://south:5000", lan.transport()).proven  # B has it all
+    assert _final(venue, "http://south:5000", lan)  # the LAN peer holds it all
     code, output = _purge(db_path)
     assert code != 0 and "head office" in output and f"{total} " in output, output
     assert _names_left(db_path)
 
     sync_once(peering.local(venue), "http://ho:8000", ho.transport())  # head office, not proven
-    checkin.scan(venue, load_node(venue), "KN-NGUY01", desk="North-1", now=DAY1_MORNING)  # and one more since
-    assert peering.final(venue, "http://ho:8000", ho.transport()).proven
-    checkin.scan(venue, load_node(venue), "KN-OBRI01", desk="North-2", now=DAY1_MORNING)  # a scan after the proof
     code, output = _purge(db_path)
-    assert code != 0 and "head office ho lacks 1 " in output, output
-    assert peering.final(venue, "http://ho:8000", ho.transport()).proven
+    assert code != 0 and f"head office ho lacks {total} " in output, output
+    assert _final(venue, "http://ho:8000", ho)
+    checkin.scan(venue, load_node(venue), "KN-OBRI01", desk="North-2", now=DAY1_MORNING)
+    code, output = _purge(db_path)
+    assert code != 0 and "head office ho lacks 1 " in output, output  # the scan since
+    assert _final(venue, "http://ho:8000", ho)
     code, output = _purge(db_path)
     assert code == 0, output
     assert _names_left(db_path) == 0
@@ -59,8 +65,7 @@ def test_a_head_office_restored_after_the_proof_must_prove_it_again(tmp_path, db
     ho = make_replica(tmp_path, "ho")
     with transaction(ho.db):
         peers.set_role(ho.db, peers.HEAD_OFFICE)
-    sync_once(peering.local(venue), "http://ho:8000", ho.transport())
-    assert peering.final(venue, "http://ho:8000", ho.transport()).proven
+    assert _final(venue, "http://ho:8000", ho)
     with transaction(ho.db):
         ho.db.execute("DELETE FROM op")  # head office lost its log (restored from an old copy)
         peers.new_epoch(ho.db)
