@@ -13,12 +13,10 @@ from kiosk import auth
 from kiosk.db import open_db, transaction
 from kiosk.printing import setup as print_setup
 from kiosk.replication.node import load_node
-from kiosk.replication.peering import local
-from sync.client import sync_once
 from tests.conftest import seed
 from tests.e2e.conftest import KIOSK, wait_until_up
 from tests.support.processes import free_port, stop
-from tests.sync.replicas import make_replica
+from tests.sync.replicas import make_headoffice, sync_final
 
 PERSONAL = ["José", "Ñúñez", "jose.nunez", "cafe-nandu", "Nguyễn", "minh.khai", "jruiz@unam",
             "Josefina"]  # fmt: skip
@@ -79,7 +77,7 @@ def test_purge_beside_a_running_server_leaves_no_personal_data_on_disk(tmp_path)
             time.sleep(0.05)
         assert list((instance / "badges").glob("*.pdf")), log.read_text()[-2000:]
         venue = open_db(db_path)
-        sync_once(local(venue), "ho", make_replica(tmp_path, "ho").transport())
+        assert sync_final(venue, "ho", make_headoffice(tmp_path))
         venue.close()
         assert _holding(instance)  # the names are on disk before the purge
         purge = subprocess.run([KIOSK, "--db", str(db_path), "purge", "--yes"],

@@ -9,6 +9,8 @@ from pathlib import Path
 from kiosk.db import open_db, transaction
 from kiosk.replication import fold
 from kiosk.replication.node import Node, put_setting
+from sync import peers
+from sync.client import sync_once
 from sync.hlc import Clock, wall_ms
 from sync.server import Local
 from sync.transport import LocalTransport
@@ -62,3 +64,19 @@ def make_replica(directory: Path, name: str, skew_ms: int = 0) -> Replica:
     replica = Replica(name, db, Node(name, Clock(name)), skew_ms)
     replica.node = Node(name, Clock(name, now_ms=replica.now_ms))
     return replica
+
+
+def make_headoffice(directory: Path, name: str = "ho") -> Replica:
+    """A fresh node that says it is head office in hello, as `kiosk headoffice serve` does."""
+    replica = make_replica(directory, name)
+    with transaction(replica.db):
+        peers.set_role(replica.db, peers.HEAD_OFFICE)
+    return replica
+
+
+def sync_final(db: sqlite3.Connection, url: str, peer: Replica) -> bool:
+    """`kiosk sync --final` in process: one round with `peer`, then its proof."""
+    from kiosk.replication import peering
+
+    sync_once(peering.local(db), url, peer.transport())
+    return peering.final(db, url, peer.transport()).proven

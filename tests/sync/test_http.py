@@ -91,7 +91,7 @@ def test_desk_staff_cannot_resolve(client) -> None:
 
 def test_purge_refuses_while_anything_is_unsynced(db_path) -> None:
     result = CliRunner().invoke(main, ["--db", str(db_path), "purge", "--yes"])
-    assert result.exit_code != 0 and "not yet synced" in result.output
+    assert result.exit_code != 0 and "head office has not confirmed" in result.output
     assert (
         open_db(db_path)
         .execute("SELECT count(*) FROM attendee WHERE first_name != ''")
@@ -106,18 +106,15 @@ def test_purge_after_a_final_sync_leaves_no_personal_data(tmp_path, db_path) -> 
     from kiosk.db import transaction
     from kiosk.desk import attendees, checkin
     from kiosk.replication.node import load_node
-    from sync.client import sync_once
-    from tests.sync.replicas import make_replica
+    from tests.sync.replicas import make_headoffice, sync_final
 
     venue = open_db(db_path)
     node = load_node(venue)
     checkin.scan(venue, node, "KN-JOSE01", desk="North-1")
     with transaction(venue):
         attendees.update(venue, node, "a-nguyen", {"company": "Đại học Quốc gia"})
-    ho = make_replica(tmp_path, "ho")
-    from kiosk.replication.peering import local
-
-    sync_once(local(venue), "ho", ho.transport())
+    ho = make_headoffice(tmp_path)
+    assert sync_final(venue, "ho", ho)
     result = CliRunner().invoke(main, ["--db", str(db_path), "purge", "--yes"])
     assert result.exit_code == 0, result.output
     dump = "\n".join(venue.iterdump())

@@ -12,18 +12,12 @@ from kiosk.replication.node import load_node
 from sync import peers
 from sync.client import sync_once
 from tests.conftest import DAY1_MORNING
-from tests.sync.replicas import make_replica
+from tests.sync.replicas import make_headoffice, make_replica, sync_final
 
 
 def _purge(db_path) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["--db", str(db_path), "purge", "--yes"])
     return result.exit_code, result.output
-
-
-def _final(db, url: str, peer) -> bool:
-    """`kiosk sync --final` in process: one round, then the proof."""
-    sync_once(peering.local(db), url, peer.transport())
-    return peering.final(db, url, peer.transport()).proven
 
 
 def _names_left(db_path) -> int:
@@ -39,10 +33,8 @@ def test_a_lan_peer_holding_every_op_does_not_let_a_venue_purge(tmp_path, db_pat
     checkin.scan(venue, load_node(venue), "KN-JOSE01", desk="North-1", now=DAY1_MORNING)
     total = venue.execute("SELECT count(*) FROM op").fetchone()[0]
     lan = make_replica(tmp_path, "south-venue")
-    ho = make_replica(tmp_path, "ho")
-    with transaction(ho.db):
-        peers.set_role(ho.db, peers.HEAD_OFFICE)
-    assert _final(venue, "http://south:5000", lan)  # the LAN peer holds it all
+    ho = make_headoffice(tmp_path)
+    assert sync_final(venue, "http://south:5000", lan)  # the LAN peer holds it all
     code, output = _purge(db_path)
     assert code != 0 and "head office" in output and f"{total} " in output, output
     assert _names_left(db_path)
@@ -50,11 +42,11 @@ def test_a_lan_peer_holding_every_op_does_not_let_a_venue_purge(tmp_path, db_pat
     sync_once(peering.local(venue), "http://ho:8000", ho.transport())  # head office, not proven
     code, output = _purge(db_path)
     assert code != 0 and f"head office ho lacks {total} " in output, output
-    assert _final(venue, "http://ho:8000", ho)
+    assert sync_final(venue, "http://ho:8000", ho)
     checkin.scan(venue, load_node(venue), "KN-OBRI01", desk="North-2", now=DAY1_MORNING)
     code, output = _purge(db_path)
     assert code != 0 and "head office ho lacks 1 " in output, output  # the scan since
-    assert _final(venue, "http://ho:8000", ho)
+    assert sync_final(venue, "http://ho:8000", ho)
     code, output = _purge(db_path)
     assert code == 0, output
     assert _names_left(db_path) == 0
@@ -62,10 +54,8 @@ def test_a_lan_peer_holding_every_op_does_not_let_a_venue_purge(tmp_path, db_pat
 
 def test_a_head_office_restored_after_the_proof_must_prove_it_again(tmp_path, db_path) -> None:
     venue = open_db(db_path)
-    ho = make_replica(tmp_path, "ho")
-    with transaction(ho.db):
-        peers.set_role(ho.db, peers.HEAD_OFFICE)
-    assert _final(venue, "http://ho:8000", ho)
+    ho = make_headoffice(tmp_path)
+    assert sync_final(venue, "http://ho:8000", ho)
     with transaction(ho.db):
         ho.db.execute("DELETE FROM op")  # head office lost its log (restored from an old copy)
         peers.new_epoch(ho.db)
