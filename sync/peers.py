@@ -140,13 +140,19 @@ def unproven(db: sqlite3.Connection) -> int:
     """Local ops head office has not proven it holds: all of them without a valid proof.
 
     Ops only ever join the log at higher seqs, so a proof covers everything up to its seq,
-    as long as those ops still give the digest proven (a restored log does not).
+    as long as those ops still give the digest proven (a restored log does not). After a
+    proof, ops head office itself handed us are held there too.
     """
-    raw = _state(db, "headoffice_proof")
-    proof = json.loads(raw) if raw else {"seq": 0, "count": 0, "digest": digest([])[1]}
+    raw, known = _state(db, "headoffice_proof"), headoffice(db)
+    if raw is None or known is None:
+        return db.execute("SELECT count(*) FROM op").fetchone()[0]
+    proof = json.loads(raw)
     if digest(_ids_upto(db, proof["seq"])) != (proof["count"], proof["digest"]):
-        proof["seq"] = 0
-    return db.execute("SELECT count(*) FROM op WHERE seq > ?", (proof["seq"],)).fetchone()[0]
+        return db.execute("SELECT count(*) FROM op").fetchone()[0]
+    return db.execute(
+        "SELECT count(*) FROM op WHERE seq > ? AND coalesce(received_from, '') != ?",
+        (proof["seq"], known[1]),
+    ).fetchone()[0]
 
 
 def _ids_upto(db: sqlite3.Connection, top: int) -> list[str]:

@@ -47,6 +47,9 @@ def test_a_lan_peer_holding_every_op_does_not_let_a_venue_purge(tmp_path, db_pat
     code, output = _purge(db_path)
     assert code != 0 and "head office ho lacks 1 " in output, output  # the scan since
     assert sync_final(venue, "http://ho:8000", ho)
+    with transaction(ho.db):  # head office goes on receiving, and the venue pulls that too
+        ho.node.record(ho.db, "attendee_upsert", "a-late", {"fields": {"first_name": "Late"}})
+    sync_once(peering.local(venue), "http://ho:8000", ho.transport())
     code, output = _purge(db_path)
     assert code == 0, output
     assert _names_left(db_path) == 0
