@@ -114,9 +114,9 @@ def set_role(db: sqlite3.Connection, value: str) -> None:
 def note_headoffice(db: sqlite3.Connection, url: str, node_id: str) -> None:
     """Remembers which peer is head office: only its word counts before a purge."""
     known = headoffice(db)
-    if known != (url, node_id):
-        _put_state(db, HEAD_OFFICE, json.dumps([url, node_id]))
+    if known is None or known[1] != node_id:
         drop_proof(db)  # a proof from another head office proves nothing here
+    _put_state(db, HEAD_OFFICE, json.dumps([url, node_id]))  # by any address, one node
 
 
 def headoffice(db: sqlite3.Connection) -> tuple[str, str] | None:

@@ -139,8 +139,8 @@ def final(db: sqlite3.Connection, url: str, transport: Transport) -> Final:
     """
     top = db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
     count, mine, held, theirs, missing = client.prove(local(db), transport)
-    known = peers.headoffice(db)
-    found = Final(count, mine, held, theirs, missing, known is not None and known[0] == url)
+    known, node_id = peers.headoffice(db), peers.load(db, url).node_id
+    found = Final(count, mine, held, theirs, missing, known is not None and known[1] == node_id)
     if found.proven:
         with transaction(db):
             peers.save(db, url, verified_at=peers.now_iso())

@@ -50,6 +50,7 @@ def test_a_lan_peer_holding_every_op_does_not_let_a_venue_purge(tmp_path, db_pat
     with transaction(ho.db):  # head office goes on receiving, and the venue pulls that too
         ho.node.record(ho.db, "attendee_upsert", "a-late", {"fields": {"first_name": "Late"}})
     sync_once(peering.local(venue), "http://ho:8000", ho.transport())
+    sync_once(peering.local(venue), "http://10.0.0.2:8000", ho.transport())  # same, other address
     code, output = _purge(db_path)
     assert code == 0, output
     assert _names_left(db_path) == 0
