@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from kiosk.replication.node import Node
+from sync.hlc import Stamp
 from sync.ids import uuid7
 
 EDITABLE = ("first_name", "last_name", "email", "company", "note")
@@ -150,7 +151,8 @@ def update(
     if not changed:
         return False
     seen = {k: json.loads(row["versions"]).get(k, "") for k in changed}  # tells concurrent edits
-    replaced = max((v.split(" ")[0] for v in seen.values() if v), default=None)
+    stamps = (v.split(" ")[0] for v in seen.values() if v)
+    replaced = max(stamps, key=Stamp.parse, default=None)  # by clock order, not as text
     node.record(db, "attendee_upsert", attendee_id,
                 {"fields": changed, "source": "edit", "staff": staff, "seen": seen},
                 after=replaced)  # fmt: skip
