@@ -50,9 +50,7 @@ def test_a_lan_peer_named_as_relay_may_relay(db_path, clock, make_token) -> None
     assert _name(db_path) == "Mallory"
 
 
-def test_head_office_may_relay_to_the_venue_that_syncs_with_it(
-    db_path, clock, make_token
-) -> None:
+def test_head_office_may_relay_to_the_venue_that_syncs_with_it(db_path, clock, make_token) -> None:
     db = open_db(db_path)
     with transaction(db):
         peers.save(db, "http://ho.example:8000", node_id="headoffice-1a2b3c")
