@@ -25,7 +25,8 @@ SYNC_PEER = ""
 SYNC_TOKEN = ""
 # Seconds between background sync rounds while the link works (failures back off up to 5 min).
 SYNC_INTERVAL = 15
-# Accept ops relayed by a peer from other nodes (off: only a device's own ops are accepted).
+# Accept ops relayed from other nodes by head office and the SYNC_RELAYS peers (off: every
+# token pushes only its own machine's ops).
 SYNC_RELAY = True
 # Node ids, separated by ",", of LAN peers whose tokens may relay other machines' ops to this
 # one. Head office (this machine's SYNC_PEER) may always relay; every other token pushes only

@@ -15,7 +15,7 @@ from typing import Any
 from sync import oplog, peers
 from sync.oplog import Op, OpError
 from sync.protocol import DEFAULT_PAGE, PREFIX, digest, encode
-from sync.server import MAX_VERIFY, Local, check_stamps
+from sync.server import MAX_VERIFY, Local
 from sync.transport import Transport, read
 
 log = logging.getLogger("sync")
@@ -141,7 +141,6 @@ def _page_ops(local: Local, answer: dict[str, Any]) -> tuple[list[Op], int, bool
         if local.check is not None:
             for op in ops:
                 local.check(op)
-        check_stamps(local, ops)
         return ops, int(following), bool(answer.get("more"))
     except OpError as exc:
         raise SyncError(502, "bad_op", f"peer sent a malformed op: {exc}") from None
