@@ -61,6 +61,16 @@ class Stamp:
         return Stamp(self.wall_ms, self.counter, node)
 
 
+def sql_order(column: str, descending: bool = False) -> str:
+    """An ORDER BY clause sorting a stamp column as numbers, wider wall times after narrower.
+
+    Every stamp made or accepted now has 13 digits; this also orders any wider stamp written
+    before that bound existed, where text order would put it first.
+    """
+    way = " DESC" if descending else ""
+    return f"instr({column}, '-'){way}, {column}{way}"
+
+
 def wall_ms() -> int:
     """Milliseconds since the epoch from the machine's clock."""
     return time.time_ns() // 1_000_000

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
 from kiosk.db import transaction
 from kiosk.desk import attendees
 from kiosk.replication import fold
-from sync.hlc import MAX_AHEAD_MS, MAX_COUNTER, MAX_WALL_MS, Clock, Stamp, StampError, wall_ms
+from sync.hlc import (
+    MAX_AHEAD_MS,
+    MAX_COUNTER,
+    MAX_WALL_MS,
+    Clock,
+    Stamp,
+    StampError,
+    sql_order,
+    wall_ms,
+)
 from sync.ids import uuid7
 from sync.oplog import Op, insert
 from sync.server import Request, handle
@@ -95,3 +105,12 @@ def test_a_desk_correction_beats_a_stamp_accepted_before_the_window(venue) -> No
     assert (row["first_name"], row["email"]) == ("Jose", "jose@example.org")
     newest = venue.db.execute("SELECT hlc FROM op ORDER BY seq DESC LIMIT 1").fetchone()[0]
     Stamp.parse(newest)  # head office can still read it
+
+
+def test_sql_orders_stamps_as_numbers_even_a_wider_one_written_before_the_bound() -> None:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (hlc TEXT)")
+    stamps = ["10000000000000-00000-desk", "9999999999999-00001-relay", "9999999999999-00000-a"]
+    db.executemany("INSERT INTO t VALUES (?)", [(s,) for s in stamps])
+    rows = [r[0] for r in db.execute(f"SELECT hlc FROM t ORDER BY {sql_order('hlc')}")]  # noqa: S608
+    assert rows == stamps[::-1]
