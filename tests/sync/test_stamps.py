@@ -21,7 +21,7 @@ from sync.hlc import (
     wall_ms,
 )
 from sync.ids import uuid7
-from sync.oplog import Op, insert
+from sync.oplog import Op, get, insert
 from sync.server import Request, handle
 from tests.conftest import seed
 from tests.sync.replicas import make_replica
@@ -114,3 +114,21 @@ def test_sql_orders_stamps_as_numbers_even_a_wider_one_written_before_the_bound(
     db.executemany("INSERT INTO t VALUES (?)", [(s,) for s in stamps])
     rows = [r[0] for r in db.execute(f"SELECT hlc FROM t ORDER BY {sql_order('hlc')}")]  # noqa: S608
     assert rows == stamps[::-1]
+
+
+def test_the_correction_of_an_earlier_accepted_high_stamp_still_reaches_head_office(
+    tmp_path, venue
+) -> None:
+    ho = make_replica(tmp_path, "ho")
+    poisoned = Op(**_rename("relay", HIGH, "Mallory"))
+    for replica in (ho, venue):
+        with transaction(replica.db):
+            insert(replica.db, poisoned)
+            fold.apply(replica.db, poisoned)
+    with transaction(venue.db):
+        attendees.update(venue.db, venue.node, "a-jose", {"first_name": "Jose"})
+    newest = venue.db.execute("SELECT op_id FROM op ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    op = get(venue.db, newest).to_dict()
+    status, answer = _push(ho, "venue", [op])
+    assert status == 200 and answer["accepted"] == 1
+    ho.db.close()
