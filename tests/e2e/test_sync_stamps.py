@@ -43,14 +43,16 @@ def _rename(origin: str, hlc: str) -> dict:
             "payload": {"fields": {"first_name": "Mallory", "email": "m@example.org"}}}  # fmt: skip
 
 
-def _name(db: Path) -> str:
+def _scalar(db: Path, sql: str) -> str:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return conn.execute(
-            "SELECT first_name FROM attendee WHERE attendee_id = 'a-jose'"
-        ).fetchone()[0]
+        return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
+
+
+def _name(db: Path) -> str:
+    return _scalar(db, "SELECT first_name FROM attendee WHERE attendee_id = 'a-jose'")
 
 
 def test_a_venue_token_cannot_rewrite_an_attendee_nor_stop_sync(tmp_path: Path) -> None:
@@ -75,7 +77,12 @@ def test_a_venue_token_cannot_rewrite_an_attendee_nor_stop_sync(tmp_path: Path) 
         own = _rename("north", f"{MAX_WALL_MS}-{MAX_COUNTER:05d}-north")
         status, answer = _post(port, north, "push", {"node_id": "north", "ops": [own]})
         assert (status, answer["error"]) == (400, "bad_op") and own["op_id"] in answer["message"]
+        event = {**own, "op_id": uuid7(int(time.time() * 1000)), "kind": "event_set",
+                 "entity": "event", "payload": {"fields": {"name": "Hijacked"}}}  # fmt: skip
+        status, answer = _post(port, north, "push", {"node_id": "north", "ops": [event]})
+        assert (status, answer["error"]) == (400, "bad_op")
         assert _name(ho_db) == "José"
+        assert _scalar(ho_db, "SELECT name FROM event") == "Sync Conf"
 
         _kiosk(venue_db, "sync", "--peer", peer, "--token", south, "--once")  # still syncs
         assert _name(venue_db) == "José"
