@@ -25,8 +25,15 @@ SYNC_PEER = ""
 SYNC_TOKEN = ""
 # Seconds between background sync rounds while the link works (failures back off up to 5 min).
 SYNC_INTERVAL = 15
-# Accept ops relayed by a peer from other nodes (off: only a device's own ops are accepted).
+# Accept ops relayed from other nodes by head office and the SYNC_RELAYS peers (off: every
+# token pushes only its own machine's ops).
 SYNC_RELAY = True
+# Node ids, separated by ",", of LAN peers whose tokens may relay other machines' ops to this
+# one. Head office (this machine's SYNC_PEER) may always relay; every other token pushes only
+# its own machine's ops.
+SYNC_RELAYS = ""
+# Hours an op's clock stamp may be ahead of this machine's clock; later stamps are refused.
+SYNC_MAX_AHEAD_HOURS = 24
 # Largest sync body accepted after gzip is removed, in bytes.
 SYNC_MAX_BODY = 32 * 1024 * 1024
 # PEM file of the CAs that may sign the peer's HTTPS certificate (empty: the system's CAs).
@@ -55,7 +62,8 @@ PRINT_FILE_DIRS = ""
 SETTINGS = (
     "DATABASE", "SECRET_KEY", "MAX_CONTENT_LENGTH", "LANGUAGES", "DEFAULT_DESK",
     "STAFF_SESSION_MINUTES", "SESSION_COOKIE_SECURE", "SYNC_PEER", "SYNC_TOKEN", "SYNC_INTERVAL",
-    "SYNC_RELAY", "SYNC_MAX_BODY", "SYNC_CA_BUNDLE", "SYNC_PIN",
+    "SYNC_RELAY", "SYNC_RELAYS", "SYNC_MAX_AHEAD_HOURS", "SYNC_MAX_BODY", "SYNC_CA_BUNDLE",
+    "SYNC_PIN",
     "SELFSERVICE_IDLE_SECONDS", "SELFSERVICE_MAX_FAILURES",
     "SELFSERVICE_COOLDOWN_SECONDS", "SELFSERVICE_SCAN_GAP_MS", "TOKEN_MAX_FAILURES", "CLOCK_START",
     "PRINT_FILE_DIRS",

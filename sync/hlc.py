@@ -1,7 +1,9 @@
 """Hybrid logical clock: wall-clock milliseconds plus a counter, totally ordered by node id.
 
 Venue clocks are wrong; an HLC keeps causality when they drift. Stamps are written as
-`WWWWWWWWWWWWW-CCCCC-node` so that comparing the strings compares the clocks.
+`WWWWWWWWWWWWW-CCCCC-node` and ordered as numbers (wall ms, counter, then node). No stamp
+leaves the 13-digit range, so the fixed-width text also sorts in clock order in SQL indexes;
+Python code compares parsed stamps, never the text.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ MAX_COUNTER = 99_999
 # A remote stamp further ahead of our wall clock than this is kept but not adopted, so one
 # machine with a clock a year ahead cannot drag every other clock forward with it.
 MAX_FORWARD_MS = 5 * 60 * 1000
+# The largest wall time a stamp can carry (13 digits): no stamp is ever made beyond it.
+MAX_WALL_MS = 10**13 - 1
+# A receiver refuses ops stamped further ahead of its own clock than this (SYNC_MAX_AHEAD).
+MAX_AHEAD_MS = 24 * 60 * 60 * 1000
 _STAMP = re.compile(r"^(\d{13})-(\d{5})-([A-Za-z0-9_.:-]{1,64})$")
 
 
@@ -31,6 +37,10 @@ class Stamp:
     counter: int
     node: str
 
+    def __post_init__(self) -> None:
+        if not (0 <= self.wall_ms <= MAX_WALL_MS and 0 <= self.counter <= MAX_COUNTER):
+            raise StampError(f"clock stamp out of range: {self.wall_ms}-{self.counter}")
+
     def __str__(self) -> str:
         return f"{self.wall_ms:013d}-{self.counter:05d}-{self.node}"
 
@@ -41,6 +51,24 @@ class Stamp:
         if not match:
             raise StampError(f"not a clock stamp: {text!r:.80}")
         return cls(int(match[1]), int(match[2]), match[3])
+
+    def successor(self, node: str) -> Stamp:
+        """The least stamp of `node` after this one (this one's clock at the top of the range)."""
+        if self.counter < MAX_COUNTER:
+            return Stamp(self.wall_ms, self.counter + 1, node)
+        if self.wall_ms < MAX_WALL_MS:
+            return Stamp(self.wall_ms + 1, 0, node)
+        return Stamp(self.wall_ms, self.counter, node)
+
+
+def sql_order(column: str, descending: bool = False) -> str:
+    """An ORDER BY clause sorting a stamp column as numbers, wider wall times after narrower.
+
+    Every stamp made or accepted now has 13 digits; this also orders any wider stamp written
+    before that bound existed, where text order would put it first.
+    """
+    way = " DESC" if descending else ""
+    return f"instr({column}, '-'){way}, {column}{way}"
 
 
 def wall_ms() -> int:
@@ -63,13 +91,12 @@ class Clock:
     def tick(self) -> Stamp:
         """A new stamp for a local event, later than every stamp seen so far."""
         with self._lock:
-            now = self._now_ms()
+            now = min(self._now_ms(), MAX_WALL_MS)
             if now > self._wall:
                 self._wall, self._counter = now, 0
             else:
-                self._counter += 1
-                if self._counter > MAX_COUNTER:
-                    self._wall, self._counter = self._wall + 1, 0
+                stamp = Stamp(self._wall, self._counter, self.node).successor(self.node)
+                self._wall, self._counter = stamp.wall_ms, stamp.counter
             return Stamp(self._wall, self._counter, self.node)
 
     def observe(self, stamp: Stamp | str | None) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync import oplog, peers
-from sync.hlc import wall_ms
+from sync.hlc import MAX_AHEAD_MS, Stamp, wall_ms
 from sync.oplog import Op, OpError
 from sync.protocol import (
     DEFAULT_PAGE,
@@ -46,6 +46,10 @@ class Local:
     apply: Apply
     transaction: Transaction
     allow_relay: bool = True
+    # Nodes whose tokens may push ops of other origins: head office and LAN peers named as relays.
+    relays: frozenset[str] = frozenset()
+    max_ahead_ms: int = MAX_AHEAD_MS
+    now_ms: Callable[[], int] = wall_ms
     max_body: int = MAX_BODY
     check: Check | None = None
     after_ingest: list[Callable[[list[Op]], None]] = field(default_factory=list)
@@ -118,13 +122,34 @@ def parse_batch(body: Any, check: Check | None = None) -> tuple[str, list[Op]]:
     return node_id, ops
 
 
-def _check_origins(local: Local, sender: str, ops: list[Op]) -> None:
-    """An op must come from its origin, or be relayed; nobody may speak for this node."""
+def check_stamps(local: Local, ops: list[Op]) -> None:
+    """Refuses ops stamped further ahead of our clock than `max_ahead_ms` (OpError names one).
+
+    A stamp far in the future would win every later edit and drag clocks along. The limit
+    never falls below the newest stamp already held, so a correction of a value accepted
+    earlier (stamped just after it) still travels.
+    """
+    held = oplog.latest_stamp(local.db)
+    limit = max(local.now_ms() + local.max_ahead_ms, Stamp.parse(held).wall_ms if held else 0)
+    for index, op in enumerate(ops):
+        if Stamp.parse(op.hlc).wall_ms > limit:
+            hours = local.max_ahead_ms / 3_600_000
+            raise OpError(f"op {index} ({op.op_id}) is stamped more than {hours:g} h ahead"
+                          f" of this node's clock")  # fmt: skip
+
+
+def _check_origins(local: Local, sender: str, ops: list[Op], token_id: int | None) -> None:
+    """An op must come from its origin, or be relayed; nobody may speak for this node.
+
+    Only a token bound to a relay (head office, or a LAN peer named in SYNC_RELAYS) may push
+    ops of other origins; an in-process caller (no token) is trusted.
+    """
     for op in ops:
         if op.origin == sender:
             continue
-        if not local.allow_relay:
-            raise ProtocolError(403, "wrong_origin", "This node accepts only the sender's own ops.")
+        if not local.allow_relay or (token_id is not None and sender not in local.relays):
+            raise ProtocolError(403, "wrong_origin", f"op {op.op_id} is from {op.origin}: this"
+                                " node accepts only the sender's own ops from it.")  # fmt: skip
         if op.origin == local.node_id and oplog.get(local.db, op.op_id) is None:
             raise ProtocolError(403, "wrong_origin", "An op claims to be from this node.")
 
@@ -159,8 +184,12 @@ def ingest(local: Local, ops: list[Op], sender: str | None) -> dict[str, Any]:
 def push(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
     """Receives a batch: refused whole if anything is wrong, else stored once per op_id."""
     sender, ops = parse_batch(body, local.check)
+    try:
+        check_stamps(local, ops)
+    except OpError as exc:
+        raise ProtocolError(400, "bad_op", f"{exc}. Nothing was applied.") from None
     bind(local, token_id, sender)
-    _check_origins(local, sender, ops)
+    _check_origins(local, sender, ops, token_id)
     return ingest(local, ops, sender)
 
 

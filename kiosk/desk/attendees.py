@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from kiosk.replication.node import Node
+from sync.hlc import Stamp, sql_order
 from sync.ids import uuid7
 
 EDITABLE = ("first_name", "last_name", "email", "company", "note")
@@ -66,7 +67,7 @@ def arrivals(db: sqlite3.Connection, attendee_id: str) -> list[Arrival]:
     """Check-ins that stand (not undone), first by clock order."""
     rows = db.execute(
         f"SELECT op_id, at, day, desk, staff FROM checkin c WHERE attendee_id = ? AND {_STANDS}"  # noqa: S608
-        " ORDER BY hlc",
+        f" ORDER BY {sql_order('hlc')}",
         (attendee_id,),
     ).fetchall()
     return [Arrival(r["op_id"], r["at"], r["day"], r["desk"], r["staff"]) for r in rows]
@@ -89,10 +90,10 @@ class HistoryEntry:
 def history(db: sqlite3.Connection, attendee_id: str) -> list[HistoryEntry]:
     """Every check-in of an attendee with its undo, newest first."""
     rows = db.execute(
-        "SELECT c.op_id, c.at, c.day, c.desk, c.staff, u.at AS undone_at, u.staff AS undone_by,"
+        "SELECT c.op_id, c.at, c.day, c.desk, c.staff, u.at AS undone_at, u.staff AS undone_by,"  # noqa: S608
         " u.reason AS undo_reason FROM checkin c"
         " LEFT JOIN checkin_undo u ON u.checkin_op_id = c.op_id"
-        " WHERE c.attendee_id = ? ORDER BY c.hlc DESC",
+        f" WHERE c.attendee_id = ? ORDER BY {sql_order('c.hlc', descending=True)}",
         (attendee_id,),
     ).fetchall()
     return [HistoryEntry(*row) for row in rows]
@@ -150,7 +151,8 @@ def update(
     if not changed:
         return False
     seen = {k: json.loads(row["versions"]).get(k, "") for k in changed}  # tells concurrent edits
-    replaced = max((v.split(" ")[0] for v in seen.values() if v), default=None)
+    stamps = (v.split(" ")[0] for v in seen.values() if v)
+    replaced = max(stamps, key=Stamp.parse, default=None)  # by clock order, not as text
     node.record(db, "attendee_upsert", attendee_id,
                 {"fields": changed, "source": "edit", "staff": staff, "seen": seen},
                 after=replaced)  # fmt: skip

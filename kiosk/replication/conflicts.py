@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sync.hlc import sql_order
 from sync.oplog import Op
 
 Chooser = Callable[[sqlite3.Connection, "Recorder", str, Any, str, str], bool]
@@ -179,7 +180,7 @@ def candidates(db: sqlite3.Connection, flag: Flag) -> list[tuple[str, Any, str, 
     marks = ",".join("?" * len(flag.ops))
     rows = db.execute(
         f"SELECT op_id, value, origin, hlc FROM field_edit WHERE field = ? AND op_id IN ({marks})"  # noqa: S608
-        " ORDER BY hlc",
+        f" ORDER BY {sql_order('hlc')}",
         (flag.detail.get("field", ""), *flag.ops),
     ).fetchall()
     return [(r[0], json.loads(r[1]), r[2], r[3]) for r in rows]
@@ -211,7 +212,8 @@ def _undo(db: sqlite3.Connection, node: Recorder, op_ids: list[str], staff: str,
 
 def _standing(db: sqlite3.Connection, op_ids: tuple[str, ...]) -> list[sqlite3.Row]:
     marks = ",".join("?" * len(op_ids))
-    sql = f"SELECT * FROM checkin WHERE op_id IN ({marks}) ORDER BY hlc, op_id"  # noqa: S608
+    sql = f"SELECT * FROM checkin WHERE op_id IN ({marks})"  # noqa: S608
+    sql += f" ORDER BY {sql_order('hlc')}, op_id"
     return db.execute(sql, op_ids).fetchall()
 
 
@@ -252,8 +254,9 @@ def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     """The walk-in's arrivals move to the registration; the walk-in is closed, not deleted."""
     walkin, registered = flag.entity, flag.detail["registered"]
     moved = db.execute(
-        "SELECT c.* FROM checkin c WHERE attendee_id = ? AND NOT EXISTS"
-        " (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id) ORDER BY hlc",
+        "SELECT c.* FROM checkin c WHERE attendee_id = ? AND NOT EXISTS"  # noqa: S608
+        " (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)"
+        f" ORDER BY {sql_order('hlc')}",
         (walkin,),
     ).fetchall()
     _undo(db, node, [r["op_id"] for r in moved], staff, at)

@@ -19,6 +19,7 @@ from typing import Any
 from kiosk.replication import conflicts
 from kiosk.replication.ids import valid_attendee_id
 from kiosk.replication.node import FOLD
+from sync.hlc import Stamp
 from sync.oplog import Op, OpError
 
 EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
@@ -39,6 +40,14 @@ def _version(op: Op) -> str:
     return f"{op.hlc} {op.op_id}"
 
 
+def _order(version: str) -> tuple[Stamp, str] | tuple[()]:
+    """A stored "hlc op_id" version in clock order: stamps compare as numbers, not text."""
+    if not version:
+        return ()
+    hlc, _, op_id = version.partition(" ")
+    return Stamp.parse(hlc), op_id
+
+
 def merge_fields(
     db: sqlite3.Connection, table: str, key: str, key_value: Any, allowed: tuple[str, ...], op: Op
 ) -> bool:
@@ -51,7 +60,8 @@ def merge_fields(
     row = db.execute(f"SELECT versions FROM {table} WHERE {key} = ?", (key_value,)).fetchone()  # noqa: S608
     versions = json.loads(row[0])
     stamp = _version(op)
-    winners = {k: v for k, v in fields.items() if versions.get(k, "") < stamp}
+    mine = _order(stamp)
+    winners = {k: v for k, v in fields.items() if _order(versions.get(k, "")) < mine}
     if not winners:
         return False
     versions.update(dict.fromkeys(winners, stamp))

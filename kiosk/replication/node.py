@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sync.hlc import MAX_COUNTER, Clock, Stamp
+from sync.hlc import Clock, Stamp
 from sync.ids import uuid7
 from sync.oplog import Op, insert, insert_new, latest_stamp
 
@@ -71,11 +71,8 @@ class Node:
         if observe:
             self.clock.observe(latest_stamp(db))
         stamp = self.clock.tick()
-        if after and str(stamp) <= after:
-            seen = Stamp.parse(after)
-            stamp = Stamp(seen.wall_ms, seen.counter + 1, self.node_id)
-            if stamp.counter > MAX_COUNTER:
-                stamp = Stamp(seen.wall_ms + 1, 0, self.node_id)
+        if after and stamp <= Stamp.parse(after):
+            stamp = Stamp.parse(after).successor(self.node_id)
         op = Op(op_id or uuid7(stamp.wall_ms), self.node_id, str(stamp), kind, entity, payload)
         insert(db, op)
         FOLD["apply"](db, op)

@@ -10,6 +10,7 @@ import logging
 import random
 import sqlite3
 import threading
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -27,14 +28,25 @@ _loops: dict[str, SyncLoop] = {}
 _loops_guard = threading.Lock()
 
 
-def local(db: sqlite3.Connection, allow_relay: bool = True) -> Local:
-    """This database as a sync node: ops are applied by the domain's fold."""
+def local(db: sqlite3.Connection, config: Mapping[str, Any] | None = None) -> Local:
+    """This database as a sync node: ops are applied by the domain's fold.
+
+    `config` (the app's settings) says who may relay and how far ahead a stamp may be. The
+    relays are the LAN peers in SYNC_RELAYS and head office: the node behind SYNC_PEER.
+    """
+    config = config or {}
+    named = {n.strip() for n in str(config.get("SYNC_RELAYS", "")).split(",") if n.strip()}
+    upstream = config.get("SYNC_PEER", "")
+    if upstream and peers.load(db, upstream).node_id:
+        named.add(peers.load(db, upstream).node_id)
     return Local(
         db,
         load_node(db).node_id,
         fold.apply_many,
         transaction,
-        allow_relay=allow_relay,
+        allow_relay=bool(config.get("SYNC_RELAY", True)),
+        relays=frozenset(named),
+        max_ahead_ms=int(config.get("SYNC_MAX_AHEAD_HOURS", 24) * 3_600_000),
         check=fold.check,
     )
 

@@ -18,9 +18,11 @@ from kiosk.desk.event import load as load_event
 from kiosk.replication.node import Node
 from kiosk.rooms import rules as rooms
 from kiosk.rooms import schedule
+from sync.hlc import sql_order
 
-_LATEST = ("SELECT room_id || ' ' || direction FROM door_scan d WHERE d.attendee_id = {who}"
-           " AND d.at >= ? ORDER BY d.at DESC, d.hlc DESC LIMIT 1")  # fmt: skip
+_LATEST = ("SELECT room_id || ' ' || direction FROM door_scan d WHERE d.attendee_id = {who}"  # noqa: S608
+           " AND d.at >= ? ORDER BY d.at DESC,"
+           f" {sql_order('d.hlc', descending=True)} LIMIT 1")  # fmt: skip
 
 
 @dataclass(frozen=True)

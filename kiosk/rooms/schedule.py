@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.replication import fold
 from kiosk.rooms.rules import Room, Slot
+from sync.hlc import sql_order
 from sync.oplog import Op
 
 ROOM_FIELDS = ("name", "capacity")
@@ -250,7 +251,9 @@ _CHANGES = (
 def changes(db: sqlite3.Connection, session_id: str | None = None) -> list[sqlite3.Row]:
     """Room changes, newest first (one session's, or all)."""
     where, args = ("WHERE c.session_id = ?", (session_id,)) if session_id else ("", ())
-    return db.execute(f"{_CHANGES} {where} ORDER BY c.hlc DESC, c.op_id DESC", args).fetchall()
+    return db.execute(
+        f"{_CHANGES} {where} ORDER BY {sql_order('c.hlc', descending=True)}, c.op_id DESC", args
+    ).fetchall()
 
 
 def change(db: sqlite3.Connection, op_id: str) -> sqlite3.Row | None:

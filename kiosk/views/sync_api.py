@@ -21,7 +21,7 @@ status_bp = Blueprint("sync_status", __name__, url_prefix="/api/v1")
 
 def _serve() -> Response:
     """Passes the request through the protocol; answers gzip to clients that accept it."""
-    local = replication.local(get_db(), current_app.config["SYNC_RELAY"])
+    local = replication.local(get_db(), current_app.config)
     local.max_body = current_app.config["SYNC_MAX_BODY"]
     body = request.get_data(cache=False) if request.method == "POST" else b""
     status, answer = handle(local, Request(request.method, request.path, dict(request.args), body,
