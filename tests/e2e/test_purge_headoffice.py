@@ -7,9 +7,12 @@ head office, the purge goes through.
 
 from __future__ import annotations
 
+import os
 import signal
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,10 +22,13 @@ from tests.e2e.test_sync_processes import CSV, KIOSK, _free_port, _kiosk, _up, _
 pytestmark = pytest.mark.e2e
 
 
-def _serve(db: Path, *command: str) -> tuple[subprocess.Popen, str]:
+def _serve(
+    db: Path, *command: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     process = subprocess.Popen([KIOSK, "--db", str(db), *command, "--port", str(port)],
-                               stderr=subprocess.DEVNULL)  # fmt: skip
+                               stderr=subprocess.DEVNULL,
+                               env={**os.environ, **(env or {})})  # fmt: skip
     _wait(lambda: _up(port), f"{command[0]} on port {port}")
     return process, f"http://127.0.0.1:{port}"
 
@@ -42,15 +48,17 @@ def test_a_venue_purges_only_once_head_office_holds_its_ops(tmp_path: Path) -> N
     _kiosk(b_db, "init", "--event", "Purge Conf", "--starts", time.strftime("%Y-%m-%d"),
            "--days", "2")  # fmt: skip
     lan_token = _kiosk(b_db, "token", "create", "--role", "sync", "--name", "venue A").strip()
+    _kiosk(a_db, "init", "--event", "Purge Conf", "--starts", time.strftime("%Y-%m-%d"),
+           "--days", "2")  # fmt: skip
+    with closing(sqlite3.connect(a_db)) as db:
+        (a_node,) = db.execute("SELECT value FROM setting WHERE key = 'node_id'").fetchone()
     servers = []
-    try:
-        ho, ho_url = _serve(ho_db, "headoffice", "serve")
+    try:  # head office takes what A relays from B: A is named in its SYNC_RELAYS
+        ho, ho_url = _serve(ho_db, "headoffice", "serve", env={"KIOSK_SYNC_RELAYS": a_node})
         servers.append(ho)
         venue_b, b_url = _serve(b_db, "serve")
         servers.append(venue_b)
         _kiosk(b_db, "sync", "--peer", ho_url, "--token", b_seed, "--once")  # B has the roster
-        _kiosk(a_db, "init", "--event", "Purge Conf", "--starts", time.strftime("%Y-%m-%d"),
-               "--days", "2")  # fmt: skip
         _kiosk(a_db, "ticket-type", "Day Pass", "--days", "1")  # A's own ops, for B alone
         final = _run(a_db, "sync", "--peer", b_url, "--token", lan_token, "--final")
         assert final.returncode == 0 and "Proven" in final.stdout, final.stderr  # B holds all
