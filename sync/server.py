@@ -94,8 +94,8 @@ def bind_machine(local: Local, body: dict[str, Any], node_id: str) -> None:
     raise ProtocolError(
         409, "cloned_node",
         f"Another machine already syncs as node {node_id}: this database is a copy of it."
-        " Upgrade Kiosk on this machine and start it again so that it takes its own node id,"
-        " or set it up from a fresh database.")  # fmt: skip
+        " Each machine must sync under its own id: Kiosk takes a new one by itself (with an"
+        " older Kiosk, set this machine up again from a fresh database).")  # fmt: skip
 
 
 def hello(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
