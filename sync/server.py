@@ -77,7 +77,8 @@ def bind(local: Local, token_id: int | None, node_id: str) -> None:
         return
     with local.transaction(local.db):
         if not peers.bind_device(local.db, token_id, node_id):
-            raise ProtocolError(403, "wrong_node", "This token is bound to another node.")
+            raise ProtocolError(403, "wrong_node", "This token is bound to another node:"
+                                " each machine needs its own sync token.")  # fmt: skip
 
 
 def bind_machine(local: Local, body: dict[str, Any], node_id: str) -> None:

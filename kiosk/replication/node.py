@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.db import transaction
 from sync.hlc import MAX_COUNTER, Clock, Stamp
 from sync.ids import uuid7
 from sync.oplog import Op, insert, insert_new, latest_stamp
@@ -124,17 +125,25 @@ def machine_id() -> str:
 
 
 def fingerprint(db: sqlite3.Connection) -> str:
-    """Which machine and which file this database is: machine id, absolute path and inode.
+    """Which machine and which file this database is: the machine id and the file's inode.
 
-    A restart keeps all three; a copy (to another laptop, another folder, or a file restored
-    over the original) changes at least one. "" for a database without a file.
+    A restart keeps both, and so does moving the file within its file system (`mv`), which
+    keeps the inode. A copy (to another laptop, or beside the original) has a new inode or
+    another machine id. The path is left out on purpose: a venue moved to another folder must
+    not lose its node id and with it its sync token. "" for a database without a file.
     """
     path = db.execute("PRAGMA database_list").fetchone()[2]
     if not path:
         return ""
-    real = os.path.realpath(path)
-    raw = f"{machine_id()}\0{real}\0{os.stat(real).st_ino}"
+    raw = f"{machine_id()}\0{os.stat(path).st_ino}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def adopt(db: sqlite3.Connection) -> None:
+    """This file now is this machine's database under its node id (`kiosk restore` of a backup
+    taken here, or of a dead machine's taken over on purpose): no re-key on its next open."""
+    with transaction(db):
+        put_setting(db, "node_machine", fingerprint(db))
 
 
 def _own_id(db: sqlite3.Connection, copied: bool = False) -> str:

@@ -8,7 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kiosk.cli import main
 from kiosk.db import open_db
 from kiosk.desk import checkin
 from kiosk.replication.node import load_node
@@ -67,6 +69,17 @@ def test_a_copy_in_another_folder_of_the_same_machine_takes_a_new_id(
     db.close()
 
 
+def test_a_database_moved_to_another_folder_keeps_its_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared, old_id = _prepared(tmp_path, monkeypatch)
+    moved = tmp_path / "moved.sqlite3"
+    prepared.rename(moved)
+    db = open_db(moved)
+    assert load_node(db).node_id == old_id
+    db.close()
+
+
 def test_the_original_keeps_its_id_across_restarts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -103,3 +116,14 @@ def test_head_office_refuses_a_second_machine_under_one_node_id(tmp_path: Path) 
     assert "venue-1" in answer["message"]
     assert _hello(ho, "venue-2", "machine-b")[0] == 200
     ho.db.close()
+
+
+def test_a_restore_keeps_the_node_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    prepared, old_id = _prepared(tmp_path, monkeypatch)
+    saved = tmp_path / "saved.sqlite3"
+    assert CliRunner().invoke(main, ["--db", str(prepared), "backup", str(saved)]).exit_code == 0
+    done = CliRunner().invoke(main, ["--db", str(prepared), "restore", str(saved)])
+    assert done.exit_code == 0, done.output
+    db = open_db(prepared)
+    assert load_node(db).node_id == old_id  # the same machine, its token still speaks for it
+    db.close()
