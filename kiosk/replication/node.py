@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk import config
 from kiosk.db import transaction
 from sync.hlc import MAX_COUNTER, Clock, Stamp
 from sync.ids import uuid7
@@ -110,7 +111,7 @@ class Node:
 def machine_id() -> str:
     """This machine's stable id: KIOSK_MACHINE_ID when set (tests, or disk images that all
     carry one /etc/machine-id), else systemd's machine id, else the host name."""
-    override = os.environ.get("KIOSK_MACHINE_ID", "").strip()
+    override = os.environ.get("KIOSK_MACHINE_ID", config.MACHINE_ID).strip()
     if override:
         return override
     for name in MACHINE_ID_FILES:
