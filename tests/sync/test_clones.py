@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kiosk import create_app
 from kiosk.cli import main
 from kiosk.db import open_db
 from kiosk.desk import checkin
-from kiosk.replication.node import load_node
+from kiosk.replication.node import load_node, rekey
+from kiosk.web import node_of
 from sync.server import Request, handle
 from tests.conftest import DAY1_MORNING, seed
 from tests.sync.replicas import make_replica
@@ -127,3 +129,17 @@ def test_a_restore_keeps_the_node_id(tmp_path: Path, monkeypatch: pytest.MonkeyP
     db = open_db(prepared)
     assert load_node(db).node_id == old_id  # the same machine, its token still speaks for it
     db.close()
+
+
+def test_scans_after_sync_re_keys_a_copy_carry_the_new_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared, old_id = _prepared(tmp_path, monkeypatch)
+    app = create_app({"DATABASE": str(prepared), "TESTING": True, "SECRET_KEY": "s"})
+    with app.app_context():
+        assert node_of(app).node_id == old_id
+        db = open_db(prepared)
+        new_id = rekey(db).node_id  # as sync does when head office answers cloned_node
+        db.close()
+        assert new_id != old_id
+        assert node_of(app).node_id == new_id
