@@ -141,8 +141,8 @@ def fingerprint(db: sqlite3.Connection) -> str:
 
 
 def adopt(db: sqlite3.Connection) -> None:
-    """This file now is this machine's database under its node id (`kiosk restore` of a backup
-    taken here, or of a dead machine's taken over on purpose): no re-key on its next open."""
+    """This file now is this machine's database under its node id (`kiosk restore`): a backup
+    restored in place is not a copy, and must not cost the node its id and sync token."""
     with transaction(db):
         put_setting(db, "node_machine", fingerprint(db))
 
@@ -153,30 +153,27 @@ def _own_id(db: sqlite3.Connection, copied: bool = False) -> str:
     Copies of one prepared database would otherwise speak as one node: head office would take
     their check-ins of one ticket for one machine's and never flag a double scan.
     """
+    if db.in_transaction:
+        return _settle_id(db, copied)
+    with transaction(db):  # two processes opening one copy re-key it once
+        return _settle_id(db, copied)
+
+
+def _settle_id(db: sqlite3.Connection, copied: bool) -> str:
     here = fingerprint(db)
-    nested = db.in_transaction
-    if not nested:
-        db.execute("BEGIN IMMEDIATE")  # two processes opening one copy re-key it once
-    try:
-        node_id, seen = get_setting(db, "node_id"), get_setting(db, "node_machine")
-        if node_id is None:
-            node_id = _new_node_id()
-            put_setting(db, "node_id", node_id)
-        elif copied or (here and seen and seen != here):
-            old, node_id = node_id, _new_node_id()
-            put_setting(db, "node_id", node_id)
-            log.warning(
-                "This database was copied from another machine or folder: node id %s belongs"
-                " to the original, so this copy is now node %s. Ops already in the log stay"
-                " under %s; new ones are recorded as %s.", old, node_id, old, node_id)  # fmt: skip
-        if here and seen != here:
-            put_setting(db, "node_machine", here)
-        if not nested:
-            db.execute("COMMIT")
-    except BaseException:
-        if not nested and db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
+    node_id, seen = get_setting(db, "node_id"), get_setting(db, "node_machine")
+    if node_id is None:
+        node_id = _new_node_id()
+        put_setting(db, "node_id", node_id)
+    elif copied or (here and seen and seen != here):
+        old, node_id = node_id, _new_node_id()
+        put_setting(db, "node_id", node_id)
+        log.warning(
+            "This database was copied from another machine or folder: node id %s belongs"
+            " to the original, so this copy is now node %s. Ops already in the log stay"
+            " under %s; new ones are recorded as %s.", old, node_id, old, node_id)  # fmt: skip
+    if here and seen != here:
+        put_setting(db, "node_machine", here)
     return node_id
 
 
