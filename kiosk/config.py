@@ -58,6 +58,9 @@ CLOCK_START = ""
 # Folders, separated by ":", where file:// printers may write badge files besides the folder
 # that holds the database (empty: only there). Printer URLs cannot name any other place.
 PRINT_FILE_DIRS = ""
+# This machine's id in the database's fingerprint (empty: /etc/machine-id). For tests, and for
+# machines made from one disk image that share a machine id; give each machine its own value.
+MACHINE_ID = ""
 
 SETTINGS = (
     "DATABASE", "SECRET_KEY", "MAX_CONTENT_LENGTH", "LANGUAGES", "DEFAULT_DESK",
@@ -66,7 +69,7 @@ SETTINGS = (
     "SYNC_PIN",
     "SELFSERVICE_IDLE_SECONDS", "SELFSERVICE_MAX_FAILURES",
     "SELFSERVICE_COOLDOWN_SECONDS", "SELFSERVICE_SCAN_GAP_MS", "TOKEN_MAX_FAILURES", "CLOCK_START",
-    "PRINT_FILE_DIRS",
+    "PRINT_FILE_DIRS", "MACHINE_ID",
 )  # fmt: skip
 
 

@@ -32,7 +32,7 @@ from werkzeug.routing import UnicodeConverter
 
 from kiosk import auth, i18n, staff_sessions
 from kiosk.db import open_db
-from kiosk.replication.node import Node, load_node
+from kiosk.replication.node import Node, get_setting, load_node
 from sync.protocol import loads as load_json
 
 log = logging.getLogger("kiosk")
@@ -62,12 +62,12 @@ def connection(app: Flask) -> sqlite3.Connection:
 
 
 def node_of(app: Flask) -> Node:
-    """This machine's node (id and clock): read once per app, as its id never changes."""
+    """This machine's node (id and clock): kept per app until sync gives a copy its own id."""
     nodes: dict[str, Node] = app.extensions.setdefault("kiosk.nodes", {})
     path = app.config["DATABASE"]
-    node = nodes.get(path)
-    if node is None:
-        node = nodes[path] = load_node(connection(app))
+    node, db = nodes.get(path), connection(app)
+    if node is None or node.node_id != get_setting(db, "node_id"):  # sync re-keyed a copy
+        node = nodes[path] = load_node(db)
     return node
 
 

@@ -66,7 +66,7 @@ def own_acknowledged(db: sqlite3.Connection, node_id: str, push_after: int) -> i
 
 def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, str]:
     """Hello; starts over with a peer whose log went back (restored, or another machine)."""
-    info = call(transport, "POST", "hello", {"node_id": local.node_id})
+    info = call(transport, "POST", "hello", {"node_id": local.node_id, "machine": local.machine})
     peer, reset = peers.load(local.db, url), ""
     if peer.node_id and info.get("node_id") != peer.node_id:
         reset = "another node answers at this address"

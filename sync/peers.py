@@ -179,3 +179,13 @@ def device_node(db: sqlite3.Connection, token_id: int) -> str | None:
     """The node a sync token is bound to, if it has spoken yet."""
     row = db.execute("SELECT node_id FROM sync_device WHERE token_id = ?", (token_id,)).fetchone()
     return row[0] if row else None
+
+
+def bind_machine(db: sqlite3.Connection, node_id: str, machine: str) -> bool:
+    """Binds a node id to the first machine fingerprint it says hello with; False for another."""
+    db.execute(
+        "INSERT OR IGNORE INTO node_machine (node_id, machine, first_seen_at) VALUES (?, ?, ?)",
+        (node_id, machine, now_iso()),
+    )
+    row = db.execute("SELECT machine FROM node_machine WHERE node_id = ?", (node_id,)).fetchone()
+    return row[0] == machine

@@ -52,6 +52,7 @@ class Local:
     now_ms: Callable[[], int] = wall_ms
     max_body: int = MAX_BODY
     check: Check | None = None
+    machine: str = ""  # this node's machine fingerprint, sent in hello
     after_ingest: list[Callable[[list[Op]], None]] = field(default_factory=list)
 
 
@@ -80,12 +81,32 @@ def bind(local: Local, token_id: int | None, node_id: str) -> None:
         return
     with local.transaction(local.db):
         if not peers.bind_device(local.db, token_id, node_id):
-            raise ProtocolError(403, "wrong_node", "This token is bound to another node.")
+            raise ProtocolError(403, "wrong_node", "This token is bound to another node:"
+                                " each machine needs its own sync token.")  # fmt: skip
+
+
+def bind_machine(local: Local, body: dict[str, Any], node_id: str) -> None:
+    """One node id, one machine: a second machine under a known id is a copied database (409)."""
+    machine = body.get("machine")
+    if machine is None or machine == "":
+        return  # a node of an older version, or one without a database file
+    if not isinstance(machine, str) or len(machine) > 64:
+        raise ProtocolError(400, "bad_request", "machine must be at most 64 characters.")
+    with local.transaction(local.db):
+        if peers.bind_machine(local.db, node_id, machine):
+            return
+    log.warning("two machines say hello as node %s: its database was copied", node_id)
+    raise ProtocolError(
+        409, "cloned_node",
+        f"Another machine already syncs as node {node_id}: this database is a copy of it."
+        " Each machine must sync under its own id: Kiosk takes a new one by itself (with an"
+        " older Kiosk, set this machine up again from a fresh database).")  # fmt: skip
 
 
 def hello(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
     """Who we are (and our role), our epoch and log height, how many of the caller's ops we hold."""
     caller = _caller(body)
+    bind_machine(local, body, caller)  # first: a refused copy leaves its token unbound
     bind(local, token_id, caller)
     high = local.db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
     held = local.db.execute("SELECT count(*) FROM op WHERE origin = ?", (caller,)).fetchone()[0]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 import click
 
 from kiosk import backup
 from kiosk.cli.venue import Context, pass_ctx
-from kiosk.db import DatabaseError
+from kiosk.db import DatabaseError, open_db
+from kiosk.replication.node import adopt
 
 
 @click.command("backup")
@@ -35,6 +37,8 @@ def restore_command(ctx: Context, file: str, force: bool) -> None:
     """Replace the database with a backup (stop kiosk serve first); keeps the old one aside."""
     try:
         aside = backup.restore(ctx.db_path, file, force)
+        with closing(open_db(ctx.db_path)) as db:
+            adopt(db)  # a new file, but the same node: it keeps its id and its sync token
         info = backup.inspect(ctx.db_path, thorough=False)
     except (backup.BackupError, DatabaseError, OSError) as exc:
         raise click.ClickException(str(exc)) from None

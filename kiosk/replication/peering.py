@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.db import open_db, transaction
 from kiosk.replication import conflicts, fold
-from kiosk.replication.node import load_node
+from kiosk.replication.node import fingerprint, load_node, rekey
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE
 from sync.retry import delays
@@ -48,6 +48,7 @@ def local(db: sqlite3.Connection, config: Mapping[str, Any] | None = None) -> Lo
         relays=frozenset(named),
         max_ahead_ms=int(config.get("SYNC_MAX_AHEAD_HOURS", 24) * 3_600_000),
         check=fold.check,
+        machine=fingerprint(db),
     )
 
 
@@ -57,6 +58,13 @@ def run_once(
     """One full round with a peer over HTTP."""
     if purged(db):
         raise client.SyncError(409, "purged", "Personal data was purged here; sync is off.")
+    try:
+        return client.sync_once(local(db), url, HttpTransport(url, token), page)
+    except client.SyncError as exc:
+        if exc.code != "cloned_node":
+            raise
+        log.error("%s answered: %s This copy takes a new node id.", url, exc.message)
+    rekey(db)  # an older copy that never noticed it was copied; its ops keep the old id
     return client.sync_once(local(db), url, HttpTransport(url, token), page)
 
 
