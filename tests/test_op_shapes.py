@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.db import open_db
+from kiosk.db import open_db, transaction
 from kiosk.demo import loader
-from kiosk.replication import fold
+from kiosk.replication import fold, peering
 from kiosk.replication.node import load_node
 from sync import server
-from sync.oplog import Op, OpError, all_ops
+from sync.client import SyncError, sync_once
+from sync.oplog import Op, OpError, all_ops, insert, new_op
 from sync.protocol import ProtocolError
+from tests.sync.replicas import make_replica
 
 A = "a-1"
 EDIT = {"source": "edit", "staff": "Ana", "seen": {"name": ""}}
@@ -134,3 +136,18 @@ def test_every_op_the_demo_writes_fits_its_kind(tmp_path: Path) -> None:
     for op in ops:
         fold.check(op)
     conn.close()
+
+
+def test_a_pulled_op_that_does_not_fit_its_kind_is_refused(tmp_path: Path) -> None:
+    """A peer holding such an op (from a version before the check) cannot hand it on."""
+    peer, venue_node = make_replica(tmp_path, "ho"), make_replica(tmp_path, "venue")
+    bad = new_op(peer.node.clock, "room_set", "hall-a", {"fields": {"capacity": "lots"}})
+    with transaction(peer.db):
+        insert(peer.db, bad)
+    with pytest.raises(SyncError) as refusal:
+        sync_once(peering.local(venue_node.db), "local:ho", peer.transport())
+    assert refusal.value.code == "bad_op" and "fields.capacity" in str(refusal.value)
+    assert venue_node.db.execute("SELECT count(*) FROM room").fetchone()[0] == 0
+    assert venue_node.db.execute("SELECT count(*) FROM op WHERE kind = 'room_set'").fetchone() == (
+        0,
+    )
