@@ -41,11 +41,6 @@ def whole(least: int, most: int) -> Check:
     return check
 
 
-def boolean(value: object) -> str | None:
-    """true or false."""
-    return None if isinstance(value, bool) else "must be true or false"
-
-
 def attendee_ids(limit: int) -> Check:
     """A list of at most `limit` attendee ids."""
 
