@@ -8,10 +8,11 @@ import re
 import pytest
 
 from kiosk.db import transaction
+from kiosk.replication import fold
 from kiosk.replication import peering as replication
 from sync.client import SyncError, sync_once
 from sync.hlc import Clock
-from sync.oplog import new_op
+from sync.oplog import insert, new_op
 from tests.sync.replicas import make_replica
 from tests.test_cli import kiosk, query, refused, venue, write
 
@@ -55,13 +56,20 @@ def test_sync_refuses_an_op_naming_no_attendee_id(client, db, make_token, kind, 
     assert _push(client, headers, [good]).status_code == 200
 
 
+def _held_from_before(db, node, attendee_id, payload):
+    """An attendee_upsert written by a version before the check (record() now refuses it)."""
+    held = new_op(node.clock, "attendee_upsert", attendee_id, payload)
+    with transaction(db):
+        insert(db, held)
+        fold.apply(db, held)
+
+
 def test_desk_links_stay_on_the_attendee_whatever_the_id(desk, db, node):
     """An id held from before the check (or any odd one) is escaped, never a path of its own."""
     client, _ = desk
-    with transaction(db):
-        node.record(db, "attendee_upsert", "../../admin/printers",
-                    {"fields": {"first_name": "Evelyn", "last_name": "Odd", "code": "ODD-1",
-                                "status": "valid"}})  # fmt: skip
+    _held_from_before(db, node, "../../admin/printers",
+                      {"fields": {"first_name": "Evelyn", "last_name": "Odd", "code": "ODD-1",
+                                  "status": "valid"}})  # fmt: skip
     html = client.get("/desk/search?q=evelyn").get_data(as_text=True)
     links = re.findall(r'href="([^"]*)"', html)
     assert "/desk/attendees/..%2F..%2Fadmin%2Fprinters" in links, links
@@ -71,9 +79,9 @@ def test_desk_links_stay_on_the_attendee_whatever_the_id(desk, db, node):
 def test_a_pulled_op_naming_no_attendee_id_is_refused(tmp_path):
     """A peer that holds such an op (from before the check) cannot hand it on either."""
     peer, venue_node = make_replica(tmp_path, "ho"), make_replica(tmp_path, "venue")
-    with transaction(peer.db):
-        peer.node.record(peer.db, "attendee_upsert", "a/../../admin",
-                         {"fields": {"first_name": "Eve", "code": "EVE-1"}})  # fmt: skip
+    _held_from_before(
+        peer.db, peer.node, "a/../../admin", {"fields": {"first_name": "Eve", "code": "EVE-1"}}
+    )
     venue = replication.local(venue_node.db)
     with pytest.raises(SyncError) as refusal:
         sync_once(venue, "local:ho", peer.transport())

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from kiosk.replication import shapes
 from sync.hlc import sql_order
 from sync.oplog import Op
 
@@ -91,6 +92,10 @@ def observe(db: sqlite3.Connection, op: Op) -> None:
         [(op.op_id, op.kind, op.entity, name, str(seen[name]), json.dumps(value), op.origin,
           op.hlc) for name, value in fields.items() if name in seen],
     )  # fmt: skip
+
+
+SHAPE = {"action": shapes.text(), "kind": shapes.text(), "staff": shapes.text(),
+         "at": shapes.text()}  # fmt: skip  # the payload of `conflict_resolve`
 
 
 def apply_resolution(db: sqlite3.Connection, op: Op) -> None:

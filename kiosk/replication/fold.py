@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kiosk.replication import conflicts
+from kiosk.replication import conflicts, shapes
 from kiosk.replication.ids import valid_attendee_id
 from kiosk.replication.node import FOLD
 from sync.hlc import Stamp
@@ -107,6 +107,17 @@ def _checkin_undo(db: sqlite3.Connection, op: Op) -> None:
     )  # fmt: skip
 
 
+_ARRIVAL = dict.fromkeys(("at", "day", "desk", "staff", "code", "merged_from"), shapes.text())
+SHAPES: dict[str, shapes.Shape] = {
+    "event_set": shapes.edit({"name": shapes.text(), "starts_on": shapes.text(),
+                              "days": shapes.whole(1, 60), "timezone": shapes.text()}),
+    "ticket_type_set": shapes.edit(dict.fromkeys(TICKET_TYPE_FIELDS, shapes.text())),
+    "attendee_upsert": shapes.edit(dict.fromkeys(ATTENDEE_FIELDS, shapes.text())),
+    "checkin": _ARRIVAL,
+    "checkin_undo": {"checkin_op_id": shapes.text(), "at": shapes.text(),
+                     "staff": shapes.text(), "reason": shapes.text()},
+    "conflict_resolve": conflicts.SHAPE,
+}  # fmt: skip
 APPLY: dict[str, Applier] = {
     "event_set": _event_set,
     "ticket_type_set": _ticket_type_set,
@@ -117,12 +128,20 @@ APPLY: dict[str, Applier] = {
 }
 
 
-def register(appliers: dict[str, Applier], tables: tuple[str, ...]) -> None:
-    """Lets a domain package fold its own kinds into its own tables (emptied by `rebuild`)."""
+def register(
+    appliers: dict[str, Applier], tables: tuple[str, ...], payloads: dict[str, shapes.Shape]
+) -> None:
+    """Lets a domain package fold its own kinds into its own tables (emptied by `rebuild`).
+
+    `payloads` declares each kind's payload shape, which every op of that kind must fit.
+    """
     taken = appliers.keys() & APPLY.keys()
     if taken:
         raise ValueError(f"op kinds already applied elsewhere: {sorted(taken)}")
+    if appliers.keys() != payloads.keys():
+        raise ValueError(f"each kind needs an applier and a shape: {sorted(appliers)}")
     APPLY.update(appliers)
+    SHAPES.update(payloads)
     STATE_TABLES.extend(t for t in tables if t not in STATE_TABLES)
 
 
@@ -134,18 +153,20 @@ def index_attendees(reindex: Reindex, add: AddRows, tables: tuple[str, ...]) -> 
 
 
 ATTENDEE_ENTITY = ("attendee_upsert", "checkin", "checkin_undo")  # kinds whose entity is one
-ATTENDEE_LIST = ("registration_add", "registration_cancel")  # payload attendee_ids
 
 
 def check(op: Op) -> None:
-    """Refuses (OpError) an op from a peer whose attendee ids no attendee of ours could have."""
+    """Refuses (OpError) an op whose entity or payload does not fit its kind.
+
+    Runs on every op before it is stored: recorded here, pushed to us or pulled from a peer.
+    Kinds this version does not know are kept (and ignored by the fold) unchecked.
+    """
     if op.kind in ATTENDEE_ENTITY and not valid_attendee_id(op.entity):
         raise OpError(f"{op.kind} names {op.entity[:80]!r}, which is not an attendee id")
-    ids = op.payload.get("attendee_ids", [])
-    if op.kind in ATTENDEE_LIST and not (
-        isinstance(ids, list) and all(valid_attendee_id(a) for a in ids)
-    ):
-        raise OpError(f"{op.kind}: attendee_ids must be a list of attendee ids")
+    shape = SHAPES.get(op.kind)
+    found = shapes.fault(shape, op.payload) if shape is not None else None
+    if found is not None:
+        raise OpError(f"{op.kind}: {found}")
 
 
 def apply(db: sqlite3.Connection, op: Op) -> None:
@@ -218,4 +239,4 @@ def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:
         apply(db, op)
 
 
-FOLD.update(apply=apply, create_attendees=create_attendees)
+FOLD.update(apply=apply, create_attendees=create_attendees, check=check)

@@ -82,6 +82,7 @@ class Node:
         if after and stamp <= Stamp.parse(after):
             stamp = Stamp.parse(after).successor(self.node_id)
         op = Op(op_id or uuid7(stamp.wall_ms), self.node_id, str(stamp), kind, entity, payload)
+        FOLD["check"](op)  # our own ops fit their kinds' shapes as a peer's must
         insert(db, op)
         FOLD["apply"](db, op)
         return op
@@ -100,6 +101,8 @@ class Node:
             stamp = self.clock.tick()
             ops.append(Op(uuid7(stamp.wall_ms), self.node_id, str(stamp), "attendee_upsert",
                           attendee_id, payload))  # fmt: skip
+        for op in ops:
+            FOLD["check"](op)
         insert_new(db, ops)
         FOLD["create_attendees"](db, ops)
         return ops

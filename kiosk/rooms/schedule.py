@@ -12,7 +12,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.replication import fold
+from kiosk.replication import fold, shapes
 from kiosk.rooms.rules import Room, Slot
 from sync.hlc import sql_order
 from sync.oplog import Op
@@ -117,6 +117,20 @@ def apply_session_room(db: sqlite3.Connection, op: Op) -> None:
     apply_room_change(db, op)
 
 
+_TEXT = shapes.text()
+PAYLOADS: dict[str, shapes.Shape] = {
+    "room_set": shapes.edit({"name": _TEXT, "capacity": shapes.whole(0, 100_000)}),
+    "session_set": shapes.edit(dict.fromkeys(SESSION_FIELDS, _TEXT)),
+    "session_room_set": shapes.edit({"room_id": _TEXT}, from_room=_TEXT, reason=_TEXT, at=_TEXT,
+                                    undo_of=_TEXT),
+    "registration_add": {"attendee_ids": shapes.attendee_ids(CHUNK)},
+    "registration_cancel": {"attendee_ids": shapes.attendee_ids(CHUNK)},
+    "door_scan": {"attendee_id": _TEXT, "direction": _TEXT, "session_id": _TEXT, "at": _TEXT,
+                  "device": _TEXT},
+    "notification_queued": {"kind": _TEXT, "change_op_id": _TEXT, "at": _TEXT,
+                            "from_room": _TEXT, "to_room": _TEXT,
+                            "recipients": shapes.whole(0, 10_000_000)},
+}  # fmt: skip
 fold.register(
     {
         "room_set": apply_room,
@@ -128,6 +142,7 @@ fold.register(
         "notification_queued": apply_notification,
     },
     TABLES,
+    PAYLOADS,
 )
 
 
