@@ -33,6 +33,8 @@ def _call(server: LiveServer, path: str, token: str, body: dict | None = None):
 
 
 def _room_set(room_id: str, fields: object) -> dict:
+    # Stamped by the machine's clock on purpose: the server under test runs on that clock and
+    # refuses ops stamped far from its own (SYNC_MAX_AHEAD_HOURS), so any date works.
     now = int(time.time() * 1000)
     return {"op_id": uuid7(now), "origin": SENDER, "hlc": f"{now:013d}-00000-{SENDER}",
             "kind": "room_set", "entity": room_id, "payload": {"fields": fields}}  # fmt: skip
