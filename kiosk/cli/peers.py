@@ -15,7 +15,7 @@ from kiosk import backup
 from kiosk.cli.venue import Context, pass_ctx, run_server, server_options
 from kiosk.db import WipeError, rewrite_database, transaction
 from kiosk.printing.worker import badge_files
-from kiosk.replication import conflicts
+from kiosk.replication import conflicts, quarantine
 from kiosk.replication import peering as replication
 from kiosk.replication.node import get_setting, load_node, put_setting
 from sync import client, peers
@@ -47,11 +47,14 @@ def _round_with_retries(db: Any, url: str, token: str, page: int) -> client.Roun
     raise AssertionError("unreachable")
 
 
-def _print_round(done: client.Round) -> None:
+def _print_round(db: Any, done: client.Round) -> None:
     if done.reset:
         click.echo(f"Started over with the peer: {done.reset}", err=True)
     click.echo(f"pushed {done.pushed} new ({done.duplicates} already there),"
                f" pulled {done.new} new of {done.pulled}")  # fmt: skip
+    for held in quarantine.held(db):
+        click.echo(f"set aside: op {held.op_id} ({held.kind} {held.entity} from {held.origin})"
+                   f" could not be applied here: {held.reason}", err=True)  # fmt: skip
 
 
 def _report(db: Any, url: str, missing: list[str]) -> None:
@@ -66,6 +69,7 @@ def _report(db: Any, url: str, missing: list[str]) -> None:
     found = conflicts.flags(db, include_resolved=True)
     open_ = sum(f.resolution is None for f in found)
     click.echo(f"review flags: {open_} open, {len(found) - open_} resolved")
+    click.echo(f"operations set aside (held, but not applied here): {quarantine.count(db)}")
 
 
 def _ids_by_origin(db: Any) -> dict[str, set[str]]:
@@ -91,9 +95,9 @@ def sync_command(ctx: Context, peer: str, token: str, mode: str | None, page: in
     if mode is None:
         click.echo(f"Syncing with {peer} every {interval:.0f} s (Ctrl+C stops)", err=True)
         while True:
-            _print_round(_round_with_retries(db, peer, token, page))
+            _print_round(db, _round_with_retries(db, peer, token, page))
             time.sleep(interval)
-    _print_round(_round_with_retries(db, peer, token, page))
+    _print_round(db, _round_with_retries(db, peer, token, page))
     if mode == "final":
         _final(db, peer, token)
 

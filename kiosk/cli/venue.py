@@ -15,6 +15,7 @@ from kiosk import auth
 from kiosk.db import DatabaseError, open_db, transaction
 from kiosk.desk import importer, reports
 from kiosk.desk.event import EventError, set_event, set_ticket_type
+from kiosk.replication import fold
 from kiosk.replication.node import get_setting, load_node
 
 DEFAULT_DB = "instance/kiosk.sqlite3"
@@ -198,7 +199,10 @@ def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls
         raise click.ClickException("--cert and --key go together")
     try:
         backup.check_health(db_path)  # a damaged database says what to do, and stops here
-        open_db(db_path).close()  # migrate, and fail early with a clear message
+        db = open_db(db_path)  # migrate, and fail early with a clear message
+        with transaction(db):  # ops set aside by an older version: this one may apply them
+            fold.retry_quarantined(db)
+        db.close()
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
     secure = tls or bool(cert)
@@ -241,11 +245,15 @@ def export_checkins(ctx: Context, file: str) -> None:
 @pass_ctx
 def rebuild(ctx: Context) -> None:
     """Rebuild every state table from the operation log (a repair tool)."""
-    from kiosk.replication import fold
+    from kiosk.replication import quarantine
     from sync.oplog import all_ops
 
     db = ctx.db()
     with transaction(db):
         ops = all_ops(db)
         fold.rebuild(db, ops)
+        held = quarantine.count(db)
     click.echo(f"Rebuilt state from {len(ops)} operations")
+    if held:
+        click.echo(f"{held} operations could not be applied and are set aside: see /review",
+                   err=True)  # fmt: skip

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,13 +10,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from kiosk.replication import codes
 from kiosk.replication.node import Node
 from sync.hlc import Stamp, sql_order
 from sync.ids import uuid7
 
 EDITABLE = ("first_name", "last_name", "email", "company", "note")
 MAX_FIELD = 200
-_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
 
 class AttendeeError(ValueError):
@@ -159,14 +158,6 @@ def update(
     return True
 
 
-def new_code(db: sqlite3.Connection, prefix: str = "W") -> str:
-    """A fresh, unused QR code for a walk-in, easy to read aloud (no I/L/O/U)."""
-    while True:
-        code = prefix + "-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-        if by_code(db, code) is None:
-            return code
-
-
 def create_walkin(
     db: sqlite3.Connection, node: Node, fields: dict[str, Any], ticket_type: str, staff: str = ""
 ) -> str:
@@ -177,7 +168,7 @@ def create_walkin(
     ticket = clean_fields({"ticket_type": ticket_type}, ("ticket_type",))["ticket_type"]
     attendee_id = uuid7()
     record = {**dict.fromkeys(EDITABLE, ""), **cleaned, "ticket_type": ticket or "Attendee",
-              "code": new_code(db), "status": "valid", "source": "walkin"}  # fmt: skip
+              "code": codes.new_code(db), "status": "valid", "source": "walkin"}  # fmt: skip
     node.record(db, "attendee_upsert", attendee_id,
                 {"fields": record, "source": "walkin", "staff": staff})  # fmt: skip
     return attendee_id

@@ -39,7 +39,6 @@ class Recorder(Protocol):
     ) -> Op: ...
 
 
-KINDS = ("double_scan", "concurrent_edit", "cancelled_checked_in", "possible_duplicate")
 ACTIONS = {
     "double_scan": ("keep_both", "undo_later"),
     "concurrent_edit": ("choose",),
@@ -74,8 +73,21 @@ class Flag:
     resolution: str | None = None
 
 
-def _hash(*parts: str) -> str:
+def flag_hash(*parts: str) -> str:
+    """A flag id from what the flag is about: the same facts give the same id at every node."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+Detector = Callable[[sqlite3.Connection], list[Flag]]
+DETECTORS: list[Detector] = []  # kinds kept in their own modules (codes.py, copies.py)
+KIND_EFFECTS: dict[str, dict[str, Callable[..., None]]] = {}  # their answers, by kind
+
+
+def register(kind: str, effects: dict[str, Callable[..., None]], detect: Detector) -> None:
+    """Adds a flag kind: how to find its flags and what each of its answers does."""
+    ACTIONS[kind] = tuple(effects)
+    KIND_EFFECTS[kind] = effects
+    DETECTORS.append(detect)
 
 
 # -- the fold's side: remember what each editor saw ----------------------------------------
@@ -114,7 +126,7 @@ def apply_resolution(db: sqlite3.Connection, op: Op) -> None:
 
 def _double_scans(db: sqlite3.Connection) -> list[Flag]:
     rows = db.execute(_DOUBLE_SCANS).fetchall()
-    return [Flag(_hash("scan", *r[2].split()), "double_scan", r[0], tuple(r[2].split()),
+    return [Flag(flag_hash("scan", *r[2].split()), "double_scan", r[0], tuple(r[2].split()),
                  {"day": r[1]}) for r in rows]  # fmt: skip
 
 
@@ -124,13 +136,13 @@ def _concurrent_edits(db: sqlite3.Connection) -> list[Flag]:
         " (SELECT * FROM field_edit ORDER BY op_id) GROUP BY kind, entity, field, base"
         " HAVING count(DISTINCT value) > 1"
     ).fetchall()
-    return [Flag(_hash("edit", r[0], r[1], r[2], r[3], *r[4].split()), "concurrent_edit", r[1],
+    return [Flag(flag_hash("edit", r[0], r[1], r[2], r[3], *r[4].split()), "concurrent_edit", r[1],
                  tuple(r[4].split()), {"field": r[2], "kind": r[0]}) for r in rows]  # fmt: skip
 
 
 def _cancelled_checked_in(db: sqlite3.Connection) -> list[Flag]:
     rows = db.execute(_CANCELLED).fetchall()
-    return [Flag(_hash("cancel", r[0], r[1] or "", *r[2].split()), "cancelled_checked_in", r[0],
+    return [Flag(flag_hash("cancel", r[0], r[1] or "", *r[2].split()), "cancelled_checked_in", r[0],
                  tuple(r[2].split())) for r in rows]  # fmt: skip
 
 
@@ -147,7 +159,7 @@ ORDER BY 1, 2
 
 def _possible_duplicates(db: sqlite3.Connection) -> list[Flag]:
     rows = db.execute(_DUPLICATES).fetchall()
-    return [Flag(_hash("dup", r[0], r[1]), "possible_duplicate", r[0], (),
+    return [Flag(flag_hash("dup", r[0], r[1]), "possible_duplicate", r[0], (),
                  {"registered": r[1]}) for r in rows]  # fmt: skip
 
 
@@ -155,6 +167,8 @@ def flags(db: sqlite3.Connection, include_resolved: bool = False) -> list[Flag]:
     """Every flag, open first; resolved ones too when asked."""
     found = (_double_scans(db) + _concurrent_edits(db) + _cancelled_checked_in(db)
              + _possible_duplicates(db))  # fmt: skip
+    for detect in DETECTORS:
+        found += detect(db)
     answers = dict(db.execute("SELECT flag_id, action FROM conflict_resolution ORDER BY op_id"))
     marked = [Flag(f.flag_id, f.kind, f.entity, f.ops, f.detail, answers.get(f.flag_id))
               for f in found]  # fmt: skip
@@ -199,7 +213,7 @@ def resolve(db: sqlite3.Connection, node: Recorder, flag_id: str, action: str, s
         raise ResolveError("This flag is gone: another node may have resolved it.")
     if action not in ACTIONS[flag.kind]:
         raise ResolveError(f"{action} does not answer a {flag.kind} flag.")
-    _EFFECTS.get(action, _no_effect)(db, node, flag, staff, at, value)
+    KIND_EFFECTS.get(flag.kind, _EFFECTS).get(action, _no_effect)(db, node, flag, staff, at, value)
     node.record(db, "conflict_resolve", flag.flag_id,
                 {"action": action, "kind": flag.kind, "staff": staff, "at": at})  # fmt: skip
 
@@ -257,7 +271,12 @@ def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
 
 def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     """The walk-in's arrivals move to the registration; the walk-in is closed, not deleted."""
-    walkin, registered = flag.entity, flag.detail["registered"]
+    merge_attendee(db, node, flag.entity, flag.detail["registered"], staff, at)
+
+
+def merge_attendee(db: sqlite3.Connection, node: Recorder, walkin: str, registered: str,
+                   staff: str, at: str, fields: dict[str, str] | None = None) -> None:  # fmt: skip
+    """Moves one attendee's arrivals to another and closes it (with `fields` written too)."""
     moved = db.execute(
         "SELECT c.* FROM checkin c WHERE attendee_id = ? AND NOT EXISTS"  # noqa: S608
         " (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)"
@@ -278,8 +297,8 @@ def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
                         "desk": row["desk"], "staff": staff, "merged_from": walkin})  # fmt: skip
     code = db.execute("SELECT code FROM attendee WHERE attendee_id = ?", (registered,)).fetchone()
     node.record(db, "attendee_upsert", walkin, {"fields": {"status": "cancelled",
-                "note": f"Merged into {code[0] if code else registered}"}, "source": "review",
-                "staff": staff})  # fmt: skip
+                "note": f"Merged into {code[0] if code else registered}", **(fields or {})},
+                "source": "review", "staff": staff})  # fmt: skip
 
 
 _EFFECTS = {"undo_later": _undo_later, "undo_checkin": _undo_all, "reinstate": _reinstate,

@@ -16,11 +16,11 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kiosk.replication import conflicts, shapes
+from kiosk.replication import codes, conflicts, quarantine, shapes
+from kiosk.replication.codes import version_order
 from kiosk.replication.ids import valid_attendee_id
 from kiosk.replication.node import FOLD
-from sync.hlc import Stamp
-from sync.oplog import Op, OpError
+from sync.oplog import Op, OpError, get
 
 EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
 TICKET_TYPE_FIELDS = ("valid_days", "colour")
@@ -32,7 +32,8 @@ Applier = Callable[[sqlite3.Connection, Op], None]
 Reindex = Callable[[sqlite3.Connection, str], None]  # after one attendee's fields changed
 AddRows = Callable[[sqlite3.Connection, list[dict[str, Any]]], None]  # after bulk creation
 STATE_TABLES = ["event", "ticket_type", "attendee", "checkin", "checkin_undo", "field_edit",
-                "conflict_resolution"]  # fmt: skip
+                "conflict_resolution", quarantine.TABLE]  # fmt: skip
+CLAIM = {"code": "code_claim"}  # an attendee's code field is its claim (kiosk/replication/codes)
 INDEX: dict[str, list[Any]] = {"reindex": [], "add": []}  # filled by `index_attendees`
 
 
@@ -40,32 +41,31 @@ def _version(op: Op) -> str:
     return f"{op.hlc} {op.op_id}"
 
 
-def _order(version: str) -> tuple[Stamp, str] | tuple[()]:
-    """A stored "hlc op_id" version in clock order: stamps compare as numbers, not text."""
-    if not version:
-        return ()
-    hlc, _, op_id = version.partition(" ")
-    return Stamp.parse(hlc), op_id
-
-
 def merge_fields(
-    db: sqlite3.Connection, table: str, key: str, key_value: Any, allowed: tuple[str, ...], op: Op
+    db: sqlite3.Connection,
+    table: str,
+    key: str,
+    key_value: Any,
+    allowed: tuple[str, ...],
+    op: Op,
+    columns: dict[str, str] | None = None,
 ) -> bool:
     """Last writer wins per field: writes each field whose stamp beats the stored one.
 
     True when a field changed; domain appliers use it for their own last-writer-wins rows.
+    `columns` names the column of a field stored under another name.
     """
     fields = {k: v for k, v in op.payload.get("fields", {}).items() if k in allowed}
     db.execute(f"INSERT INTO {table} ({key}) VALUES (?) ON CONFLICT DO NOTHING", (key_value,))  # noqa: S608
     row = db.execute(f"SELECT versions FROM {table} WHERE {key} = ?", (key_value,)).fetchone()  # noqa: S608
     versions = json.loads(row[0])
     stamp = _version(op)
-    mine = _order(stamp)
-    winners = {k: v for k, v in fields.items() if _order(versions.get(k, "")) < mine}
+    mine = version_order(stamp)
+    winners = {k: v for k, v in fields.items() if version_order(versions.get(k, "")) < mine}
     if not winners:
         return False
     versions.update(dict.fromkeys(winners, stamp))
-    assignments = ", ".join(f"{name} = ?" for name in winners)
+    assignments = ", ".join(f"{(columns or {}).get(name, name)} = ?" for name in winners)
     db.execute(
         f"UPDATE {table} SET {assignments}, versions = ? WHERE {key} = ?",  # noqa: S608
         (*winners.values(), json.dumps(versions, sort_keys=True), key_value),
@@ -82,9 +82,16 @@ def _ticket_type_set(db: sqlite3.Connection, op: Op) -> None:
 
 
 def _attendee_upsert(db: sqlite3.Connection, op: Op) -> None:
-    if merge_fields(db, "attendee", "attendee_id", op.entity, ATTENDEE_FIELDS, op):
+    claims = op.payload.get("fields", {}).get("code"), None
+    if claims[0] is not None:  # the code it claimed before may pass to another attendee
+        row = db.execute("SELECT code_claim FROM attendee WHERE attendee_id = ?", (op.entity,))
+        claims = claims[0], (row.fetchone() or (None,))[0]
+    if not merge_fields(db, "attendee", "attendee_id", op.entity, ATTENDEE_FIELDS, op, CLAIM):
+        return
+    touched = codes.settle(db, claims) | {op.entity}
+    for attendee_id in sorted(touched):
         for reindex in INDEX["reindex"]:
-            reindex(db, op.entity)
+            reindex(db, attendee_id)
 
 
 def _checkin(db: sqlite3.Connection, op: Op) -> None:
@@ -178,7 +185,15 @@ def apply(db: sqlite3.Connection, op: Op) -> None:
 
 
 def apply_many(db: sqlite3.Connection, ops: list[Op]) -> None:
-    """Applies a batch (a pulled or pushed page): new attendees in bulk, the rest one by one.
+    """Applies a batch (a pulled or pushed page, or the whole log); never raises for an op.
+
+    An op this node cannot apply is set aside with its reason (kiosk/replication/quarantine).
+    """
+    quarantine.apply_guarded(db, ops, _apply_batch, apply)
+
+
+def _apply_batch(db: sqlite3.Connection, ops: list[Op]) -> None:
+    """New attendees in bulk, the rest one by one.
 
     The fold does not depend on order, so creating the batch's new attendees first gives the
     same state as applying every op in turn.
@@ -213,15 +228,19 @@ def create_attendees(db: sqlite3.Connection, ops: list[Op]) -> None:
 
     Gives exactly the state `apply` would, without a round of statements per attendee.
     """
-    defaults = {**dict.fromkeys(ATTENDEE_FIELDS, ""), "status": "valid"}
+    defaults = {**dict.fromkeys(ATTENDEE_FIELDS, ""), "status": "valid", "code": None}
     next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM attendee").fetchone()[0]
+    claims = [op.payload.get("fields", {}).get("code") or "" for op in ops]
+    shared = codes.contested(db, claims)  # those wait for `settle`, after the insert
     rows = []
-    for number, op in enumerate(ops, next_id):
+    for number, (op, claim) in enumerate(zip(ops, claims, strict=True), next_id):
         fields = {k: v for k, v in op.payload.get("fields", {}).items() if k in ATTENDEE_FIELDS}
         versions = json.dumps(dict.fromkeys(fields, _version(op)), sort_keys=True)
+        scannable = claim if claim and codes.key(claim) not in shared else None
         rows.append({**defaults, **fields, "id": number, "attendee_id": op.entity,
+                     "code": scannable, "code_claim": fields.get("code"),
                      "versions": versions})  # fmt: skip
-    columns = ("id", "attendee_id", *ATTENDEE_FIELDS, "versions")
+    columns = ("id", "attendee_id", *ATTENDEE_FIELDS, "code_claim", "versions")
     db.executemany(
         f"INSERT INTO attendee ({', '.join(columns)})"  # noqa: S608
         f" VALUES ({', '.join('?' * len(columns))})",
@@ -229,14 +248,25 @@ def create_attendees(db: sqlite3.Connection, ops: list[Op]) -> None:
     )
     for add in INDEX["add"]:
         add(db, rows)
+    for attendee_id in sorted(codes.settle(db, [c for c in claims if codes.key(c) in shared])):
+        for reindex in INDEX["reindex"]:
+            reindex(db, attendee_id)
 
 
 def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:
-    """Empties the state tables and applies every op again (inside the caller's transaction)."""
+    """Empties the state tables and applies every op again (inside the caller's transaction).
+
+    Ops that still cannot be applied are set aside again, with their reason.
+    """
     for table in STATE_TABLES:
         db.execute(f"DELETE FROM {table}")  # noqa: S608
-    for op in ops:
-        apply(db, op)
+    apply_many(db, list(ops))
+
+
+def retry_quarantined(db: sqlite3.Connection) -> int:
+    """Tries the ops set aside here again (after an upgrade); returns how many now apply."""
+    held = [get(db, h.op_id) for h in quarantine.held(db)]
+    return quarantine.retry(db, [op for op in held if op is not None], apply)
 
 
 FOLD.update(apply=apply, create_attendees=create_attendees, check=check)

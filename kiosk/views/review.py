@@ -15,7 +15,7 @@ from kiosk import clock
 from kiosk.db import transaction
 from kiosk.desk import attendees
 from kiosk.desk.checkin import utc_iso
-from kiosk.replication import conflicts
+from kiosk.replication import conflicts, fold, quarantine
 from kiosk.rooms import schedule
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
@@ -26,6 +26,7 @@ TITLES = {
     "concurrent_edit": _l("Changed in two places at once"),
     "cancelled_checked_in": _l("Cancelled, but checked in on site"),
     "possible_duplicate": _l("Walk-in looks like a registration"),
+    "duplicate_code": _l("One code on two attendees"),
 }
 # How an answered flag says what was decided (the action's words, not its id).
 ANSWERS = {
@@ -37,6 +38,7 @@ ANSWERS = {
     "reinstate": _l("ticket reinstated"),
     "merge": _l("merged"),
     "distinct": _l("different people"),
+    "new_code": _l("new codes given"),
 }
 
 
@@ -44,6 +46,7 @@ def _people(flags: list[conflicts.Flag]) -> dict[str, Any]:
     """Attendee rows for the flags' subjects, so the page shows names, not ids."""
     db = get_db()
     ids = {f.entity for f in flags} | {f.detail.get("registered", "") for f in flags}
+    ids |= {other for f in flags for other in f.detail.get("withheld", ())}
     return {i: row for i in ids if i and (row := attendees.get(db, i)) is not None}
 
 
@@ -62,7 +65,7 @@ def _render(status: int = 200) -> Response:
     template = "review/_flags.html" if request.headers.get("HX-Request") else "review/index.html"
     response = Response(render_template(template, flags=flags, people=_people(flags),
                                         options=options, titles=TITLES, answers=ANSWERS,
-                                        show_all=show_all,
+                                        show_all=show_all, held=quarantine.held(db),
                                         **_schedule_names(db)), status=status)  # fmt: skip
     response.headers["Vary"] = "HX-Request"
     return response
@@ -89,6 +92,19 @@ def resolve(flag_id: str) -> Any:
         flash(gettext("Resolved."), "ok")
     except conflicts.ResolveError as exc:
         flash(str(exc), "error")
+    if not request.headers.get("HX-Request"):
+        return redirect(url_for(".index"), 303)
+    return _render()
+
+
+@bp.post("/set-aside")
+@staff_required("resolve")
+def retry_set_aside() -> Any:
+    """Tries the ops this node set aside again (after an upgrade): local, not an op."""
+    db = get_db()
+    with transaction(db):
+        done = fold.retry_quarantined(db)
+    flash(gettext("%(n)d operations applied now.", n=done), "ok")
     if not request.headers.get("HX-Request"):
         return redirect(url_for(".index"), 303)
     return _render()
