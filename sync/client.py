@@ -15,7 +15,7 @@ from typing import Any
 from sync import oplog, peers
 from sync.oplog import Op, OpError
 from sync.protocol import DEFAULT_PAGE, PREFIX, digest, encode
-from sync.server import MAX_VERIFY, Local
+from sync.server import MAX_VERIFY, Local, copy_keys, settle
 from sync.transport import Transport, read
 
 log = logging.getLogger("sync")
@@ -130,24 +130,33 @@ def push_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
                 raise
             done.pushed += int(answer.get("accepted", 0))
             done.duplicates += int(answer.get("duplicates", 0))
+        copies = _checked(local, answer.get("copies", [])) if ops else []
         with local.transaction(local.db):
+            settle(local, copies, peer.node_id)  # the peer kept another copy: so do we
             peers.save(local.db, peer.url, push_after=last)
             peers.add_counts(local.db, peer.url, sent=len(ops))
         after = last
+
+
+def _checked(local: Local, raw: Any) -> list[Op]:
+    """Ops a peer sent, each checked as a pushed op is; a malformed one refuses them all."""
+    if not isinstance(raw, list):
+        raise OSError("peer answered ops that are not a list")
+    try:
+        ops = [oplog.parse(item) for item in raw]
+        if local.check is not None:
+            for op in ops:
+                local.check(op)
+        return ops
+    except OpError as exc:
+        raise SyncError(502, "bad_op", f"peer sent a malformed op: {exc}") from None
 
 
 def _page_ops(local: Local, answer: dict[str, Any]) -> tuple[list[Op], int, bool]:
     raw, following = answer.get("ops"), str(answer.get("next", ""))
     if not isinstance(raw, list) or not following.isdigit():
         raise OSError("pull answer lacks ops or next")
-    try:
-        ops = [oplog.parse(item) for item in raw]
-        if local.check is not None:
-            for op in ops:
-                local.check(op)
-        return ops, int(following), bool(answer.get("more"))
-    except OpError as exc:
-        raise SyncError(502, "bad_op", f"peer sent a malformed op: {exc}") from None
+    return _checked(local, raw), int(following), bool(answer.get("more"))
 
 
 def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, done: Round) -> None:
@@ -168,9 +177,15 @@ def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
 
 
 def _apply_page(local: Local, ops: list[Op], sender: str) -> int:
-    """Inserts and applies a page inside the caller's transaction; returns how many were new."""
+    """Inserts and applies a page inside the caller's transaction; returns how many were new.
+
+    Ops held under the same id with other content are settled: we keep the copy every node
+    keeps (the peer noted the other when we pushed ours).
+    """
     new = oplog.insert_page(local.db, ops, received_from=sender)
     local.apply(local.db, new)
+    taken = {op.op_id for op in new}
+    settle(local, [op for op in ops if op.op_id not in taken], sender)
     return len(new)
 
 
@@ -207,13 +222,18 @@ def pending(db: sqlite3.Connection, peer: peers.Peer) -> int:
 
 
 def prove(local: Local, transport: Transport) -> tuple[int, str, int, str, list[str]]:
-    """Asks the peer which of all our op ids it holds: (ours, digest, held, digest, missing)."""
-    ids = [r[0] for r in local.db.execute("SELECT op_id FROM op ORDER BY seq")]
+    """Asks the peer which of all our op ids it holds: (ours, digest, held, digest, missing).
+
+    Both digests cover each op's content too: a peer holding another copy under one of our ids
+    does not prove it holds ours.
+    """
+    ops = oplog.all_ops(local.db)
+    ids = [op.op_id for op in ops]
     held, total, missing = 0, 0, []
     for start in range(0, len(ids), MAX_VERIFY):
         answer = call(transport, "POST", "verify", {"op_ids": ids[start : start + MAX_VERIFY]})
         held += int(answer["held"])
         total = (total + int(str(answer["digest"]), 16)) % (1 << 64)
         missing += [str(m) for m in answer.get("missing", [])]
-    count, mine = digest(ids)
+    count, mine = digest(copy_keys(ops))
     return count, mine, held, f"{total:016x}", missing

@@ -6,6 +6,7 @@ An op is inserted at most once (by `op_id`), which is what makes every retry har
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -50,6 +51,11 @@ class Op:
 def dumps(payload: dict[str, Any]) -> str:
     """Canonical JSON: the same payload is always the same text."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(op: Op) -> str:
+    """What an op says, as a hash: of two copies under one op id, every node keeps the lower."""
+    return hashlib.sha256(dumps(op.to_dict()).encode()).hexdigest()
 
 
 def new_op(clock: Clock, kind: str, entity: str, payload: dict[str, Any]) -> Op:
@@ -132,6 +138,33 @@ def insert_new(db: sqlite3.Connection, ops: list[Op]) -> None:
     )
 
 
+def settle_copies(
+    db: sqlite3.Connection, ops: list[Op], received_from: str | None
+) -> tuple[list[Op], list[Op], list[Op]]:
+    """Ops held under the same id with other content: keeps the copy that sorts first.
+
+    Of two copies, every node keeps the one with the lower `content_hash`, whatever order they
+    came in. A copy that wins here takes a new seq, so it travels on to the peers that pull
+    from us. (A held copy that wins stays: a round pushes before it pulls, so a peer that
+    hands us another copy has been offered ours already, or will be at the next push.)
+    Returns the copies now held for the ids that differed, those that replaced ours, and the
+    copies set aside.
+    """
+    kept, replaced, losers = [], [], []
+    for op in ops:
+        held = get(db, op.op_id)
+        if held is None or held == op:
+            continue
+        winner, loser = sorted((held, op), key=content_hash)
+        if winner is op:
+            db.execute("DELETE FROM op WHERE op_id = ?", (op.op_id,))
+            insert(db, op, received_from)
+            replaced.append(op)
+        kept.append(winner)
+        losers.append(loser)
+    return kept, replaced, losers
+
+
 def latest_stamp(db: sqlite3.Connection) -> str | None:
     """The highest clock stamp held, so a restarted process never reuses a stamp."""
     row = db.execute("SELECT hlc FROM op ORDER BY hlc DESC LIMIT 1").fetchone()
@@ -144,6 +177,16 @@ def get(db: sqlite3.Connection, op_id: str) -> Op | None:
         "SELECT op_id, origin, hlc, kind, entity, payload FROM op WHERE op_id = ?", (op_id,)
     ).fetchone()
     return _from_row(row) if row else None
+
+
+def held(db: sqlite3.Connection, op_ids: list[str]) -> list[Op]:
+    """The ops held of those named (one statement: keep the list to a few hundred ids)."""
+    rows = db.execute(
+        "SELECT op_id, origin, hlc, kind, entity, payload FROM op WHERE op_id IN"
+        " (SELECT value FROM json_each(?))",
+        (json.dumps(op_ids),),
+    )
+    return [_from_row(row) for row in rows]
 
 
 def after(db: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int, Op]]:

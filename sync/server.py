@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +54,9 @@ class Local:
     check: Check | None = None
     machine: str = ""  # this node's machine fingerprint, sent in hello
     after_ingest: list[Callable[[list[Op]], None]] = field(default_factory=list)
+    # Told of the copies `settle` set aside, and whether a held copy was replaced (the state
+    # must be folded again); None: this node keeps no state of its own beyond the log.
+    settled: Callable[[sqlite3.Connection, list[Op], bool], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -175,31 +178,43 @@ def _check_origins(local: Local, sender: str, ops: list[Op], token_id: int | Non
             raise ProtocolError(403, "wrong_origin", "An op claims to be from this node.")
 
 
-def _same(held: Op, op: Op) -> bool:
-    return (held.origin, held.hlc, held.kind, held.entity, held.payload) == (
-        op.origin, op.hlc, op.kind, op.entity, op.payload)  # fmt: skip
+def settle(local: Local, ops: list[Op], sender: str | None, note: bool = False) -> list[Op]:
+    """Ops already held with other content: every node keeps the same copy (oplog.settle_copies)
+    and folds again what a replaced copy touched. Returns the copies now held for those ids.
 
-
-def _same_held(local: Local, op: Op) -> bool:
-    held = oplog.get(local.db, op.op_id)
-    return held is None or _same(held, op)
+    `note`: tell the domain of the copies set aside, so it records them for every node. The
+    receiver of a push does (it sees both copies first: a round pushes before it pulls), so
+    the sender learns of them in the same round.
+    """
+    kept, replaced, losers = oplog.settle_copies(local.db, ops, sender)
+    if (replaced or (note and losers)) and local.settled is not None:
+        local.settled(local.db, losers if note else [], bool(replaced))
+    if kept:
+        log.warning("%d ops from %s differ from the copies held; every node keeps the copy"
+                    " that sorts first (%d replaced here)", len(kept), sender,
+                    len(replaced))  # fmt: skip
+    return kept
 
 
 def ingest(local: Local, ops: list[Op], sender: str | None) -> dict[str, Any]:
-    """Inserts and applies the ops not yet held, all in one transaction."""
+    """Inserts and applies the ops not yet held, all in one transaction.
+
+    Ops held under the same id with other content are settled; the answer names them
+    (`mismatched`) and gives the copy kept for each (`copies`), so the sender keeps it too.
+    """
     with local.transaction(local.db):
         fresh = oplog.insert_page(local.db, ops, received_from=sender)
         taken = {op.op_id for op in fresh}
-        mismatched = [op.op_id for op in ops if op.op_id not in taken and not _same_held(local, op)]
         local.apply(local.db, fresh)
+        kept = settle(local, [op for op in ops if op.op_id not in taken], sender, note=True)
     accepted, duplicates = len(fresh), len(ops) - len(fresh)
     for hook in local.after_ingest:
         hook(fresh)
-    if mismatched:
-        log.warning(
-            "%d ops from %s differ from the copies held; kept ours", len(mismatched), sender
-        )
-    return {"accepted": accepted, "duplicates": duplicates, "mismatched": mismatched}
+    answer: dict[str, Any] = {"accepted": accepted, "duplicates": duplicates,
+                              "mismatched": [op.op_id for op in kept]}  # fmt: skip
+    if kept:
+        answer["copies"] = [op.to_dict() for op in kept]
+    return answer
 
 
 def push(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
@@ -243,16 +258,20 @@ def verify(local: Local, body: Any) -> dict[str, Any]:
         or not all(isinstance(i, str) for i in ids)
     ):
         raise ProtocolError(400, "bad_verify", f'Send {{"op_ids": [...]}}, at most {MAX_VERIFY}.')
-    held = set(_held(local.db, ids))
-    count, value = digest(held)
+    held = dict(_held(local.db, ids))
+    count, value = digest(copy_keys(held.values()))
     return {"held": count, "digest": value, "missing": [i for i in ids if i not in held][:100]}
 
 
-def _held(db: sqlite3.Connection, ids: list[str]) -> Iterator[str]:
+def copy_keys(ops: Iterable[Op]) -> Iterator[str]:
+    """What the proof digest covers of each op: its id and its content, so two nodes holding
+    different copies under one id never prove each other."""
+    return (f"{op.op_id} {oplog.content_hash(op)}" for op in ops)
+
+
+def _held(db: sqlite3.Connection, ids: list[str]) -> Iterator[tuple[str, Op]]:
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        sql = f"SELECT op_id FROM op WHERE op_id IN ({','.join('?' * len(chunk))})"  # noqa: S608
-        yield from (row[0] for row in db.execute(sql, chunk))
+        yield from ((op.op_id, op) for op in oplog.held(db, ids[start : start + 500]))
 
 
 def handle(local: Local, request: Request) -> tuple[int, dict[str, Any]]:

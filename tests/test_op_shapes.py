@@ -45,6 +45,8 @@ GOOD = {
     "notification_queued": ("s1", {"kind": "room_change", "change_op_id": "x", "at": "",
                                    "from_room": "hall-a", "to_room": "hall-b",
                                    "recipients": 12}),
+    "op_copy_seen": ("0190a0b0-0000-7000-8000-000000000009", {"hash": "ab12", "origin": "venue-2",
+                     "hlc": "1773100000000-00000-venue-2", "kind": "checkin", "entity": A}),
 }  # fmt: skip
 # kind, payload, the field the refusal must name
 BAD = [

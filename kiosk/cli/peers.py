@@ -15,7 +15,7 @@ from kiosk import backup
 from kiosk.cli.venue import Context, pass_ctx, run_server, server_options
 from kiosk.db import WipeError, rewrite_database, transaction
 from kiosk.printing.worker import badge_files
-from kiosk.replication import conflicts, quarantine
+from kiosk.replication import conflicts, copies, quarantine
 from kiosk.replication import peering as replication
 from kiosk.replication.node import get_setting, load_node, put_setting
 from sync import client, peers
@@ -55,6 +55,9 @@ def _print_round(db: Any, done: client.Round) -> None:
     for held in quarantine.held(db):
         click.echo(f"set aside: op {held.op_id} ({held.kind} {held.entity} from {held.origin})"
                    f" could not be applied here: {held.reason}", err=True)  # fmt: skip
+    if twice := copies.count(db):
+        click.echo(f"{twice} operations were recorded twice, differently, at two machines: every"
+                   " node keeps the same copy (see /review)", err=True)  # fmt: skip
 
 
 def _report(db: Any, url: str, missing: list[str]) -> None:
@@ -70,6 +73,7 @@ def _report(db: Any, url: str, missing: list[str]) -> None:
     open_ = sum(f.resolution is None for f in found)
     click.echo(f"review flags: {open_} open, {len(found) - open_} resolved")
     click.echo(f"operations set aside (held, but not applied here): {quarantine.count(db)}")
+    click.echo(f"operations recorded twice, differently, at two machines: {copies.count(db)}")
 
 
 def _ids_by_origin(db: Any) -> dict[str, set[str]]:
@@ -111,6 +115,9 @@ def _final(db: Any, url: str, token: str) -> None:
     _report(db, url, found.missing)
     click.echo(f"here: {found.count} ops, digest {found.mine};"
                f" peer holds {found.held} of them, digest {found.theirs}")  # fmt: skip
+    if not found.proven and found.count == found.held:
+        raise click.ClickException("the peer holds other copies of some operations than this"
+                                   " machine: run sync again")  # fmt: skip
     if not found.proven:
         raise click.ClickException(f"the peer lacks {found.count - found.held} ops: run sync again")
     click.echo("Proven: the peer holds every operation of this node.")

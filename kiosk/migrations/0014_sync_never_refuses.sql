@@ -16,3 +16,16 @@ CREATE TABLE op_quarantine (                        -- ops in the log this node 
     reason TEXT NOT NULL,                           -- the applier's error
     at     TEXT NOT NULL                            -- when it was first set aside here (UTC)
 );
+
+-- Two copies of one op id with different content (a tablet that retried one scan against a
+-- second machine): every node keeps the copy whose content hash sorts first; each copy set
+-- aside is noted by an `op_copy_seen` op, folded here (for the review flag and the counts).
+CREATE TABLE op_copy (
+    op_id  TEXT NOT NULL,                           -- the op id recorded twice
+    hash   TEXT NOT NULL,                           -- sync.oplog.content_hash of the copy set aside
+    origin TEXT NOT NULL,
+    hlc    TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    PRIMARY KEY (op_id, hash)
+);

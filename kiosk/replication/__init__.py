@@ -3,4 +3,4 @@
 The op log's domain side; the wire protocol itself is the top-level `sync` package.
 """
 
-from kiosk.replication import fold  # noqa: F401  (registers with the node)
+from kiosk.replication import copies, fold  # noqa: F401  (they register with the node, the fold)

@@ -20,7 +20,7 @@ from kiosk.replication import codes, conflicts, quarantine, shapes
 from kiosk.replication.codes import version_order
 from kiosk.replication.ids import valid_attendee_id
 from kiosk.replication.node import FOLD
-from sync.oplog import Op, OpError, get
+from sync.oplog import Op, OpError, all_ops, get
 
 EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
 TICKET_TYPE_FIELDS = ("valid_days", "colour")
@@ -261,6 +261,12 @@ def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:
     for table in STATE_TABLES:
         db.execute(f"DELETE FROM {table}")  # noqa: S608
     apply_many(db, list(ops))
+
+
+def refold(db: sqlite3.Connection) -> None:
+    """Folds every state table again from the log: after sync replaced a held op's copy with
+    the one every node keeps (rare: one op id recorded at two machines), whatever it touched."""
+    rebuild(db, all_ops(db))
 
 
 def retry_quarantined(db: sqlite3.Connection) -> int:

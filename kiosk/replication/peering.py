@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.db import open_db, transaction
-from kiosk.replication import conflicts, fold, quarantine
+from kiosk.replication import conflicts, copies, fold, quarantine
 from kiosk.replication.node import fingerprint, load_node, rekey
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE
@@ -49,6 +49,7 @@ def local(db: sqlite3.Connection, config: Mapping[str, Any] | None = None) -> Lo
         max_ahead_ms=int(config.get("SYNC_MAX_AHEAD_HOURS", 24) * 3_600_000),
         check=fold.check,
         machine=fingerprint(db),
+        settled=copies.settled,
     )
 
 
@@ -195,6 +196,7 @@ def status(db: sqlite3.Connection, configured_peer: str = "") -> dict[str, Any]:
         "pending_push": main.pending if main else unsynced(db),
         "problems": conflicts.open_count(db),
         "quarantined": quarantine.count(db),
+        "divergent_ops": copies.count(db),
         "peers": [asdict(s) for s in states],
     }
 

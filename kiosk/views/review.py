@@ -27,6 +27,7 @@ TITLES = {
     "cancelled_checked_in": _l("Cancelled, but checked in on site"),
     "possible_duplicate": _l("Walk-in looks like a registration"),
     "duplicate_code": _l("One code on two attendees"),
+    "recorded_twice": _l("One change recorded twice at two machines"),
 }
 # How an answered flag says what was decided (the action's words, not its id).
 ANSWERS = {
@@ -39,6 +40,7 @@ ANSWERS = {
     "merge": _l("merged"),
     "distinct": _l("different people"),
     "new_code": _l("new codes given"),
+    "accept_kept": _l("the copy kept stands"),
 }
 
 

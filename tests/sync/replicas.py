@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.db import open_db, transaction
-from kiosk.replication import fold
+from kiosk.replication import copies, fold
 from kiosk.replication.node import Node, put_setting
 from sync import peers
 from sync.client import sync_once
@@ -41,7 +41,7 @@ class Replica:
 
     @property
     def local(self) -> Local:
-        return Local(self.db, self.name, fold.apply_many, transaction)
+        return Local(self.db, self.name, fold.apply_many, transaction, settled=copies.settled)
 
     def transport(self) -> LocalTransport:
         return LocalTransport(lambda: self.local)

@@ -24,7 +24,8 @@ from kiosk.db import open_db, transaction
 from kiosk.desk import attendees, checkin
 from kiosk.replication import conflicts, fold
 from sync.client import SyncError, sync_once
-from sync.oplog import all_ops
+from sync.ids import uuid7
+from sync.oplog import all_ops, dumps
 from tests.conftest import DAY1_MORNING, seed
 from tests.sync.faults import FaultyTransport
 from tests.sync.replicas import Replica, make_replica
@@ -87,6 +88,21 @@ class SyncMachine(RuleBasedStateMachine):
             outcome = checkin.scan(replica.db, replica.node, codes[pick % len(codes)], now=now)
             if outcome.checkin_op_id:
                 self.acknowledged.add(outcome.checkin_op_id)
+
+    @rule(who=st.integers(0, 9), other=st.integers(0, 9), pick=st.integers(0, 50))
+    def scan_retried_elsewhere(self, who: int, other: int, pick: int) -> None:
+        """A tablet's scan times out at one machine and is sent again, same op id, to another:
+        two ops under one id, with two origins, stamps and desks (maybe two attendees)."""
+        request = uuid7()
+        first, second = self._pick(who), self._pick(other)
+        for replica in (first, second) if first is not second else (first,):
+            codes = [c for c in self._codes(replica) if c]
+            if codes:
+                now = DAY1_MORNING + timedelta(milliseconds=replica.skew_ms)
+                outcome = checkin.scan(replica.db, replica.node, codes[pick % len(codes)],
+                                       desk=replica.name, request_id=request, now=now)  # fmt: skip
+                if outcome.checkin_op_id:
+                    self.acknowledged.add(outcome.checkin_op_id)
 
     @rule(who=st.integers(0, 9), pick=st.integers(0, 50))
     def undo(self, who: int, pick: int) -> None:
@@ -193,8 +209,13 @@ class SyncMachine(RuleBasedStateMachine):
                 sync_once(venue.local, ho.name, ho.transport(), page=7)
         expected_ops = ho.op_ids()
         expected_state = ho.state()
+        copies = {(o.op_id, o.origin, o.hlc, o.kind, o.entity, dumps(o.payload))
+                  for o in all_ops(ho.db)}  # fmt: skip
         for venue in venues:
             assert venue.op_ids() == expected_ops, f"{venue.name} holds a different op set"
+            held = {(o.op_id, o.origin, o.hlc, o.kind, o.entity, dumps(o.payload))
+                    for o in all_ops(venue.db)}  # fmt: skip
+            assert held == copies, f"{venue.name} holds another copy of an op"
             assert venue.state() == expected_state, f"{venue.name} folded to another state"
         self._check_check_ins(ho)
         self._check_rebuild(ho)

@@ -1,0 +1,77 @@
+"""One op id recorded at two machines with different content: which copy every node keeps.
+
+A tablet that retries one scan against a second machine makes two ops under one op id, from
+two origins, with two stamps. Sync keeps, at every node, the copy whose content hash sorts
+first (sync.oplog.settle_copies), replaces a held loser with it and folds the state again.
+Each node that sets a copy aside records an `op_copy_seen` op naming it, so the supervisor's
+flag and the counts are the same at every node, like every other flag.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from kiosk.replication import conflicts, fold, shapes
+from kiosk.replication.node import load_node
+from sync.oplog import Op, content_hash, get
+
+TABLE = "op_copy"
+FIELDS = ("hash", "origin", "hlc", "kind", "entity")
+
+
+def settled(db: sqlite3.Connection, losers: list[Op], replaced: bool) -> None:
+    """Sync's hook (in its transaction): folds again if a held copy was replaced, and notes
+    each copy set aside that no node noted before as an op of this node, so every node learns
+    of it."""
+    if replaced:
+        fold.refold(db)
+    node = load_node(db)
+    for op in losers:
+        noted = db.execute(f"SELECT 1 FROM {TABLE} WHERE op_id = ? AND hash = ?",  # noqa: S608
+                           (op.op_id, content_hash(op))).fetchone()  # fmt: skip
+        if noted:  # a copy sent again (a node that starts over) is not news
+            continue
+        node.record(db, "op_copy_seen", op.op_id, {"hash": content_hash(op), "origin": op.origin,
+                    "hlc": op.hlc, "kind": op.kind, "entity": op.entity[:200]})  # fmt: skip
+
+
+def _apply_seen(db: sqlite3.Connection, op: Op) -> None:
+    """A grow-only set of the copies set aside anywhere (any node may note one)."""
+    p = op.payload
+    db.execute(
+        f"INSERT INTO {TABLE} (op_id, hash, origin, hlc, kind, entity) VALUES (?, ?, ?, ?, ?, ?)"  # noqa: S608
+        " ON CONFLICT DO NOTHING",
+        (op.entity, *(str(p.get(name, "")) for name in FIELDS)),
+    )
+
+
+def _recorded_twice(db: sqlite3.Connection) -> list[conflicts.Flag]:
+    rows = db.execute(
+        "SELECT op_id, group_concat(hash, ' '), group_concat(origin, ' ') FROM"  # noqa: S608
+        f" (SELECT * FROM {TABLE} ORDER BY op_id, hash) GROUP BY op_id ORDER BY op_id"
+    ).fetchall()
+    found = []
+    for op_id, hashes, origins in rows:
+        kept = get(db, op_id)
+        if kept is None:
+            continue
+        found.append(conflicts.Flag(
+            conflicts.flag_hash("copies", op_id, *hashes.split()), "recorded_twice",
+            kept.entity, (op_id,), {"kind": kept.kind, "kept_origin": kept.origin,
+                                    "other_origins": sorted(set(origins.split()))}))  # fmt: skip
+    return found
+
+
+def _accept(db, node, flag: conflicts.Flag, staff: str, at: str, value: Any) -> None:
+    """The copy every node kept stands (for a scan: one arrival, as the desk showed it)."""
+
+
+def count(db: sqlite3.Connection) -> int:
+    """Op ids recorded twice with other content (for `kiosk sync` and the status API)."""
+    return db.execute(f"SELECT count(DISTINCT op_id) FROM {TABLE}").fetchone()[0]  # noqa: S608
+
+
+fold.register({"op_copy_seen": _apply_seen}, (TABLE,),
+              {"op_copy_seen": dict.fromkeys(FIELDS, shapes.text())})  # fmt: skip
+conflicts.register("recorded_twice", {"accept_kept": _accept}, _recorded_twice)
