@@ -149,6 +149,10 @@ def test_a_supervisor_answers_a_duplicate_code(tmp_path, action):
     csrf = csrf_from(indonesian.get("/review").data)
     indonesian.post("/lang", data={"lang": "id", "next": "/review", "csrf_token": csrf})
     assert "Satu kode pada dua peserta" in indonesian.get("/review").get_data(as_text=True)
+    (flag,) = _flags(venue, "duplicate_code")
+    (withheld,) = flag.detail["withheld"]
+    desk = _supervisor(venue).get(f"/desk/attendees/{withheld}").get_data(as_text=True)
+    assert "KN-LATE01" in desk and "withheld: the code belongs to another attendee" in desk
     _answer(venue, "duplicate_code", action)
     sync_once(venue.local, ho.name, ho.transport())
     for replica in (ho, venue):
