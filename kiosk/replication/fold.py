@@ -152,7 +152,20 @@ def index_attendees(reindex: Reindex, add: AddRows, tables: tuple[str, ...]) -> 
     STATE_TABLES.extend(t for t in tables if t not in STATE_TABLES)
 
 
-ATTENDEE_ENTITY = ("attendee_upsert", "checkin", "checkin_undo")  # kinds whose entity is one
+ATTENDEE_ENTITY = {"attendee_upsert", "checkin", "checkin_undo"}  # kinds whose entity is one
+
+
+def declare(payloads: dict[str, shapes.Shape], about_attendee: bool) -> None:
+    """Declares kinds kept only in the log (read from there, never folded into a table).
+
+    They are checked like every other kind; `about_attendee`: their entity is an attendee id.
+    """
+    taken = payloads.keys() & SHAPES.keys()
+    if taken:
+        raise ValueError(f"op kinds already declared: {sorted(taken)}")
+    SHAPES.update(payloads)
+    if about_attendee:
+        ATTENDEE_ENTITY.update(payloads)
 
 
 def check(op: Op) -> None:
