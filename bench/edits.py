@@ -81,7 +81,9 @@ def main() -> None:
             ingest(local, page, "headoffice")
             times.append(time.perf_counter() - started)
         sample = random.Random(args.seed).sample(sorted(renamed.items()), min(200, len(renamed)))
-        found = sum(any(r["attendee_id"] == a for r in search.find(db, name, 100)) for a, name in sample)
+        found = sum(
+            any(r["attendee_id"] == a for r in search.find(db, name, 100)) for a, name in sample
+        )
         db.close()
     rate = len(ops) / sum(times)
     print("| figure | target | measured |")
@@ -91,8 +93,10 @@ def main() -> None:
           f" / {max(times) * 1000:.0f} ms |")  # fmt: skip
     print(f"| renamed attendees found by their new name | all | {found} of {len(sample)} |")
     print()
-    print(f"- {args.attendees:,} attendees (`kiosk demo`), {len(ops):,} edits in {len(pages)}"
-          " pages through `sync.server.ingest`: 40 % renames, 30 % e-mail, 30 % company changes")
+    print(
+        f"- {args.attendees:,} attendees (`kiosk demo`), {len(ops):,} edits in {len(pages)}"
+        " pages through `sync.server.ingest`: 40 % renames, 30 % e-mail, 30 % company changes"
+    )
 
 
 if __name__ == "__main__":
