@@ -26,7 +26,8 @@ FULL_AFTER = 5000  # more new ops than this (a roster pull): derive everything a
 # The newest op (its seq and id: another file put in this one's place has other ids) and the
 # purge, which changes state without an op.
 Mark = tuple[int, str, str | None]
-_PURGED = "SELECT value FROM sync_state WHERE key = 'purged_at'"
+_MARK = ("SELECT coalesce(max(seq), 0), coalesce((SELECT op_id FROM op ORDER BY seq DESC LIMIT 1),"
+         " ''), (SELECT value FROM sync_state WHERE key = 'purged_at') FROM op")  # fmt: skip
 
 
 @dataclass
@@ -44,9 +45,9 @@ _guard = threading.Lock()
 
 def open_count(db: sqlite3.Connection) -> int:
     """Flags waiting for a supervisor (for the desk header and the sync status)."""
-    key = db.execute("PRAGMA database_list").fetchone()[2] or str(id(db))
+    key = db.execute("PRAGMA database_list").fetchone()[2]
     with _guard:
-        if db.in_transaction:  # what it sees may yet be rolled back: not kept
+        if db.in_transaction or not key:  # may yet be rolled back, or no file: not kept
             held = _update(db, _held.get(key))
         else:
             db.execute("BEGIN")  # the mark and the state it stands for, from one snapshot
@@ -57,14 +58,8 @@ def open_count(db: sqlite3.Connection) -> int:
         return sum(1 for flag_id in held.found if flag_id not in held.answered)
 
 
-def _mark(db: sqlite3.Connection) -> Mark:
-    row = db.execute(f"SELECT seq, op_id, ({_PURGED}) FROM op ORDER BY seq DESC LIMIT 1")  # noqa: S608
-    found = row.fetchone()
-    return tuple(found) if found else (0, "", db.execute(_PURGED).fetchone())  # type: ignore[return-value]
-
-
 def _update(db: sqlite3.Connection, held: _Held | None) -> _Held:
-    mark = _mark(db)
+    mark: Mark = tuple(db.execute(_MARK).fetchone())  # type: ignore[assignment]
     if held is not None and held.mark == mark:
         return held
     if held is None or held.mark[2] != mark[2] or mark[0] < held.mark[0]:
