@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.db import open_db, transaction
-from kiosk.replication import conflicts, fold
+from kiosk.replication import flagcount, fold
 from kiosk.replication.node import fingerprint, load_node, rekey
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE
@@ -193,7 +193,7 @@ def status(db: sqlite3.Connection, configured_peer: str = "") -> dict[str, Any]:
         "online": bool(main and main.online),
         "last_success_at": main.last_success_at if main else None,
         "pending_push": main.pending if main else unsynced(db),
-        "problems": conflicts.open_count(db),
+        "problems": flagcount.open_count(db),
         "peers": [asdict(s) for s in states],
     }
 
