@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -95,10 +96,20 @@ def _put_state(db: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def new_epoch(db: sqlite3.Connection) -> str:
-    """Starts a new epoch (after restoring from backup): every peer re-pushes and re-pulls."""
+    """Starts a new epoch (our log went back): every peer re-pushes and re-pulls.
+
+    The moment is kept: ops stamped before it may be ones we held, lost and had handed out.
+    """
     value = secrets.token_hex(8)
     _put_state(db, "epoch", value)
+    _put_state(db, "rewound_at_ms", str(time.time_ns() // 1_000_000))
     return value
+
+
+def rewound_at(db: sqlite3.Connection) -> int | None:
+    """Wall ms of the last time this node's log went back (a restore), or None if never."""
+    raw = _state(db, "rewound_at_ms")
+    return int(raw) if raw else None
 
 
 def role(db: sqlite3.Connection) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync import oplog, peers
-from sync.hlc import MAX_AHEAD_MS, Stamp, wall_ms
+from sync.hlc import MAX_AHEAD_MS, MAX_FORWARD_MS, Stamp, wall_ms
 from sync.oplog import Op, OpError
 from sync.protocol import (
     DEFAULT_PAGE,
@@ -163,10 +163,19 @@ def _check_origins(local: Local, sender: str, ops: list[Op], token_id: int | Non
     """An op must come from its origin, or be relayed; nobody may speak for this node.
 
     Only a token bound to a relay (head office, or a LAN peer named in SYNC_RELAYS) may push
-    ops of other origins; an in-process caller (no token) is trusted.
+    ops of other origins; an in-process caller (no token) is trusted. After this node's log
+    went back (a restore), ops of any origin stamped before that moment are taken from any
+    peer, ours included: we may have held them, lost them and handed them out before.
     """
+    rewound = peers.rewound_at(local.db)
     for op in ops:
         if op.origin == sender:
+            continue
+        if (
+            local.allow_relay
+            and rewound is not None
+            and (Stamp.parse(op.hlc).wall_ms <= rewound + MAX_FORWARD_MS)
+        ):
             continue
         if not local.allow_relay or (token_id is not None and sender not in local.relays):
             raise ProtocolError(403, "wrong_origin", f"op {op.op_id} is from {op.origin}: this"
