@@ -19,7 +19,7 @@ HEAD_OFFICE = "headoffice"  # the role `kiosk headoffice serve` gives its node; 
 
 _COLUMNS = (
     "url, node_id, epoch, pull_after, push_after, sent, received,"
-    " last_contact_at, last_success_at, last_error, verified_at"
+    " last_contact_at, last_success_at, last_error, verified_at, reconcile"
 )
 
 
@@ -38,6 +38,7 @@ class Peer:
     last_success_at: str | None = None
     last_error: str = ""
     verified_at: str | None = None
+    reconcile: int = 0  # 1: compare every op id with the peer (it was restored)
 
 
 def now_iso() -> str:
@@ -96,7 +97,7 @@ def _put_state(db: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def new_epoch(db: sqlite3.Connection) -> str:
-    """Starts a new epoch (our log went back): every peer re-pushes and re-pulls.
+    """Starts a new epoch (our log went back): every peer re-pushes, re-pulls and compares.
 
     The moment is kept: ops stamped before it may be ones we held, lost and had handed out.
     """

@@ -1,4 +1,4 @@
-"""The serving half of /sync/v1 as plain functions: hello, push, pull and verify.
+"""The serving half of /sync/v1 as plain functions: hello, push, pull, verify and missing.
 
 Any node serves these (head office and venue machines alike). A web framework only has to
 authenticate the caller, name the node it speaks for, and pass the bytes through `handle`.
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync import oplog, peers
+from sync import oplog, peers, reconcile
 from sync.hlc import MAX_AHEAD_MS, MAX_FORWARD_MS, Stamp, wall_ms
 from sync.oplog import Op, OpError
 from sync.protocol import (
@@ -23,7 +23,6 @@ from sync.protocol import (
     MAX_PAGE,
     PROTOCOL,
     ProtocolError,
-    digest,
 )
 from sync.protocol import decode as decode_body
 
@@ -34,7 +33,6 @@ Apply = Callable[[sqlite3.Connection, list[Op]], None]
 Transaction = Callable[[sqlite3.Connection], AbstractContextManager[Any]]
 # The domain's check of one op by its kind; raises OpError for an op it must never apply.
 Check = Callable[[Op], None]
-MAX_VERIFY = 20_000  # op ids per verify request
 
 
 @dataclass
@@ -243,27 +241,6 @@ def pull(local: Local, query: dict[str, str]) -> dict[str, Any]:
             "more": len(rows) > limit}  # fmt: skip
 
 
-def verify(local: Local, body: Any) -> dict[str, Any]:
-    """Which of the named op ids we hold, with the count and digest of those: proof of receipt."""
-    ids = body.get("op_ids") if isinstance(body, dict) else None
-    if (
-        not isinstance(ids, list)
-        or len(ids) > MAX_VERIFY
-        or not all(isinstance(i, str) for i in ids)
-    ):
-        raise ProtocolError(400, "bad_verify", f'Send {{"op_ids": [...]}}, at most {MAX_VERIFY}.')
-    held = set(_held(local.db, ids))
-    count, value = digest(held)
-    return {"held": count, "digest": value, "missing": [i for i in ids if i not in held][:100]}
-
-
-def _held(db: sqlite3.Connection, ids: list[str]) -> Iterator[str]:
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        sql = f"SELECT op_id FROM op WHERE op_id IN ({','.join('?' * len(chunk))})"  # noqa: S608
-        yield from (row[0] for row in db.execute(sql, chunk))
-
-
 def handle(local: Local, request: Request) -> tuple[int, dict[str, Any]]:
     """Routes one request; every refusal becomes (status, {"error", "message"})."""
     route = (request.method.upper(), request.path.rstrip("/").rsplit("/", 1)[-1])
@@ -276,7 +253,9 @@ def handle(local: Local, request: Request) -> tuple[int, dict[str, Any]]:
         if route == ("POST", "hello"):
             return 200, hello(local, body, request.token_id)
         if route == ("POST", "verify"):
-            return 200, verify(local, body)
+            return 200, reconcile.verify(local.db, body)
+        if route == ("POST", "missing"):
+            return 200, reconcile.missing(local.db, body)
         raise ProtocolError(404, "not_found", "No such sync endpoint.")
     except ProtocolError as exc:
         return exc.status, {"error": exc.code, "message": exc.message}

@@ -27,12 +27,14 @@ ATTEMPTS = 6
 PII = ("first_name", "last_name", "email", "company", "note", "block_note")
 
 
-def _round_with_retries(db: Any, url: str, token: str, page: int) -> client.Round:
+def _round_with_retries(
+    db: Any, url: str, token: str, page: int, compare: bool = False
+) -> client.Round:
     """One round, retried with jittered backoff on a flaky link."""
     waits = delays(base=0.5, cap=30.0, rng=random.Random())
     for attempt in range(ATTEMPTS):
         try:
-            return replication.run_once(db, url, token, page)
+            return replication.run_once(db, url, token, page, compare)
         except (ssl.SSLCertVerificationError, UntrustedPeer) as exc:  # retrying cannot help
             raise click.ClickException(
                 f"{url} is not trusted ({exc}): set KIOSK_SYNC_CA_BUNDLE or KIOSK_SYNC_PIN"
@@ -52,6 +54,10 @@ def _print_round(done: client.Round) -> None:
         click.echo(f"Started over with the peer: {done.reset}", err=True)
     click.echo(f"pushed {done.pushed} new ({done.duplicates} already there),"
                f" pulled {done.new} new of {done.pulled}")  # fmt: skip
+    if done.refused:
+        click.echo(f"The peer lacks {done.refused} operations of other machines but refuses them"
+                   " from this one: the peer must name this machine in its SYNC_RELAYS.",
+                   err=True)  # fmt: skip
 
 
 def _report(db: Any, url: str, missing: list[str]) -> None:
@@ -93,7 +99,7 @@ def sync_command(ctx: Context, peer: str, token: str, mode: str | None, page: in
         while True:
             _print_round(_round_with_retries(db, peer, token, page))
             time.sleep(interval)
-    _print_round(_round_with_retries(db, peer, token, page))
+    _print_round(_round_with_retries(db, peer, token, page, compare=mode == "final"))
     if mode == "final":
         _final(db, peer, token)
 

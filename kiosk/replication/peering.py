@@ -53,19 +53,19 @@ def local(db: sqlite3.Connection, config: Mapping[str, Any] | None = None) -> Lo
 
 
 def run_once(
-    db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE
+    db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE, compare: bool = False
 ) -> client.Round:
-    """One full round with a peer over HTTP."""
+    """One full round with a peer over HTTP; `compare`: also compare every op id (--final)."""
     if purged(db):
         raise client.SyncError(409, "purged", "Personal data was purged here; sync is off.")
     try:
-        return client.sync_once(local(db), url, HttpTransport(url, token), page)
+        return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare)
     except client.SyncError as exc:
         if exc.code != "cloned_node":
             raise
         log.error("%s answered: %s This copy takes a new node id.", url, exc.message)
     rekey(db)  # an older copy that never noticed it was copied; its ops keep the old id
-    return client.sync_once(local(db), url, HttpTransport(url, token), page)
+    return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare)
 
 
 class SyncLoop(threading.Thread):

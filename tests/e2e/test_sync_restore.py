@@ -7,10 +7,13 @@ back (no new epoch), and restarted at the same address.
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import subprocess
 import time
+import urllib.request
+import uuid
 from contextlib import closing
 from pathlib import Path
 
@@ -94,9 +97,48 @@ def site(tmp_path: Path):
         each.close()
 
 
+def _scan(site: Site, venue: str, code: str) -> str:
+    """A check-in at the venue's desk (`kiosk serve`, its real API); returns its op id."""
+    db = site.dbs[venue]
+    desk = _kiosk(db, "token", "create", "--role", "desk", "--name", "scanner").strip()
+    process, url = _serve(db, "serve")
+    site.processes.append(process)
+    body = json.dumps({"code": code, "op_id": str(uuid.uuid4())}).encode()
+    headers = {"Authorization": f"Bearer {desk}", "Content-Type": "application/json"}
+    request = urllib.request.Request(f"{url}/api/v1/scan", data=body, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our own server)
+        answer = json.load(response)
+    site.stop(process)
+    assert answer["result"] == "checked_in", answer
+    return answer["op_id"]
+
+
 def _ok(done: subprocess.CompletedProcess) -> str:
     assert done.returncode == 0, done.stderr + done.stdout
     return done.stdout
+
+
+def test_kiosk_restore_of_head_office_gets_back_what_venues_hold(site) -> None:
+    """South's scan and head office's cancellation reached north through head office; head
+    office is restored from a backup older than both, south is gone: north hands both back."""
+    s = site()
+    for venue in ("north", "south"):
+        _ok(s.sync(venue))
+    copy = s.backup()
+    cancelled = s.cancel("a-jose")
+    scan = _scan(s, "south", "KN-OBRI01")
+    _ok(s.sync("south"))
+    _ok(s.sync("north"))
+    assert {cancelled, scan} <= _op_ids(s.dbs["north"])
+    s.stop(s.ho)
+    _kiosk(s.ho_db, "restore", str(copy))
+    s.ho = s.start_ho()
+    out = _ok(s.sync("north", "--final"))  # exited non-zero before: head office lacked them
+    assert "Proven" in out
+    assert {cancelled, scan} <= _op_ids(s.ho_db)
+    assert s.query(s.ho_db, "SELECT status FROM attendee WHERE attendee_id = 'a-jose'") == (
+        "cancelled"
+    )
 
 
 def test_a_venue_relaying_lan_ops_pushes_again_after_a_head_office_restore(site, tmp_path) -> None:

@@ -6,6 +6,7 @@ Each node is a real SQLite file with the real fold and protocol; head office is 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from kiosk import backup
 from kiosk.db import transaction
 from kiosk.desk import checkin
 from kiosk.replication import peering
+from sync import oplog, peers
 from sync.client import sync_once
+from sync.server import Request, handle
 from tests.conftest import DAY1_MORNING, seed
-from tests.sync.replicas import Replica, make_headoffice, make_replica
+from tests.sync.replicas import Replica, make_headoffice, make_replica, sync_final
 
 HO = "http://ho:8000"
 
@@ -84,3 +87,52 @@ def test_a_venue_hands_head_office_its_own_ops_got_over_the_lan(site, tmp_path) 
     _sync(north, ho)
     assert cancelled in ho.op_ids() and _status(ho, "a-jose") == "cancelled"
     assert north.op_ids() <= ho.op_ids()
+
+
+def test_a_node_never_restored_still_refuses_ops_in_its_name(site) -> None:
+    ho, north = site["ho"], site["north"]
+    forged = _cancel(north, "a-jose")  # stands for an op stamped under head office's name
+    north.db.execute("UPDATE op SET origin = 'ho' WHERE op_id = ?", (forged,))
+    north.db.execute("UPDATE op SET hlc = substr(hlc, 1, 20) || 'ho' WHERE op_id = ?", (forged,))
+    done = sync_once(peering.local(north.db), HO, ho.transport(), compare=True)
+    assert done.refused == 1 and forged not in ho.op_ids()
+    assert peers.rewound_at(ho.db) is None
+    status, answer = _push(ho, "north", [oplog.get(north.db, forged)])
+    assert status == 403 and answer["message"] == "An op claims to be from this node."
+
+
+def _push(target: Replica, sender: str, ops) -> tuple[int, dict]:
+    body = json.dumps({"node_id": sender, "ops": [op.to_dict() for op in ops]}).encode()
+    return handle(target.local, Request("POST", "/sync/v1/push", {}, body))
+
+
+def test_a_restored_head_office_gets_back_what_only_a_venue_holds(site, tmp_path) -> None:
+    """South's scan and head office's cancellation reached north through head office; then
+    head office is restored from a copy older than both and south is gone: north hands both
+    back, although head office itself gave them to it."""
+    ho, north, south = site["ho"], site["north"], site["south"]
+    copy = _copy(tmp_path)
+    cancelled = _cancel(ho, "a-jose")
+    scan = checkin.scan(south.db, south.node, "KN-OBRI01", now=DAY1_MORNING).checkin_op_id
+    _sync(south, ho)
+    _sync(north, ho)
+    assert {cancelled, scan} <= north.op_ids()
+    site["ho"] = ho = _restore(tmp_path, ho, copy)  # south never syncs again
+    _sync(north, ho)
+    assert {cancelled, scan} <= ho.op_ids()
+    assert _status(ho, "a-jose") == "cancelled"
+    assert ho.db.execute("SELECT count(*) FROM checkin WHERE op_id = ?", (scan,)).fetchone()[0]
+    assert sync_final(north.db, HO, ho)  # never proven again before
+
+
+def test_a_healthy_pair_compares_one_range(site) -> None:
+    ho, north = site["ho"], site["north"]
+    calls = []
+    link = ho.transport()
+
+    def counting(method, path, query, body, gzip):
+        calls.append(path)
+        return link(method, path, query, body, gzip)
+
+    done = sync_once(peering.local(north.db), HO, counting, compare=True)
+    assert calls.count("/sync/v1/missing") == 1 and done.pushed == done.refused == 0
