@@ -61,12 +61,17 @@ def own_acknowledged(db: sqlite3.Connection, node_id: str, push_after: int) -> i
 
 def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, str]:
     """Hello; starts over with a peer whose log went back (restored, or another machine)."""
-    info = call(transport, "POST", "hello", {"node_id": local.node_id, "machine": local.machine})
     peer, reset = peers.load(local.db, url), ""
+    body: dict[str, Any] = {"node_id": local.node_id, "machine": local.machine}
+    if peer.pull_op_id:
+        body["cursor"] = {"seq": peer.pull_after, "op_id": peer.pull_op_id, "seal": peer.pull_seal}
+    info = call(transport, "POST", "hello", body)
     if peer.node_id and info.get("node_id") != peer.node_id:
         reset = "another node answers at this address"
     elif peer.epoch and info.get("epoch") != peer.epoch:
         reset = "the peer's epoch changed (restored from backup?)"
+    elif peer.pull_op_id and info.get("at_cursor", peer.pull_op_id) != peer.pull_op_id:
+        reset = "the peer holds another op at our cursor (restored from a copy?)"
     elif int(info.get("high", 0)) < peer.pull_after:
         reset = "the peer's log is shorter than our cursor"
     elif int(info.get("held_from_you", 0)) < own_acknowledged(
@@ -78,7 +83,7 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
                               "last_contact_at": peers.now_iso()}  # fmt: skip
     if reset:
         log.warning("sync with %s starts over: %s", url, reset)
-        fields.update(pull_after=0, push_after=0, reconcile=1)
+        fields.update(pull_after=0, push_after=0, pull_op_id="", pull_seal="", reconcile=1)
     with local.transaction(local.db):
         peers.save(local.db, url, **fields)
         if info.get("role") == peers.HEAD_OFFICE:
@@ -154,9 +159,12 @@ def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
     while more:
         answer = call(transport, "GET", "pull", query={"after": str(after), "limit": str(page)})
         ops, following, more = _page_ops(local, answer)
+        mark = (
+            {"pull_op_id": ops[-1].op_id, "pull_seal": str(answer.get("seal", ""))} if ops else {}
+        )
         with local.transaction(local.db):
             result = _apply_page(local, ops, peer.node_id)
-            peers.save(local.db, peer.url, pull_after=following)
+            peers.save(local.db, peer.url, pull_after=following, **mark)
             peers.add_counts(local.db, peer.url, received=result)
         done.pulled += len(ops)
         done.new += result
@@ -207,7 +215,7 @@ def settle(local: Local, peer: peers.Peer, transport: Transport, page: int, done
     if found.we_lack and pull:  # our cursor skipped ops: read the peer's whole log again
         log.warning("we lack %d of %s's ops: pulling its log again", len(found.we_lack), peer.url)
         with local.transaction(local.db):
-            peers.save(local.db, peer.url, pull_after=0)
+            peers.save(local.db, peer.url, pull_after=0, pull_op_id="", pull_seal="")
         pull_all(local, peers.load(local.db, peer.url), transport, page, done)
     if pull or not found.we_lack:
         with local.transaction(local.db):
@@ -228,8 +236,12 @@ def pending(db: sqlite3.Connection, peer: peers.Peer) -> int:
     ).fetchone()[0]
 
 
-def prove(local: Local, transport: Transport) -> tuple[int, str, int, str, list[str]]:
-    """Asks the peer which of all our op ids it holds: (ours, digest, held, digest, missing)."""
+def prove(local: Local, transport: Transport) -> tuple[int, str, int, str, list[str], int, str]:
+    """Both directions: which of all our op ids the peer holds, and the peer's own total.
+
+    Returns (ours, digest, held, digest, missing, peer's count, peer's digest). The peer holds
+    all ours if its held count and digest are ours; we hold all the peer's if they are its total.
+    """
     ids = [r[0] for r in local.db.execute("SELECT op_id FROM op ORDER BY seq")]
     held, total, missing = 0, 0, []
     for start in range(0, len(ids), MAX_VERIFY):
@@ -238,4 +250,8 @@ def prove(local: Local, transport: Transport) -> tuple[int, str, int, str, list[
         total = (total + int(str(answer["digest"]), 16)) % (1 << 64)
         missing += [str(m) for m in answer.get("missing", [])]
     count, mine = digest(ids)
-    return count, mine, held, f"{total:016x}", missing
+    root = call(transport, "POST", "missing", {"ranges": [{"prefix": "", "count": count,
+                                                           "digest": mine}]})  # fmt: skip
+    entry = next((r for r in root.get("ranges", []) if r.get("prefix") == ""), None)
+    peer = (count, mine) if entry is None else (int(entry["count"]), str(entry["digest"]))
+    return count, mine, held, f"{total:016x}", missing, *peer

@@ -6,6 +6,7 @@ authenticate the caller, name the node it speaks for, and pass the bytes through
 
 from __future__ import annotations
 
+import hmac
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -102,19 +103,47 @@ def bind_machine(local: Local, body: dict[str, Any], node_id: str) -> None:
 
 
 def hello(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
-    """Who we are (and our role), our epoch and log height, how many of the caller's ops we hold."""
+    """Who we are (and our role), our epoch and log height, how many of the caller's ops we hold.
+
+    A caller that names its pull cursor (`cursor`: seq, op_id, seal) learns which op we hold
+    at that seq now (`at_cursor`); another one means our log went back.
+    """
     caller = _caller(body)
     bind_machine(local, body, caller)  # first: a refused copy leaves its token unbound
     bind(local, token_id, caller)
     high = local.db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
     held = local.db.execute("SELECT count(*) FROM op WHERE origin = ?", (caller,)).fetchone()[0]
-    epoch = local.db.execute("SELECT value FROM sync_state WHERE key = 'epoch'").fetchone()
+    epoch = peers.ready_epoch(local.db)
     if epoch is None:
         with local.transaction(local.db):
-            epoch = (peers.epoch(local.db),)
-    return {"protocol": PROTOCOL, "node_id": local.node_id, "epoch": epoch[0], "high": high,
-            "held_from_you": held, "server_time_ms": wall_ms(),
-            "role": peers.role(local.db)}  # fmt: skip
+            epoch = peers.epoch(local.db)
+    answer = {"protocol": PROTOCOL, "node_id": local.node_id, "epoch": epoch, "high": high,
+              "held_from_you": held, "server_time_ms": wall_ms(),
+              "role": peers.role(local.db)}  # fmt: skip
+    if body.get("cursor") is not None:
+        answer["at_cursor"], answer["epoch"] = _at_cursor(local, body["cursor"], epoch, caller)
+    return answer
+
+
+def _at_cursor(local: Local, cursor: Any, epoch: str, caller: str) -> tuple[str, str]:
+    """Our op at the caller's cursor, and our epoch: a new one if the caller proves (by our
+    seal) that we held another op there. A file copied back keeps its epoch, so this is how
+    such a restore shows, and then every peer compares op ids with us."""
+    seq = cursor.get("seq") if isinstance(cursor, dict) else None
+    fits = isinstance(seq, int) and 0 <= seq < 2**62
+    if not fits or not all(isinstance(cursor.get(k), str) and len(cursor[k]) <= 64
+                           for k in ("op_id", "seal")):  # fmt: skip
+        raise ProtocolError(400, "bad_request", 'cursor is {"seq", "op_id", "seal"}.')
+    op_id = cursor["op_id"]
+    row = local.db.execute("SELECT op_id FROM op WHERE seq = ?", (seq,)).fetchone()
+    now = row[0] if row else ""
+    sealed = peers.seal(local.db, epoch, seq, op_id)
+    if now != op_id and sealed and hmac.compare_digest(sealed.encode(), cursor["seal"].encode()):
+        log.warning("%s held op %s at our seq %d, which is no longer there: this log went"
+                    " back (copied back?); new epoch", caller, op_id, seq)  # fmt: skip
+        with local.transaction(local.db):
+            epoch = peers.new_epoch(local.db)
+    return now, epoch
 
 
 def parse_batch(body: Any, check: Check | None = None) -> tuple[str, list[Op]]:
@@ -237,8 +266,12 @@ def pull(local: Local, query: dict[str, str]) -> dict[str, Any]:
     rows = oplog.after(local.db, after, limit + 1)
     page = rows[:limit]
     following = page[-1][0] if page else after
-    return {"ops": [op.to_dict() for _, op in page], "next": str(following),
-            "more": len(rows) > limit}  # fmt: skip
+    answer = {"ops": [op.to_dict() for _, op in page], "next": str(following),
+              "more": len(rows) > limit}  # fmt: skip
+    epoch = peers.ready_epoch(local.db)
+    if page and epoch is not None:  # the caller shows it in hello, to prove our log went back
+        answer["seal"] = peers.seal(local.db, epoch, following, page[-1][1].op_id)
+    return answer
 
 
 def handle(local: Local, request: Request) -> tuple[int, dict[str, Any]]:

@@ -105,7 +105,8 @@ def sync_command(ctx: Context, peer: str, token: str, mode: str | None, page: in
 
 
 def _final(db: Any, url: str, token: str) -> None:
-    """Proves by count and digest of op ids that the peer holds every op held here."""
+    """Proves by count and digest of op ids that the peer holds every op held here, and that
+    this node holds every op the peer holds."""
     try:
         found = replication.final(db, url, HttpTransport(url, token))
     except (OSError, client.SyncError) as exc:
@@ -113,9 +114,15 @@ def _final(db: Any, url: str, token: str) -> None:
     _report(db, url, found.missing)
     click.echo(f"here: {found.count} ops, digest {found.mine};"
                f" peer holds {found.held} of them, digest {found.theirs}")  # fmt: skip
-    if not found.proven:
+    click.echo(f"peer: {found.peer_count} ops, digest {found.peer_digest};"
+               f" here are {found.held} of them, digest {found.theirs}")  # fmt: skip
+    if not found.peer_has_ours:
         raise click.ClickException(f"the peer lacks {found.count - found.held} ops: run sync again")
-    click.echo("Proven: the peer holds every operation of this node.")
+    if not found.we_have_theirs:
+        raise click.ClickException(f"this machine lacks {found.peer_count - found.held} of the"
+                                   " peer's ops: run sync again")  # fmt: skip
+    click.echo("Proven: the peer holds every operation of this node, and this node every"
+               " operation of the peer.")  # fmt: skip
     if not found.headoffice:
         click.echo(f"{url} is not head office: kiosk purge waits for kiosk sync --final"
                    " with head office.", err=True)  # fmt: skip

@@ -8,6 +8,7 @@ back (no new epoch), and restarted at the same address.
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -134,7 +135,7 @@ def test_kiosk_restore_of_head_office_gets_back_what_venues_hold(site) -> None:
     _kiosk(s.ho_db, "restore", str(copy))
     s.ho = s.start_ho()
     out = _ok(s.sync("north", "--final"))  # exited non-zero before: head office lacked them
-    assert "Proven" in out
+    assert "Proven" in out and "peer: " in out
     assert {cancelled, scan} <= _op_ids(s.ho_db)
     assert s.query(s.ho_db, "SELECT status FROM attendee WHERE attendee_id = 'a-jose'") == (
         "cancelled"
@@ -165,3 +166,28 @@ def test_a_venue_relaying_lan_ops_pushes_again_after_a_head_office_restore(site,
     out = _ok(s.sync("north", "--final"))
     assert "Proven" in out
     assert cancelled in _op_ids(s.ho_db)
+
+
+def test_a_head_office_file_copied_back_is_noticed_by_the_venues(site) -> None:
+    """Copied back over itself without `kiosk headoffice new-epoch`: head office's seqs are
+    used again. Before, north skipped head office's new cancellation and --final said proven."""
+    s = site()
+    for venue in ("north", "south"):
+        _ok(s.sync(venue))
+    copy = s.backup()
+    _scan(s, "south", "KN-OBRI01")
+    _ok(s.sync("south"))
+    lost = s.cancel("a-jose")
+    _ok(s.sync("north"))  # north's cursor stands on the cancellation
+    s.stop(s.ho)
+    shutil.copyfile(copy, s.ho_db)  # over the same file, as `cp` does
+    for suffix in ("-wal", "-shm"):
+        Path(f"{s.ho_db}{suffix}").unlink(missing_ok=True)
+    s.ho = s.start_ho()
+    late = s.cancel("a-nguyen")
+    _ok(s.sync("south"))  # south sees head office lost its scan and sends it again
+    out = _ok(s.sync("north", "--final"))
+    assert late in _op_ids(s.dbs["north"])  # skipped before
+    assert lost in _op_ids(s.ho_db)
+    assert "Proven" in out
+    assert f"peer: {len(_op_ids(s.ho_db))} ops" in out

@@ -136,3 +136,33 @@ def test_a_healthy_pair_compares_one_range(site) -> None:
 
     done = sync_once(peering.local(north.db), HO, counting, compare=True)
     assert calls.count("/sync/v1/missing") == 1 and done.pushed == done.refused == 0
+
+
+def test_a_head_office_copied_back_is_noticed_at_the_cursor(site, tmp_path) -> None:
+    """Copied back without a new epoch: its seqs are used again by other ops. North notices
+    that head office holds another op at north's cursor, and both get what they lack."""
+    ho, north, south = site["ho"], site["north"], site["south"]
+    copy = _copy(tmp_path)
+    checkin.scan(south.db, south.node, "KN-OBRI01", now=DAY1_MORNING)
+    _sync(south, ho)
+    lost = _cancel(ho, "a-jose")
+    _sync(north, ho)  # north's cursor stands on `lost`
+    site["ho"] = ho = _restore(tmp_path, ho, copy, by_hand=True)
+    late = _cancel(ho, "a-nguyen")  # at the seq south's scan had
+    _sync(south, ho)  # south sees head office lost its scan and sends it again
+    _sync(north, ho)
+    assert late in north.op_ids() and _status(north, "a-nguyen") == "cancelled"
+    assert lost in ho.op_ids() and _status(ho, "a-jose") == "cancelled"
+    assert sync_final(north.db, HO, ho)
+
+
+def test_final_proves_both_ways_before_a_purge(site) -> None:
+    """Head office holds all of north's ops, but north lacks one of head office's: no proof."""
+    ho, north = site["ho"], site["north"]
+    _cancel(ho, "a-nguyen")
+    found = peering.final(north.db, HO, ho.transport())  # no sync first
+    assert found.peer_has_ours and not found.we_have_theirs and not found.proven
+    assert found.peer_count == found.held + 1
+    assert peers.unproven(north.db) == len(north.op_ids())  # kiosk purge still refuses
+    assert sync_final(north.db, HO, ho)
+    assert peers.unproven(north.db) == 0
