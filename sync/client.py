@@ -207,7 +207,13 @@ def sync_once(local: Local, url: str, transport: Transport, page: int = DEFAULT_
 def settle(local: Local, peer: peers.Peer, transport: Transport, page: int, done: Round,
            pull: bool) -> None:  # fmt: skip
     """Compares op ids with the peer; pushes what it lacks (any origin), re-pulls if we lack."""
-    found = reconcile.compare(local.db, lambda name, body: call(transport, "POST", name, body))
+    try:
+        found = reconcile.compare(local.db, lambda name, body: call(transport, "POST", name, body))
+    except SyncError as exc:
+        if exc.status != 404:
+            raise
+        log.warning("%s cannot compare op ids (an older Kiosk): cursors only", peer.url)
+        found = reconcile.Diff()
     ops = reconcile.ops_by_id(local.db, found.they_lack)
     accepted, done.refused = reconcile.offer(ops, lambda batch: _push_page(local, batch, transport),
                                              page)  # fmt: skip

@@ -19,6 +19,7 @@ from kiosk.replication import peering
 from sync import oplog, peers
 from sync.client import sync_once
 from sync.server import Request, handle
+from sync.transport import Reply
 from tests.conftest import DAY1_MORNING, seed
 from tests.sync.replicas import Replica, make_headoffice, make_replica, sync_final
 
@@ -166,3 +167,21 @@ def test_final_proves_both_ways_before_a_purge(site) -> None:
     assert peers.unproven(north.db) == len(north.op_ids())  # kiosk purge still refuses
     assert sync_final(north.db, HO, ho)
     assert peers.unproven(north.db) == 0
+
+
+def test_a_peer_that_cannot_compare_op_ids_still_syncs(site, tmp_path) -> None:
+    """An older head office answers 404 to /missing: a venue still syncs by its cursors."""
+    ho, north = site["ho"], site["north"]
+    copy = _copy(tmp_path)
+    site["ho"] = ho = _restore(tmp_path, ho, copy)
+    link = ho.transport()
+
+    def older(method, path, query, body, gzip):
+        if path.endswith("/missing"):
+            return Reply(404, b'{"error": "not_found", "message": "No such sync endpoint."}')
+        return link(method, path, query, body, gzip)
+
+    checkin.scan(north.db, north.node, "KN-OBRI01", now=DAY1_MORNING)
+    done = sync_once(peering.local(north.db), HO, older)
+    assert done.reset and north.op_ids() <= ho.op_ids()
+    assert peers.load(north.db, HO).reconcile == 0  # not asked again every round
