@@ -56,7 +56,7 @@ def _ranges(body: Any) -> list[dict[str, Any]]:
     ranges = body.get("ranges") if isinstance(body, dict) else None
     fits = isinstance(ranges, list) and len(ranges) <= MAX_RANGES and all(
         isinstance(r, dict) and isinstance(r.get("prefix"), str) and len(r["prefix"]) <= 36
-        and set(r["prefix"]) <= _ID_CHARS and isinstance(r.get("count"), int)
+        and set(r["prefix"]) <= _ID_CHARS and type(r.get("count")) is int
         and isinstance(r.get("digest"), str) for r in ranges)  # fmt: skip
     if not fits:
         raise ProtocolError(400, "bad_missing", 'Send {"ranges": [{"prefix", "count", "digest"}]},'

@@ -130,7 +130,7 @@ def _at_cursor(local: Local, cursor: Any, epoch: str, caller: str) -> tuple[str,
     seal) that we held another op there. A file copied back keeps its epoch, so this is how
     such a restore shows, and then every peer compares op ids with us."""
     seq = cursor.get("seq") if isinstance(cursor, dict) else None
-    fits = isinstance(seq, int) and 0 <= seq < 2**62
+    fits = type(seq) is int and 0 <= seq < 2**62  # not a bool
     if not fits or not all(isinstance(cursor.get(k), str) and len(cursor[k]) <= 64
                            for k in ("op_id", "seal")):  # fmt: skip
         raise ProtocolError(400, "bad_request", 'cursor is {"seq", "op_id", "seal"}.')
