@@ -218,11 +218,13 @@ def settle(local: Local, peer: peers.Peer, transport: Transport, page: int, done
     accepted, done.refused = reconcile.offer(ops, lambda batch: _push_page(local, batch, transport),
                                              page)  # fmt: skip
     done.pushed += accepted
-    if found.we_lack and pull:  # our cursor skipped ops: read the peer's whole log again
-        log.warning("we lack %d of %s's ops: pulling its log again", len(found.we_lack), peer.url)
-        with local.transaction(local.db):
-            peers.save(local.db, peer.url, pull_after=0, pull_op_id="", pull_seal="")
-        pull_all(local, peers.load(local.db, peer.url), transport, page, done)
+    if found.we_lack and pull:
+        pull_all(local, peers.load(local.db, peer.url), transport, page, done)  # new since
+        if skipped := reconcile.lacking(local.db, found.we_lack):  # behind our cursor: read again
+            log.warning("we lack %d of %s's ops: pulling its log again", len(skipped), peer.url)
+            with local.transaction(local.db):
+                peers.save(local.db, peer.url, pull_after=0, pull_op_id="", pull_seal="")
+            pull_all(local, peers.load(local.db, peer.url), transport, page, done)
     if pull or not found.we_lack:
         with local.transaction(local.db):
             peers.save(local.db, peer.url, reconcile=0)

@@ -178,6 +178,15 @@ def ops_by_id(db: sqlite3.Connection, ids: set[str]) -> list[Op]:
     return [Op(*r[:5], json.loads(r[5])) for r in rows]
 
 
+def lacking(db: sqlite3.Connection, ids: set[str]) -> set[str]:
+    """Those of these op ids not held here."""
+    rows = db.execute(
+        "SELECT value FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM op WHERE op_id = value)",
+        (json.dumps(sorted(ids)),),
+    )
+    return {r[0] for r in rows}
+
+
 def offer(ops: list[Op], push: Callable[[list[Op]], dict[str, Any]], page: int) -> tuple[int, int]:
     """Pushes ops the peer lacks, one origin at a time; returns (accepted, refused).
 

@@ -185,3 +185,20 @@ def test_a_peer_that_cannot_compare_op_ids_still_syncs(site, tmp_path) -> None:
     done = sync_once(peering.local(north.db), HO, older)
     assert done.reset and north.op_ids() <= ho.op_ids()
     assert peers.load(north.db, HO).reconcile == 0  # not asked again every round
+
+
+def test_an_op_the_peer_took_during_the_comparison_is_pulled_not_the_whole_log(site) -> None:
+    """--final on a busy head office: what arrived since our pull comes by the cursor."""
+    ho, north = site["ho"], site["north"]
+    link, reads, late = ho.transport(), [], []
+
+    def busy(method, path, query, body, gzip):
+        if path.endswith("/missing") and not late:
+            late.append(_cancel(ho, "a-nguyen"))  # another venue's push lands meanwhile, say
+        if path.endswith("/pull"):
+            reads.append(query["after"])
+        return link(method, path, query, body, gzip)
+
+    sync_once(peering.local(north.db), HO, busy, compare=True)
+    assert late[0] in north.op_ids()
+    assert "0" not in reads  # the cursor stayed: head office's log was not read again
