@@ -115,27 +115,21 @@ def _held(db: sqlite3.Connection, ids: list[str]) -> Iterator[str]:
 
 @dataclass
 class Diff:
-    """What the comparison found: ids only we hold, ids only the peer holds, the peer's total."""
+    """What the comparison found: ids only we hold, and ids only the peer holds."""
 
     they_lack: set[str] = field(default_factory=set)
     we_lack: set[str] = field(default_factory=set)
-    peer_count: int = 0
-    peer_digest: str = ""
 
 
 def compare(db: sqlite3.Connection, call: Call) -> Diff:
     """Walks down the op-id prefixes where we and the peer differ; both directions at once."""
-    found, queue, first = Diff(), [""], True
+    found, queue = Diff(), [""]
     while queue:
         batch, queue = queue[:MAX_RANGES], queue[MAX_RANGES:]
         mine = {prefix: ids_under(db, prefix) for prefix in batch}
         answer = call("missing", {"ranges": [{"prefix": p, **summary(mine[p])} for p in batch]})
         try:
             differing = {str(r["prefix"]): r for r in answer["ranges"]}
-            if first:
-                root = differing.get("", summary(mine[""]))
-                found.peer_count, found.peer_digest = int(root["count"]), str(root["digest"])
-                first = False
             for prefix, entry in differing.items():
                 queue += _descend(found, mine.get(prefix, []), entry)
         except (KeyError, TypeError, ValueError, AttributeError):
