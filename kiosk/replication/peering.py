@@ -53,19 +53,19 @@ def local(db: sqlite3.Connection, config: Mapping[str, Any] | None = None) -> Lo
 
 
 def run_once(
-    db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE
+    db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE, compare: bool = False
 ) -> client.Round:
-    """One full round with a peer over HTTP."""
+    """One full round with a peer over HTTP; `compare`: also compare every op id (--final)."""
     if purged(db):
         raise client.SyncError(409, "purged", "Personal data was purged here; sync is off.")
     try:
-        return client.sync_once(local(db), url, HttpTransport(url, token), page)
+        return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare)
     except client.SyncError as exc:
         if exc.code != "cloned_node":
             raise
         log.error("%s answered: %s This copy takes a new node id.", url, exc.message)
     rekey(db)  # an older copy that never noticed it was copied; its ops keep the old id
-    return client.sync_once(local(db), url, HttpTransport(url, token), page)
+    return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare)
 
 
 class SyncLoop(threading.Thread):
@@ -137,30 +137,44 @@ def peer_states(db: sqlite3.Connection) -> list[PeerState]:
 
 @dataclass(frozen=True)
 class Final:
-    """What `kiosk sync --final` found: our ops' count and digest, and the peer's of those."""
+    """What `kiosk sync --final` found, both ways: our ops' count and digest and the peer's
+    of those (what it holds of ours, which is also what we hold of its), and the peer's own."""
 
     count: int
     mine: str
     held: int
     theirs: str
     missing: list[str]
+    peer_count: int
+    peer_digest: str
     headoffice: bool
 
     @property
-    def proven(self) -> bool:
+    def peer_has_ours(self) -> bool:
         """The peer holds every op held here."""
         return (self.count, self.mine) == (self.held, self.theirs)
 
+    @property
+    def we_have_theirs(self) -> bool:
+        """Every op the peer holds is held here."""
+        return (self.held, self.theirs) == (self.peer_count, self.peer_digest)
+
+    @property
+    def proven(self) -> bool:
+        """Both: the two nodes hold the same ops."""
+        return self.peer_has_ours and self.we_have_theirs
+
 
 def final(db: sqlite3.Connection, url: str, transport: Transport) -> Final:
-    """Asks the peer to prove by count and digest that it holds every op held here.
+    """Asks the peer to prove by count and digest that it holds every op held here, and that
+    it holds none that is not held here.
 
-    A proof from head office is kept: it is what lets `kiosk purge` go ahead.
+    A proof from head office (both ways) is kept: it is what lets `kiosk purge` go ahead.
     """
     top = db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
-    count, mine, held, theirs, missing = client.prove(local(db), transport)
+    proof = client.prove(local(db), transport)
     known, node_id = peers.headoffice(db), peers.load(db, url).node_id
-    found = Final(count, mine, held, theirs, missing, known is not None and known[1] == node_id)
+    found = Final(*proof, headoffice=known is not None and known[1] == node_id)
     if found.proven:
         with transaction(db):
             peers.save(db, url, verified_at=peers.now_iso())
