@@ -13,6 +13,7 @@ from flask_babel import Babel
 # The domain packages register their ops' fold rules when imported; importing them here means
 # any use of kiosk (app, CLI, a test) has them all before the first op is applied.
 import kiosk.desk
+import kiosk.printing.attempts
 import kiosk.rooms  # noqa: F401
 from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health

@@ -1,4 +1,5 @@
-"""The pulling and pushing half of /sync/v1: one round of hello, push pages, pull pages.
+"""The pulling and pushing half of /sync/v1: one round of hello, push pages, pull pages, and
+after a peer's restore a comparison of op ids (sync/reconcile.py).
 
 Network I/O never happens inside a database transaction. Each pulled page is applied and its
 cursor saved in one transaction, so a crash repeats at most one page, harmlessly.
@@ -12,21 +13,14 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from sync import oplog, peers
+from sync import oplog, peers, reconcile
 from sync.oplog import Op, OpError
-from sync.protocol import DEFAULT_PAGE, PREFIX, digest, encode
-from sync.server import MAX_VERIFY, Local, copy_keys, settle
+from sync.protocol import DEFAULT_PAGE, PREFIX, SyncError, digest, encode
+from sync.reconcile import MAX_VERIFY
+from sync.server import Local, keep_one_copy
 from sync.transport import Transport, read
 
 log = logging.getLogger("sync")
-
-
-class SyncError(Exception):
-    """A peer refused a request: `status` and `code` say why (never the token)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"{status} {code}: {message}")
-        self.status, self.code, self.message = status, code, message
 
 
 @dataclass
@@ -38,6 +32,7 @@ class Round:
     pulled: int = 0
     new: int = 0
     reset: str = ""
+    refused: int = 0  # ops the peer lacks but refuses from us (others' ops, from a non-relay)
 
 
 def call(transport: Transport, method: str, name: str, body: Any = None,
@@ -66,12 +61,17 @@ def own_acknowledged(db: sqlite3.Connection, node_id: str, push_after: int) -> i
 
 def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, str]:
     """Hello; starts over with a peer whose log went back (restored, or another machine)."""
-    info = call(transport, "POST", "hello", {"node_id": local.node_id, "machine": local.machine})
     peer, reset = peers.load(local.db, url), ""
+    body: dict[str, Any] = {"node_id": local.node_id, "machine": local.machine}
+    if peer.pull_op_id:
+        body["cursor"] = {"seq": peer.pull_after, "op_id": peer.pull_op_id, "seal": peer.pull_seal}
+    info = call(transport, "POST", "hello", body)
     if peer.node_id and info.get("node_id") != peer.node_id:
         reset = "another node answers at this address"
     elif peer.epoch and info.get("epoch") != peer.epoch:
         reset = "the peer's epoch changed (restored from backup?)"
+    elif peer.pull_op_id and info.get("at_cursor", peer.pull_op_id) != peer.pull_op_id:
+        reset = "the peer holds another op at our cursor (restored from a copy?)"
     elif int(info.get("high", 0)) < peer.pull_after:
         reset = "the peer's log is shorter than our cursor"
     elif int(info.get("held_from_you", 0)) < own_acknowledged(
@@ -83,7 +83,7 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
                               "last_contact_at": peers.now_iso()}  # fmt: skip
     if reset:
         log.warning("sync with %s starts over: %s", url, reset)
-        fields.update(pull_after=0, push_after=0)
+        fields.update(pull_after=0, push_after=0, pull_op_id="", pull_seal="", reconcile=1)
     with local.transaction(local.db):
         peers.save(local.db, url, **fields)
         if info.get("role") == peers.HEAD_OFFICE:
@@ -96,7 +96,10 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
 def outgoing(
     db: sqlite3.Connection, after: int, peer_node: str, limit: int
 ) -> tuple[list[Op], int]:
-    """The next ops to push after our cursor, minus those the peer itself gave us."""
+    """The next ops to push after our cursor, minus those the peer made or gave us.
+
+    A peer holds those unless it was restored; then the comparison of op ids hands them back.
+    """
     rows = db.execute(
         "SELECT seq, received_from, op_id, origin, hlc, kind, entity, payload FROM op"
         " WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -104,7 +107,7 @@ def outgoing(
     ).fetchall()
     if not rows:
         return [], after
-    ops = [Op(*r[2:7], json.loads(r[7])) for r in rows if r[1] != peer_node]
+    ops = [Op(*r[2:7], json.loads(r[7])) for r in rows if peer_node not in (r[1], r[3])]
     return ops, rows[-1][0]
 
 
@@ -132,7 +135,7 @@ def push_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
             done.duplicates += int(answer.get("duplicates", 0))
         copies = _checked(local, answer.get("copies", [])) if ops else []
         with local.transaction(local.db):
-            settle(local, copies, peer.node_id)  # the peer kept another copy: so do we
+            keep_one_copy(local, copies, peer.node_id)  # the peer kept another copy: so do we
             peers.save(local.db, peer.url, push_after=last)
             peers.add_counts(local.db, peer.url, sent=len(ops))
         after = last
@@ -165,9 +168,12 @@ def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
     while more:
         answer = call(transport, "GET", "pull", query={"after": str(after), "limit": str(page)})
         ops, following, more = _page_ops(local, answer)
+        mark = (
+            {"pull_op_id": ops[-1].op_id, "pull_seal": str(answer.get("seal", ""))} if ops else {}
+        )
         with local.transaction(local.db):
             result = _apply_page(local, ops, peer.node_id)
-            peers.save(local.db, peer.url, pull_after=following)
+            peers.save(local.db, peer.url, pull_after=following, **mark)
             peers.add_counts(local.db, peer.url, received=result)
         done.pulled += len(ops)
         done.new += result
@@ -185,20 +191,25 @@ def _apply_page(local: Local, ops: list[Op], sender: str) -> int:
     new = oplog.insert_page(local.db, ops, received_from=sender)
     local.apply(local.db, new)
     taken = {op.op_id for op in new}
-    settle(local, [op for op in ops if op.op_id not in taken], sender)
+    keep_one_copy(local, [op for op in ops if op.op_id not in taken], sender)
     return len(new)
 
 
-def sync_once(
-    local: Local, url: str, transport: Transport, page: int = DEFAULT_PAGE, pull: bool = True
-) -> Round:
-    """One full round with a peer: hello, push what it lacks, pull what we lack."""
+def sync_once(local: Local, url: str, transport: Transport, page: int = DEFAULT_PAGE,
+              pull: bool = True, compare: bool = False) -> Round:  # fmt: skip
+    """One full round with a peer: hello, push what it lacks, pull what we lack.
+
+    After the peer's log went back (or with `compare`, as `kiosk sync --final` does), op ids
+    are compared too, so ops the peer lost come back to it whoever made them.
+    """
     done = Round()
     try:
         peer, done.reset = _greet(local, url, transport)
         push_all(local, peer, transport, page, done)
         if pull:
             pull_all(local, peers.load(local.db, url), transport, page, done)
+        if compare or peers.load(local.db, url).reconcile:
+            settle(local, peers.load(local.db, url), transport, page, done, pull)
     except (OSError, SyncError) as exc:
         with local.transaction(local.db):
             peers.save(local.db, url, last_error=_describe(exc))
@@ -208,32 +219,69 @@ def sync_once(
     return done
 
 
+def settle(local: Local, peer: peers.Peer, transport: Transport, page: int, done: Round,
+           pull: bool) -> None:  # fmt: skip
+    """Compares op ids with the peer; pushes what it lacks (any origin), re-pulls if we lack."""
+    try:
+        found = reconcile.compare(local.db, lambda name, body: call(transport, "POST", name, body))
+    except SyncError as exc:
+        if exc.status != 404:
+            raise
+        log.warning("%s cannot compare op ids (an older Kiosk): cursors only", peer.url)
+        found = reconcile.Diff()
+    ops = reconcile.ops_by_id(local.db, found.they_lack)
+    accepted, done.refused = reconcile.offer(ops, lambda batch: _push_page(local, batch, transport),
+                                             page)  # fmt: skip
+    done.pushed += accepted
+    if found.we_lack and pull:
+        pull_all(local, peers.load(local.db, peer.url), transport, page, done)  # new since
+        if skipped := reconcile.lacking(local.db, found.we_lack):  # behind our cursor: read again
+            log.warning("we lack %d of %s's ops: pulling its log again", len(skipped), peer.url)
+            with local.transaction(local.db):
+                peers.save(local.db, peer.url, pull_after=0, pull_op_id="", pull_seal="")
+            pull_all(local, peers.load(local.db, peer.url), transport, page, done)
+    if pull or not found.we_lack:
+        with local.transaction(local.db):
+            peers.save(local.db, peer.url, reconcile=0)
+
+
 def _describe(exc: Exception) -> str:
     text = exc.message if isinstance(exc, SyncError) else f"no answer ({type(exc).__name__})"
     return text[:200]
 
 
 def pending(db: sqlite3.Connection, peer: peers.Peer) -> int:
-    """Ops this peer has not acknowledged (and did not give us)."""
+    """Ops this peer has not acknowledged (and did not make or give us)."""
     return db.execute(
-        "SELECT count(*) FROM op WHERE seq > ? AND coalesce(received_from, '') != ?",
-        (peer.push_after, peer.node_id),
+        "SELECT count(*) FROM op WHERE seq > ? AND coalesce(received_from, '') != ?"
+        " AND origin != ?",
+        (peer.push_after, peer.node_id, peer.node_id),
     ).fetchone()[0]
 
 
-def prove(local: Local, transport: Transport) -> tuple[int, str, int, str, list[str]]:
-    """Asks the peer which of all our op ids it holds: (ours, digest, held, digest, missing).
+def prove(
+    local: Local, transport: Transport
+) -> tuple[int, str, int, str, list[str], int, str, bool]:
+    """Both directions: which of all our op ids the peer holds, and the peer's own total.
 
-    Both digests cover each op's content too: a peer holding another copy under one of our ids
-    does not prove it holds ours.
+    Returns (ours, digest, held, digest, missing, peer's count, peer's digest, same copies).
+    The peer holds all ours if its held count and digest are ours; we hold all the peer's if
+    they are its total. Same copies: the digest of the held ops' content is ours too, so a peer
+    holding another copy under one of our ids does not prove it holds ours.
     """
     ops = oplog.all_ops(local.db)
     ids = [op.op_id for op in ops]
-    held, total, missing = 0, 0, []
+    held, total, copies, missing = 0, 0, 0, []
     for start in range(0, len(ids), MAX_VERIFY):
         answer = call(transport, "POST", "verify", {"op_ids": ids[start : start + MAX_VERIFY]})
         held += int(answer["held"])
         total = (total + int(str(answer["digest"]), 16)) % (1 << 64)
+        copies = (copies + int(str(answer.get("copies", "0")), 16)) % (1 << 64)
         missing += [str(m) for m in answer.get("missing", [])]
-    count, mine = digest(copy_keys(ops))
-    return count, mine, held, f"{total:016x}", missing
+    count, mine = digest(ids)
+    root = call(transport, "POST", "missing", {"ranges": [{"prefix": "", "count": count,
+                                                           "digest": mine}]})  # fmt: skip
+    entry = next((r for r in root.get("ranges", []) if r.get("prefix") == ""), None)
+    peer = (count, mine) if entry is None else (int(entry["count"]), str(entry["digest"]))
+    same = digest(map(oplog.copy_key, ops))[1] == f"{copies:016x}"
+    return count, mine, held, f"{total:016x}", missing, *peer, same

@@ -58,6 +58,11 @@ def content_hash(op: Op) -> str:
     return hashlib.sha256(dumps(op.to_dict()).encode()).hexdigest()
 
 
+def copy_key(op: Op) -> str:
+    """What a proof digest covers of an op's copy: its id and its content."""
+    return f"{op.op_id} {content_hash(op)}"
+
+
 def new_op(clock: Clock, kind: str, entity: str, payload: dict[str, Any]) -> Op:
     """A fresh op stamped by this node's clock."""
     stamp = clock.tick()

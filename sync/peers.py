@@ -6,9 +6,12 @@ caller's transaction, so a cursor always commits together with the page it follo
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,7 +21,7 @@ HEAD_OFFICE = "headoffice"  # the role `kiosk headoffice serve` gives its node; 
 
 _COLUMNS = (
     "url, node_id, epoch, pull_after, push_after, sent, received,"
-    " last_contact_at, last_success_at, last_error, verified_at"
+    " last_contact_at, last_success_at, last_error, verified_at, pull_op_id, pull_seal, reconcile"
 )
 
 
@@ -37,6 +40,9 @@ class Peer:
     last_success_at: str | None = None
     last_error: str = ""
     verified_at: str | None = None
+    pull_op_id: str = ""  # the peer's op at our pull cursor: its log went back if that changes
+    pull_seal: str = ""  # the peer's seal of (epoch, pull_after, pull_op_id)
+    reconcile: int = 0  # 1: compare every op id with the peer (it was restored)
 
 
 def now_iso() -> str:
@@ -71,14 +77,24 @@ def add_counts(db: sqlite3.Connection, url: str, sent: int = 0, received: int = 
 
 
 def epoch(db: sqlite3.Connection) -> str:
-    """This node's epoch: a peer that sees it change knows our log may have gone back."""
-    row = db.execute("SELECT value FROM sync_state WHERE key = 'epoch'").fetchone()
-    if row:
-        return row[0]
-    db.execute(
-        "INSERT OR IGNORE INTO sync_state (key, value) VALUES ('epoch', ?)", (secrets.token_hex(8),)
-    )
+    """This node's epoch (made with its seal key): a peer that sees it change starts over."""
+    for key, value in (("epoch", secrets.token_hex(8)), ("seal_key", secrets.token_hex(16))):
+        db.execute("INSERT OR IGNORE INTO sync_state (key, value) VALUES (?, ?)", (key, value))
     return db.execute("SELECT value FROM sync_state WHERE key = 'epoch'").fetchone()[0]
+
+
+def ready_epoch(db: sqlite3.Connection) -> str | None:
+    """The epoch if it and the seal key exist; None: call `epoch` in a transaction first."""
+    return _state(db, "epoch") if _state(db, "seal_key") else None
+
+
+def seal(db: sqlite3.Connection, epoch_: str, seq: int, op_id: str) -> str:
+    """What only this node can write: "in `epoch_`, my op at `seq` was `op_id`" (or "")."""
+    key = _state(db, "seal_key")
+    if key is None:
+        return ""
+    text = f"{epoch_} {seq} {op_id}".encode()
+    return hmac.new(bytes.fromhex(key), text, hashlib.sha256).hexdigest()[:32]
 
 
 def _state(db: sqlite3.Connection, key: str) -> str | None:
@@ -95,10 +111,20 @@ def _put_state(db: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def new_epoch(db: sqlite3.Connection) -> str:
-    """Starts a new epoch (after restoring from backup): every peer re-pushes and re-pulls."""
+    """Starts a new epoch (our log went back): every peer re-pushes, re-pulls and compares.
+
+    The moment is kept: ops stamped before it may be ones we held, lost and had handed out.
+    """
     value = secrets.token_hex(8)
     _put_state(db, "epoch", value)
+    _put_state(db, "rewound_at_ms", str(time.time_ns() // 1_000_000))
     return value
+
+
+def rewound_at(db: sqlite3.Connection) -> int | None:
+    """Wall ms of the last time this node's log went back (a restore), or None if never."""
+    raw = _state(db, "rewound_at_ms")
+    return int(raw) if raw else None
 
 
 def role(db: sqlite3.Connection) -> str:

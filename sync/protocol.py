@@ -31,6 +31,14 @@ class ProtocolError(Exception):
         self.message = message
 
 
+class SyncError(Exception):
+    """A peer refused a request: `status` and `code` say why (never the token)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message = status, code, message
+
+
 def encode(obj: Any, compress: bool = False) -> bytes:
     """JSON bytes, gzip-compressed when asked and worth it."""
     raw = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()

@@ -1,4 +1,4 @@
-"""The serving half of /sync/v1 as plain functions: hello, push, pull and verify.
+"""The serving half of /sync/v1 as plain functions: hello, push, pull, verify and missing.
 
 Any node serves these (head office and venue machines alike). A web framework only has to
 authenticate the caller, name the node it speaks for, and pass the bytes through `handle`.
@@ -6,15 +6,16 @@ authenticate the caller, name the node it speaks for, and pass the bytes through
 
 from __future__ import annotations
 
+import hmac
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync import oplog, peers
-from sync.hlc import MAX_AHEAD_MS, Stamp, wall_ms
+from sync import oplog, peers, reconcile
+from sync.hlc import MAX_AHEAD_MS, MAX_FORWARD_MS, Stamp, wall_ms
 from sync.oplog import Op, OpError
 from sync.protocol import (
     DEFAULT_PAGE,
@@ -23,7 +24,6 @@ from sync.protocol import (
     MAX_PAGE,
     PROTOCOL,
     ProtocolError,
-    digest,
 )
 from sync.protocol import decode as decode_body
 
@@ -34,7 +34,6 @@ Apply = Callable[[sqlite3.Connection, list[Op]], None]
 Transaction = Callable[[sqlite3.Connection], AbstractContextManager[Any]]
 # The domain's check of one op by its kind; raises OpError for an op it must never apply.
 Check = Callable[[Op], None]
-MAX_VERIFY = 20_000  # op ids per verify request
 
 
 @dataclass
@@ -54,7 +53,7 @@ class Local:
     check: Check | None = None
     machine: str = ""  # this node's machine fingerprint, sent in hello
     after_ingest: list[Callable[[list[Op]], None]] = field(default_factory=list)
-    # Told of the copies `settle` set aside, and whether a held copy was replaced (the state
+    # Told of the copies `keep_one_copy` set aside, and whether a held copy was replaced (the state
     # must be folded again); None: this node keeps no state of its own beyond the log.
     settled: Callable[[sqlite3.Connection, list[Op], bool], None] | None = None
 
@@ -107,19 +106,47 @@ def bind_machine(local: Local, body: dict[str, Any], node_id: str) -> None:
 
 
 def hello(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any]:
-    """Who we are (and our role), our epoch and log height, how many of the caller's ops we hold."""
+    """Who we are (and our role), our epoch and log height, how many of the caller's ops we hold.
+
+    A caller that names its pull cursor (`cursor`: seq, op_id, seal) learns which op we hold
+    at that seq now (`at_cursor`); another one means our log went back.
+    """
     caller = _caller(body)
     bind_machine(local, body, caller)  # first: a refused copy leaves its token unbound
     bind(local, token_id, caller)
     high = local.db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
     held = local.db.execute("SELECT count(*) FROM op WHERE origin = ?", (caller,)).fetchone()[0]
-    epoch = local.db.execute("SELECT value FROM sync_state WHERE key = 'epoch'").fetchone()
+    epoch = peers.ready_epoch(local.db)
     if epoch is None:
         with local.transaction(local.db):
-            epoch = (peers.epoch(local.db),)
-    return {"protocol": PROTOCOL, "node_id": local.node_id, "epoch": epoch[0], "high": high,
-            "held_from_you": held, "server_time_ms": wall_ms(),
-            "role": peers.role(local.db)}  # fmt: skip
+            epoch = peers.epoch(local.db)
+    answer = {"protocol": PROTOCOL, "node_id": local.node_id, "epoch": epoch, "high": high,
+              "held_from_you": held, "server_time_ms": wall_ms(),
+              "role": peers.role(local.db)}  # fmt: skip
+    if body.get("cursor") is not None:
+        answer["at_cursor"], answer["epoch"] = _at_cursor(local, body["cursor"], epoch, caller)
+    return answer
+
+
+def _at_cursor(local: Local, cursor: Any, epoch: str, caller: str) -> tuple[str, str]:
+    """Our op at the caller's cursor, and our epoch: a new one if the caller proves (by our
+    seal) that we held another op there. A file copied back keeps its epoch, so this is how
+    such a restore shows, and then every peer compares op ids with us."""
+    seq = cursor.get("seq") if isinstance(cursor, dict) else None
+    fits = type(seq) is int and 0 <= seq < 2**62  # not a bool
+    if not fits or not all(isinstance(cursor.get(k), str) and len(cursor[k]) <= 64
+                           for k in ("op_id", "seal")):  # fmt: skip
+        raise ProtocolError(400, "bad_request", 'cursor is {"seq", "op_id", "seal"}.')
+    op_id = cursor["op_id"]
+    row = local.db.execute("SELECT op_id FROM op WHERE seq = ?", (seq,)).fetchone()
+    now = row[0] if row else ""
+    sealed = peers.seal(local.db, epoch, seq, op_id)
+    if now != op_id and sealed and hmac.compare_digest(sealed.encode(), cursor["seal"].encode()):
+        log.warning("%s held op %s at our seq %d, which is no longer there: this log went"
+                    " back (copied back?); new epoch", caller, op_id, seq)  # fmt: skip
+        with local.transaction(local.db):
+            epoch = peers.new_epoch(local.db)
+    return now, epoch
 
 
 def parse_batch(body: Any, check: Check | None = None) -> tuple[str, list[Op]]:
@@ -166,10 +193,19 @@ def _check_origins(local: Local, sender: str, ops: list[Op], token_id: int | Non
     """An op must come from its origin, or be relayed; nobody may speak for this node.
 
     Only a token bound to a relay (head office, or a LAN peer named in SYNC_RELAYS) may push
-    ops of other origins; an in-process caller (no token) is trusted.
+    ops of other origins; an in-process caller (no token) is trusted. After this node's log
+    went back (a restore), ops of any origin stamped before that moment are taken from any
+    peer, ours included: we may have held them, lost them and handed them out before.
     """
+    rewound = peers.rewound_at(local.db)
     for op in ops:
         if op.origin == sender:
+            continue
+        if (
+            local.allow_relay
+            and rewound is not None
+            and (Stamp.parse(op.hlc).wall_ms <= rewound + MAX_FORWARD_MS)
+        ):
             continue
         if not local.allow_relay or (token_id is not None and sender not in local.relays):
             raise ProtocolError(403, "wrong_origin", f"op {op.op_id} is from {op.origin}: this"
@@ -178,7 +214,7 @@ def _check_origins(local: Local, sender: str, ops: list[Op], token_id: int | Non
             raise ProtocolError(403, "wrong_origin", "An op claims to be from this node.")
 
 
-def settle(local: Local, ops: list[Op], sender: str | None, note: bool = False) -> list[Op]:
+def keep_one_copy(local: Local, ops: list[Op], sender: str | None, note: bool = False) -> list[Op]:
     """Ops already held with other content: every node keeps the same copy (oplog.settle_copies)
     and folds again what a replaced copy touched. Returns the copies now held for those ids.
 
@@ -206,7 +242,7 @@ def ingest(local: Local, ops: list[Op], sender: str | None) -> dict[str, Any]:
         fresh = oplog.insert_page(local.db, ops, received_from=sender)
         taken = {op.op_id for op in fresh}
         local.apply(local.db, fresh)
-        kept = settle(local, [op for op in ops if op.op_id not in taken], sender, note=True)
+        kept = keep_one_copy(local, [op for op in ops if op.op_id not in taken], sender, note=True)
     accepted, duplicates = len(fresh), len(ops) - len(fresh)
     for hook in local.after_ingest:
         hook(fresh)
@@ -245,33 +281,12 @@ def pull(local: Local, query: dict[str, str]) -> dict[str, Any]:
     rows = oplog.after(local.db, after, limit + 1)
     page = rows[:limit]
     following = page[-1][0] if page else after
-    return {"ops": [op.to_dict() for _, op in page], "next": str(following),
-            "more": len(rows) > limit}  # fmt: skip
-
-
-def verify(local: Local, body: Any) -> dict[str, Any]:
-    """Which of the named op ids we hold, with the count and digest of those: proof of receipt."""
-    ids = body.get("op_ids") if isinstance(body, dict) else None
-    if (
-        not isinstance(ids, list)
-        or len(ids) > MAX_VERIFY
-        or not all(isinstance(i, str) for i in ids)
-    ):
-        raise ProtocolError(400, "bad_verify", f'Send {{"op_ids": [...]}}, at most {MAX_VERIFY}.')
-    held = dict(_held(local.db, ids))
-    count, value = digest(copy_keys(held.values()))
-    return {"held": count, "digest": value, "missing": [i for i in ids if i not in held][:100]}
-
-
-def copy_keys(ops: Iterable[Op]) -> Iterator[str]:
-    """What the proof digest covers of each op: its id and its content, so two nodes holding
-    different copies under one id never prove each other."""
-    return (f"{op.op_id} {oplog.content_hash(op)}" for op in ops)
-
-
-def _held(db: sqlite3.Connection, ids: list[str]) -> Iterator[tuple[str, Op]]:
-    for start in range(0, len(ids), 500):
-        yield from ((op.op_id, op) for op in oplog.held(db, ids[start : start + 500]))
+    answer = {"ops": [op.to_dict() for _, op in page], "next": str(following),
+              "more": len(rows) > limit}  # fmt: skip
+    epoch = peers.ready_epoch(local.db)
+    if page and epoch is not None:  # the caller shows it in hello, to prove our log went back
+        answer["seal"] = peers.seal(local.db, epoch, following, page[-1][1].op_id)
+    return answer
 
 
 def handle(local: Local, request: Request) -> tuple[int, dict[str, Any]]:
@@ -286,7 +301,9 @@ def handle(local: Local, request: Request) -> tuple[int, dict[str, Any]]:
         if route == ("POST", "hello"):
             return 200, hello(local, body, request.token_id)
         if route == ("POST", "verify"):
-            return 200, verify(local, body)
+            return 200, reconcile.verify(local.db, body)
+        if route == ("POST", "missing"):
+            return 200, reconcile.missing(local.db, body)
         raise ProtocolError(404, "not_found", "No such sync endpoint.")
     except ProtocolError as exc:
         return exc.status, {"error": exc.code, "message": exc.message}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import click
 
 from kiosk import auth, staff_sessions
@@ -64,15 +66,21 @@ def staff_add(ctx: Context, name: str, role: str, pin: str) -> None:
     click.echo(f"{name} can sign in as {role}")
 
 
+def _staff_db(ctx: Context, name: str) -> sqlite3.Connection:
+    """The database, once it is known to hold this staff member (else a clear error)."""
+    db = ctx.db()
+    if auth.staff_id_of(db, name) is None:
+        raise click.ClickException(f"no staff member {name!r}")
+    return db
+
+
 @staff.command("signout")
 @click.argument("name")
 @pass_ctx
 def staff_signout(ctx: Context, name: str) -> None:
     """Sign a staff member out on every device (a lost tablet, a PIN seen by others)."""
-    db = ctx.db()
-    if auth.staff_id_of(db, name) is None:
-        raise click.ClickException(f"no staff member {name!r}")
-    click.echo(f"{name} signed out on {staff_sessions.end_sessions(db, name)} devices")
+    count = staff_sessions.end_sessions(_staff_db(ctx, name), name)
+    click.echo(f"{name} signed out on {count} device{'' if count == 1 else 's'}")
 
 
 @staff.command("unlock")
@@ -80,8 +88,5 @@ def staff_signout(ctx: Context, name: str) -> None:
 @pass_ctx
 def staff_unlock(ctx: Context, name: str) -> None:
     """Let a staff member try their PIN again at once, after wrong PINs."""
-    db = ctx.db()
-    if auth.staff_id_of(db, name) is None:
-        raise click.ClickException(f"no staff member {name!r}")
-    auth.unlock(db, name)
+    auth.unlock(_staff_db(ctx, name), name)
     click.echo(f"{name} may try their PIN again on every device")

@@ -27,12 +27,14 @@ ATTEMPTS = 6
 PII = ("first_name", "last_name", "email", "company", "note", "block_note")
 
 
-def _round_with_retries(db: Any, url: str, token: str, page: int) -> client.Round:
+def _round_with_retries(
+    db: Any, url: str, token: str, page: int, compare: bool = False
+) -> client.Round:
     """One round, retried with jittered backoff on a flaky link."""
     waits = delays(base=0.5, cap=30.0, rng=random.Random())
     for attempt in range(ATTEMPTS):
         try:
-            return replication.run_once(db, url, token, page)
+            return replication.run_once(db, url, token, page, compare)
         except (ssl.SSLCertVerificationError, UntrustedPeer) as exc:  # retrying cannot help
             raise click.ClickException(
                 f"{url} is not trusted ({exc}): set KIOSK_SYNC_CA_BUNDLE or KIOSK_SYNC_PIN"
@@ -52,6 +54,10 @@ def _print_round(db: Any, done: client.Round) -> None:
         click.echo(f"Started over with the peer: {done.reset}", err=True)
     click.echo(f"pushed {done.pushed} new ({done.duplicates} already there),"
                f" pulled {done.new} new of {done.pulled}")  # fmt: skip
+    if done.refused:
+        click.echo(f"The peer lacks {done.refused} operations of other machines but refuses them"
+                   " from this one: the peer must name this machine in its SYNC_RELAYS.",
+                   err=True)  # fmt: skip
     for held in quarantine.held(db):
         click.echo(f"set aside: op {held.op_id} ({held.kind} {held.entity} from {held.origin})"
                    f" could not be applied here: {held.reason}", err=True)  # fmt: skip
@@ -101,13 +107,14 @@ def sync_command(ctx: Context, peer: str, token: str, mode: str | None, page: in
         while True:
             _print_round(db, _round_with_retries(db, peer, token, page))
             time.sleep(interval)
-    _print_round(db, _round_with_retries(db, peer, token, page))
+    _print_round(db, _round_with_retries(db, peer, token, page, compare=mode == "final"))
     if mode == "final":
         _final(db, peer, token)
 
 
 def _final(db: Any, url: str, token: str) -> None:
-    """Proves by count and digest of op ids that the peer holds every op held here."""
+    """Proves by count and digest of op ids that the peer holds every op held here, and that
+    this node holds every op the peer holds."""
     try:
         found = replication.final(db, url, HttpTransport(url, token))
     except (OSError, client.SyncError) as exc:
@@ -115,12 +122,18 @@ def _final(db: Any, url: str, token: str) -> None:
     _report(db, url, found.missing)
     click.echo(f"here: {found.count} ops, digest {found.mine};"
                f" peer holds {found.held} of them, digest {found.theirs}")  # fmt: skip
-    if not found.proven and found.count == found.held:
+    click.echo(f"peer: {found.peer_count} ops, digest {found.peer_digest};"
+               f" here are {found.held} of them, digest {found.theirs}")  # fmt: skip
+    if not found.peer_has_ours:
+        raise click.ClickException(f"the peer lacks {found.count - found.held} ops: run sync again")
+    if not found.we_have_theirs:
+        raise click.ClickException(f"this machine lacks {found.peer_count - found.held} of the"
+                                   " peer's ops: run sync again")  # fmt: skip
+    if not found.same_copies:
         raise click.ClickException("the peer holds other copies of some operations than this"
                                    " machine: run sync again")  # fmt: skip
-    if not found.proven:
-        raise click.ClickException(f"the peer lacks {found.count - found.held} ops: run sync again")
-    click.echo("Proven: the peer holds every operation of this node.")
+    click.echo("Proven: the peer holds every operation of this node, and this node every"
+               " operation of the peer.")  # fmt: skip
     if not found.headoffice:
         click.echo(f"{url} is not head office: kiosk purge waits for kiosk sync --final"
                    " with head office.", err=True)  # fmt: skip

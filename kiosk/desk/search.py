@@ -9,12 +9,14 @@ one typo away, found through `search_typo` in a few B-tree probes; those come af
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 
 from kiosk.desk.textfold import fold, fold_variants, name_variants
 from kiosk.replication.fold import index_attendees
 
+INDEXED = ("first_name", "last_name", "email", "company", "code")  # what `index_row` reads
 MAX_LIMIT = 100
 MAX_QUERY = 200
 # Above this many matches, ranking them all costs more than a keystroke may: use name words.
@@ -97,22 +99,25 @@ def add(db: sqlite3.Connection, rows: list[sqlite3.Row | dict]) -> None:
     )
 
 
-def reindex(db: sqlite3.Connection, attendee_id: str) -> None:
-    """Rewrites one attendee's search rows from the attendee table."""
-    row = db.execute(
-        "SELECT id, first_name, last_name, email, company, code FROM attendee"
-        " WHERE attendee_id = ?",
-        (attendee_id,),
-    ).fetchone()
-    if row is None:
-        return
-    old = [w for (w,) in db.execute("SELECT word FROM search_word WHERE id = ?", (row["id"],))]
-    db.execute("DELETE FROM attendee_fts WHERE rowid = ?", (row["id"],))
-    db.execute("DELETE FROM search_word WHERE id = ?", (row["id"],))
-    add(db, [row])
+def reindex(db: sqlite3.Connection, attendee_ids: list[str]) -> None:
+    """Rewrites these attendees' search rows from the attendee table, a page in a few
+    statements (a synced page of edits reindexes its attendees at once)."""
+    rows = db.execute(
+        f"SELECT id, {', '.join(INDEXED)} FROM attendee"  # noqa: S608
+        " WHERE attendee_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(attendee_ids),),
+    ).fetchall()
+    ids = json.dumps([row["id"] for row in rows])
+    old = [w for (w,) in db.execute(
+        "SELECT DISTINCT word FROM search_word WHERE id IN (SELECT value FROM json_each(?))",
+        (ids,))]  # fmt: skip
+    db.execute("DELETE FROM attendee_fts WHERE rowid IN (SELECT value FROM json_each(?))", (ids,))
+    db.execute("DELETE FROM search_word WHERE id IN (SELECT value FROM json_each(?))", (ids,))
+    add(db, rows)
     # A word nobody else has any more leaves the typo keys too: the index holds names only.
-    gone = [w for w in old if db.execute(
-        "SELECT 1 FROM search_word WHERE word = ? LIMIT 1", (w,)).fetchone() is None]  # fmt: skip
+    gone = [w for (w,) in db.execute(
+        "SELECT value FROM json_each(?) WHERE NOT EXISTS"
+        " (SELECT 1 FROM search_word WHERE word = value)", (json.dumps(old),))]  # fmt: skip
     db.executemany("DELETE FROM search_typo WHERE key = ? AND word = ?", typo_rows(gone))
 
 
@@ -208,4 +213,4 @@ def find(db: sqlite3.Connection, query: str, limit: int = 20) -> list[sqlite3.Ro
 
 
 # The fold writes the attendee table; the index follows it from inside the same transaction.
-index_attendees(reindex, add, ("attendee_fts", "search_word", "search_typo"))
+index_attendees(reindex, add, ("attendee_fts", "search_word", "search_typo"), INDEXED)

@@ -16,6 +16,7 @@ from kiosk.db import transaction
 from kiosk.printing import setup as print_setup
 from kiosk.printing.queue import BACKOFF_BASE, BACKOFF_CAP, MAX_ATTEMPTS, Job, get_job
 from kiosk.printing.setup import iso
+from kiosk.replication import fold, shapes
 from kiosk.replication.node import Node
 from printers import PrinterError, PrintResult
 
@@ -98,6 +99,14 @@ def mark_printed(
             print_setup.record_success(db, job.printer, now)
             node.record(db, "badge_printed", job.attendee_id, _payload(job, done, now))
     return bool(changed)
+
+
+_TEXT = shapes.text()
+# A badge_printed op is read from the log itself (reprint counts, the printed report).
+fold.declare({"badge_printed": {
+    "job_id": _TEXT, "printer": _TEXT, "template": _TEXT, "reason": _TEXT,
+    "reprint": shapes.flag(), "name": _TEXT, "shortened": shapes.flag(), "outcome": _TEXT,
+    "desk": _TEXT, "staff": _TEXT, "at": _TEXT}}, about_attendee=True)  # fmt: skip
 
 
 def _payload(job: Job, done: Printed, now: datetime) -> dict[str, object]:

@@ -90,7 +90,8 @@ def new_code(db: sqlite3.Connection, prefix: str = "W") -> str:
 # -- the supervisor's side: the flag and its answers ------------------------------------------
 
 
-def _duplicate_codes(db: sqlite3.Connection) -> list[conflicts.Flag]:
+def _duplicate_codes(db: sqlite3.Connection, scope: conflicts.Scope = None) -> list[conflicts.Flag]:
+    """One flag per code two attendees claim (no scope of its own: found in full)."""
     found = []
     shared = db.execute(
         "SELECT code_claim FROM attendee WHERE code_claim != '' GROUP BY code_claim"
@@ -126,4 +127,6 @@ def _new_codes(db, node, flag: conflicts.Flag, staff: str, at: str, value: Any) 
                     after=seen.split(" ")[0] or None)  # fmt: skip
 
 
-conflicts.register("duplicate_code", {"merge": _merge, "new_code": _new_codes}, _duplicate_codes)
+conflicts.DETECTORS["duplicate_code"] = _duplicate_codes
+conflicts.ACTIONS["duplicate_code"] = ("same_person", "new_code")
+conflicts.EFFECTS.update(same_person=_merge, new_code=_new_codes)

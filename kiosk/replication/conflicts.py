@@ -45,20 +45,34 @@ ACTIONS = {
     "cancelled_checked_in": ("keep", "undo_checkin", "reinstate"),
     "possible_duplicate": ("distinct", "merge"),
 }
+# Each detector takes an optional scope (a JSON list of attendee ids, or of [kind, entity]
+# pairs for edits) and then finds only the flags of those: kiosk/replication/flagcount.py keeps
+# the desk header's count up to date from the scopes new ops touch. `{only}`: that filter.
 _DOUBLE_SCANS = """
 SELECT attendee_id, day, group_concat(op_id, ' ') FROM (
   SELECT c.* FROM checkin c WHERE NOT EXISTS
-    (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id) ORDER BY op_id)
+    (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id) {only} ORDER BY op_id)
 GROUP BY attendee_id, day HAVING count(DISTINCT origin) > 1
 """
 _CANCELLED = """
 SELECT a.attendee_id, json_extract(a.versions, '$.status'), group_concat(c.op_id, ' ')
 FROM attendee a JOIN (
   SELECT c.* FROM checkin c WHERE NOT EXISTS
-    (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id) ORDER BY op_id) c
+    (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id) {only} ORDER BY op_id) c
   ON c.attendee_id = a.attendee_id
 WHERE a.status = 'cancelled' GROUP BY a.attendee_id
 """
+Scope = str | None  # a JSON list the detector's `{only}` filter reads; None: everything
+
+
+def _only(column: str, scope: Scope) -> tuple[str, tuple[str, ...]]:
+    if scope is None:
+        return "", ()
+    return f"AND {column} IN (SELECT value FROM json_each(?))", (scope,)  # noqa: S608
+
+
+_EDITS_IN = ("WHERE (kind, entity) IN"
+             " (SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?))")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -76,18 +90,6 @@ class Flag:
 def flag_hash(*parts: str) -> str:
     """A flag id from what the flag is about: the same facts give the same id at every node."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
-
-
-Detector = Callable[[sqlite3.Connection], list[Flag]]
-DETECTORS: list[Detector] = []  # kinds kept in their own modules (codes.py, copies.py)
-KIND_EFFECTS: dict[str, dict[str, Callable[..., None]]] = {}  # their answers, by kind
-
-
-def register(kind: str, effects: dict[str, Callable[..., None]], detect: Detector) -> None:
-    """Adds a flag kind: how to find its flags and what each of its answers does."""
-    ACTIONS[kind] = tuple(effects)
-    KIND_EFFECTS[kind] = effects
-    DETECTORS.append(detect)
 
 
 # -- the fold's side: remember what each editor saw ----------------------------------------
@@ -124,24 +126,28 @@ def apply_resolution(db: sqlite3.Connection, op: Op) -> None:
 # -- detection ---------------------------------------------------------------------------------
 
 
-def _double_scans(db: sqlite3.Connection) -> list[Flag]:
-    rows = db.execute(_DOUBLE_SCANS).fetchall()
+def _double_scans(db: sqlite3.Connection, scope: Scope = None) -> list[Flag]:
+    only, args = _only("c.attendee_id", scope)
+    rows = db.execute(_DOUBLE_SCANS.format(only=only), args).fetchall()
     return [Flag(flag_hash("scan", *r[2].split()), "double_scan", r[0], tuple(r[2].split()),
                  {"day": r[1]}) for r in rows]  # fmt: skip
 
 
-def _concurrent_edits(db: sqlite3.Connection) -> list[Flag]:
+def _concurrent_edits(db: sqlite3.Connection, scope: Scope = None) -> list[Flag]:
+    only, args = ("", ()) if scope is None else (_EDITS_IN, (scope,))
     rows = db.execute(
-        "SELECT kind, entity, field, base, group_concat(op_id, ' ') FROM"
-        " (SELECT * FROM field_edit ORDER BY op_id) GROUP BY kind, entity, field, base"
-        " HAVING count(DISTINCT value) > 1"
+        "SELECT kind, entity, field, base, group_concat(op_id, ' ') FROM"  # noqa: S608
+        f" (SELECT * FROM field_edit {only} ORDER BY op_id) GROUP BY kind, entity, field, base"
+        " HAVING count(DISTINCT value) > 1",
+        args,
     ).fetchall()
     return [Flag(flag_hash("edit", r[0], r[1], r[2], r[3], *r[4].split()), "concurrent_edit", r[1],
                  tuple(r[4].split()), {"field": r[2], "kind": r[0]}) for r in rows]  # fmt: skip
 
 
-def _cancelled_checked_in(db: sqlite3.Connection) -> list[Flag]:
-    rows = db.execute(_CANCELLED).fetchall()
+def _cancelled_checked_in(db: sqlite3.Connection, scope: Scope = None) -> list[Flag]:
+    only, args = _only("c.attendee_id", scope)
+    rows = db.execute(_CANCELLED.format(only=only), args).fetchall()
     return [Flag(flag_hash("cancel", r[0], r[1] or "", *r[2].split()), "cancelled_checked_in", r[0],
                  tuple(r[2].split())) for r in rows]  # fmt: skip
 
@@ -152,34 +158,40 @@ SELECT w.attendee_id, o.attendee_id FROM attendee w JOIN attendee o
      (w.email != '' AND o.email = w.email COLLATE NOCASE)
      OR (o.last_name = w.last_name COLLATE NOCASE AND o.first_name = w.first_name COLLATE NOCASE
          AND o.company = w.company COLLATE NOCASE))
-WHERE w.source = 'walkin' AND w.status = 'valid'
+WHERE w.source = 'walkin' AND w.status = 'valid' {only}
 ORDER BY 1, 2
 """
 
 
-def _possible_duplicates(db: sqlite3.Connection) -> list[Flag]:
-    rows = db.execute(_DUPLICATES).fetchall()
+def _possible_duplicates(db: sqlite3.Connection, scope: Scope = None) -> list[Flag]:
+    """Scoped, the pairs with the walk-in or the registration among the attendees."""
+    if scope is None:
+        rows = db.execute(_DUPLICATES.format(only="")).fetchall()
+    else:
+        rows = sorted({tuple(r) for column in ("w.attendee_id", "o.attendee_id")
+                       for r in db.execute(_DUPLICATES.format(only=_only(column, scope)[0]),
+                                           (scope,))})  # fmt: skip
     return [Flag(flag_hash("dup", r[0], r[1]), "possible_duplicate", r[0], (),
                  {"registered": r[1]}) for r in rows]  # fmt: skip
 
 
+Detector = Callable[[sqlite3.Connection, Scope], list[Flag]]
+# Kinds in their own modules add themselves here, to ACTIONS and to EFFECTS (codes, copies).
+DETECTORS: dict[str, Detector] = {"double_scan": _double_scans,
+                                  "concurrent_edit": _concurrent_edits,
+                                  "cancelled_checked_in": _cancelled_checked_in,
+                                  "possible_duplicate": _possible_duplicates}  # fmt: skip
+
+
 def flags(db: sqlite3.Connection, include_resolved: bool = False) -> list[Flag]:
     """Every flag, open first; resolved ones too when asked."""
-    found = (_double_scans(db) + _concurrent_edits(db) + _cancelled_checked_in(db)
-             + _possible_duplicates(db))  # fmt: skip
-    for detect in DETECTORS:
-        found += detect(db)
+    found = [flag for detect in DETECTORS.values() for flag in detect(db, None)]
     answers = dict(db.execute("SELECT flag_id, action FROM conflict_resolution ORDER BY op_id"))
     marked = [Flag(f.flag_id, f.kind, f.entity, f.ops, f.detail, answers.get(f.flag_id))
               for f in found]  # fmt: skip
     if not include_resolved:
         marked = [f for f in marked if f.resolution is None]
     return sorted(marked, key=lambda f: (f.resolution is not None, f.kind, f.entity, f.flag_id))
-
-
-def open_count(db: sqlite3.Connection) -> int:
-    """Flags waiting for a supervisor (for the desk header)."""
-    return len(flags(db))
 
 
 def find(db: sqlite3.Connection, flag_id: str) -> Flag | None:
@@ -213,7 +225,7 @@ def resolve(db: sqlite3.Connection, node: Recorder, flag_id: str, action: str, s
         raise ResolveError("This flag is gone: another node may have resolved it.")
     if action not in ACTIONS[flag.kind]:
         raise ResolveError(f"{action} does not answer a {flag.kind} flag.")
-    KIND_EFFECTS.get(flag.kind, _EFFECTS).get(action, _no_effect)(db, node, flag, staff, at, value)
+    EFFECTS.get(action, _no_effect)(db, node, flag, staff, at, value)
     node.record(db, "conflict_resolve", flag.flag_id,
                 {"action": action, "kind": flag.kind, "staff": staff, "at": at})  # fmt: skip
 
@@ -301,5 +313,5 @@ def merge_attendee(db: sqlite3.Connection, node: Recorder, walkin: str, register
                 "source": "review", "staff": staff})  # fmt: skip
 
 
-_EFFECTS = {"undo_later": _undo_later, "undo_checkin": _undo_all, "reinstate": _reinstate,
+EFFECTS = {"undo_later": _undo_later, "undo_checkin": _undo_all, "reinstate": _reinstate,
             "choose": _choose, "merge": _merge}  # fmt: skip

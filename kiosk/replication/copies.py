@@ -46,7 +46,8 @@ def _apply_seen(db: sqlite3.Connection, op: Op) -> None:
     )
 
 
-def _recorded_twice(db: sqlite3.Connection) -> list[conflicts.Flag]:
+def _recorded_twice(db: sqlite3.Connection, scope: conflicts.Scope = None) -> list[conflicts.Flag]:
+    """One flag per op id recorded twice (no scope of its own: found in full)."""
     rows = db.execute(
         "SELECT op_id, group_concat(hash, ' '), group_concat(origin, ' ') FROM"  # noqa: S608
         f" (SELECT * FROM {TABLE} ORDER BY op_id, hash) GROUP BY op_id ORDER BY op_id"
@@ -74,4 +75,6 @@ def count(db: sqlite3.Connection) -> int:
 
 fold.register({"op_copy_seen": _apply_seen}, (TABLE,),
               {"op_copy_seen": dict.fromkeys(FIELDS, shapes.text())})  # fmt: skip
-conflicts.register("recorded_twice", {"accept_kept": _accept}, _recorded_twice)
+conflicts.DETECTORS["recorded_twice"] = _recorded_twice
+conflicts.ACTIONS["recorded_twice"] = ("accept_kept",)
+conflicts.EFFECTS["accept_kept"] = _accept

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from kiosk.replication import codes, conflicts, quarantine, shapes
@@ -29,12 +30,14 @@ ATTENDEE_FIELDS = (
     "ticket_type", "status", "note", "block_note", "source",
 )  # fmt: skip
 Applier = Callable[[sqlite3.Connection, Op], None]
-Reindex = Callable[[sqlite3.Connection, str], None]  # after one attendee's fields changed
+Reindex = Callable[[sqlite3.Connection, list[str]], None]  # after these attendees' fields changed
 AddRows = Callable[[sqlite3.Connection, list[dict[str, Any]]], None]  # after bulk creation
 STATE_TABLES = ["event", "ticket_type", "attendee", "checkin", "checkin_undo", "field_edit",
                 "conflict_resolution", quarantine.TABLE]  # fmt: skip
 CLAIM = {"code": "code_claim"}  # an attendee's code field is its claim (kiosk/replication/codes)
-INDEX: dict[str, list[Any]] = {"reindex": [], "add": []}  # filled by `index_attendees`
+INDEX: dict[str, list[Any]] = {"reindex": [], "add": [], "fields": []}  # by `index_attendees`
+# Inside `apply_many`: the attendees whose indexed fields changed, reindexed once at its end.
+_PENDING: ContextVar[set[str] | None] = ContextVar("pending_reindex", default=None)
 
 
 def _version(op: Op) -> str:
@@ -49,28 +52,29 @@ def merge_fields(
     allowed: tuple[str, ...],
     op: Op,
     columns: dict[str, str] | None = None,
-) -> bool:
+) -> set[str]:
     """Last writer wins per field: writes each field whose stamp beats the stored one.
 
-    True when a field changed; domain appliers use it for their own last-writer-wins rows.
+    Returns the fields written (empty: none); domain appliers use it for their own rows.
     `columns` names the column of a field stored under another name.
     """
     fields = {k: v for k, v in op.payload.get("fields", {}).items() if k in allowed}
-    db.execute(f"INSERT INTO {table} ({key}) VALUES (?) ON CONFLICT DO NOTHING", (key_value,))  # noqa: S608
     row = db.execute(f"SELECT versions FROM {table} WHERE {key} = ?", (key_value,)).fetchone()  # noqa: S608
-    versions = json.loads(row[0])
+    if row is None:  # an edit of a row held already, the common case, costs two statements
+        db.execute(f"INSERT INTO {table} ({key}) VALUES (?)", (key_value,))  # noqa: S608
+    versions = json.loads(row[0]) if row is not None else {}
     stamp = _version(op)
     mine = version_order(stamp)
     winners = {k: v for k, v in fields.items() if version_order(versions.get(k, "")) < mine}
     if not winners:
-        return False
+        return set()
     versions.update(dict.fromkeys(winners, stamp))
     assignments = ", ".join(f"{(columns or {}).get(name, name)} = ?" for name in winners)
     db.execute(
         f"UPDATE {table} SET {assignments}, versions = ? WHERE {key} = ?",  # noqa: S608
         (*winners.values(), json.dumps(versions, sort_keys=True), key_value),
     )
-    return True
+    return set(winners)
 
 
 def _event_set(db: sqlite3.Connection, op: Op) -> None:
@@ -86,12 +90,19 @@ def _attendee_upsert(db: sqlite3.Connection, op: Op) -> None:
     if claims[0] is not None:  # the code it claimed before may pass to another attendee
         row = db.execute("SELECT code_claim FROM attendee WHERE attendee_id = ?", (op.entity,))
         claims = claims[0], (row.fetchone() or (None,))[0]
-    if not merge_fields(db, "attendee", "attendee_id", op.entity, ATTENDEE_FIELDS, op, CLAIM):
+    written = merge_fields(db, "attendee", "attendee_id", op.entity, ATTENDEE_FIELDS, op, CLAIM)
+    moved = codes.settle(db, claims) if "code" in written else set()  # scans follow the code
+    if moved or not written.isdisjoint(INDEX["fields"]):  # a note or status leaves it be
+        _reindex(db, sorted(moved | {op.entity}))
+
+
+def _reindex(db: sqlite3.Connection, attendee_ids: list[str]) -> None:
+    pending = _PENDING.get()
+    if pending is not None:
+        pending.update(attendee_ids)
         return
-    touched = codes.settle(db, claims) | {op.entity}
-    for attendee_id in sorted(touched):
-        for reindex in INDEX["reindex"]:
-            reindex(db, attendee_id)
+    for reindex in INDEX["reindex"]:
+        reindex(db, attendee_ids)
 
 
 def _checkin(db: sqlite3.Connection, op: Op) -> None:
@@ -152,14 +163,31 @@ def register(
     STATE_TABLES.extend(t for t in tables if t not in STATE_TABLES)
 
 
-def index_attendees(reindex: Reindex, add: AddRows, tables: tuple[str, ...]) -> None:
-    """Lets a derived index follow the attendee table: one attendee changed, or many created."""
+def index_attendees(
+    reindex: Reindex, add: AddRows, tables: tuple[str, ...], fields: tuple[str, ...]
+) -> None:
+    """Lets a derived index of some attendee `fields` follow the attendee table: attendees
+    whose indexed fields changed (each once per batch), or many created."""
     INDEX["reindex"].append(reindex)
     INDEX["add"].append(add)
+    INDEX["fields"].extend(f for f in fields if f not in INDEX["fields"])
     STATE_TABLES.extend(t for t in tables if t not in STATE_TABLES)
 
 
-ATTENDEE_ENTITY = ("attendee_upsert", "checkin", "checkin_undo")  # kinds whose entity is one
+ATTENDEE_ENTITY = {"attendee_upsert", "checkin", "checkin_undo"}  # kinds whose entity is one
+
+
+def declare(payloads: dict[str, shapes.Shape], about_attendee: bool) -> None:
+    """Declares kinds kept only in the log (read from there, never folded into a table).
+
+    They are checked like every other kind; `about_attendee`: their entity is an attendee id.
+    """
+    taken = payloads.keys() & SHAPES.keys()
+    if taken:
+        raise ValueError(f"op kinds already declared: {sorted(taken)}")
+    SHAPES.update(payloads)
+    if about_attendee:
+        ATTENDEE_ENTITY.update(payloads)
 
 
 def check(op: Op) -> None:
@@ -196,17 +224,25 @@ def _apply_batch(db: sqlite3.Connection, ops: list[Op]) -> None:
     """New attendees in bulk, the rest one by one.
 
     The fold does not depend on order, so creating the batch's new attendees first gives the
-    same state as applying every op in turn.
+    same state as applying every op in turn. The search index is a function of the attendee
+    rows alone, so edited attendees are reindexed once, at the end, from their final rows.
     """
-    fresh = _creations(db, ops)
-    if fresh:
-        create_attendees(db, fresh)
-        for op in fresh:
-            conflicts.observe(db, op)
-    taken = {op.op_id for op in fresh}
-    for op in ops:
-        if op.op_id not in taken:
-            apply(db, op)
+    token = _PENDING.set(set())
+    try:
+        fresh = _creations(db, ops)
+        if fresh:
+            create_attendees(db, fresh)
+            for op in fresh:
+                conflicts.observe(db, op)
+        taken = {op.op_id for op in fresh}
+        for op in ops:
+            if op.op_id not in taken:
+                apply(db, op)
+        edited = _PENDING.get()
+    finally:
+        _PENDING.reset(token)
+    if edited:
+        _reindex(db, sorted(edited))
 
 
 def _creations(db: sqlite3.Connection, ops: list[Op]) -> list[Op]:
@@ -248,9 +284,9 @@ def create_attendees(db: sqlite3.Connection, ops: list[Op]) -> None:
     )
     for add in INDEX["add"]:
         add(db, rows)
-    for attendee_id in sorted(codes.settle(db, [c for c in claims if codes.key(c) in shared])):
-        for reindex in INDEX["reindex"]:
-            reindex(db, attendee_id)
+    moved = codes.settle(db, [c for c in claims if codes.key(c) in shared])
+    if moved:
+        _reindex(db, sorted(moved))
 
 
 def rebuild(db: sqlite3.Connection, ops: Iterable[Op]) -> None:

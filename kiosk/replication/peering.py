@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.db import open_db, transaction
-from kiosk.replication import conflicts, copies, fold, quarantine
+from kiosk.replication import copies, flagcount, fold, quarantine
 from kiosk.replication.node import fingerprint, load_node, rekey
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE
@@ -54,19 +54,19 @@ def local(db: sqlite3.Connection, config: Mapping[str, Any] | None = None) -> Lo
 
 
 def run_once(
-    db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE
+    db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE, compare: bool = False
 ) -> client.Round:
-    """One full round with a peer over HTTP."""
+    """One full round with a peer over HTTP; `compare`: also compare every op id (--final)."""
     if purged(db):
         raise client.SyncError(409, "purged", "Personal data was purged here; sync is off.")
     try:
-        return client.sync_once(local(db), url, HttpTransport(url, token), page)
+        return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare)
     except client.SyncError as exc:
         if exc.code != "cloned_node":
             raise
         log.error("%s answered: %s This copy takes a new node id.", url, exc.message)
     rekey(db)  # an older copy that never noticed it was copied; its ops keep the old id
-    return client.sync_once(local(db), url, HttpTransport(url, token), page)
+    return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare)
 
 
 class SyncLoop(threading.Thread):
@@ -138,30 +138,45 @@ def peer_states(db: sqlite3.Connection) -> list[PeerState]:
 
 @dataclass(frozen=True)
 class Final:
-    """What `kiosk sync --final` found: our ops' count and digest, and the peer's of those."""
+    """What `kiosk sync --final` found, both ways: our ops' count and digest and the peer's
+    of those (what it holds of ours, which is also what we hold of its), and the peer's own."""
 
     count: int
     mine: str
     held: int
     theirs: str
     missing: list[str]
+    peer_count: int
+    peer_digest: str
+    same_copies: bool  # the peer's ops under our ids have our content (one copy per op id)
     headoffice: bool
 
     @property
-    def proven(self) -> bool:
+    def peer_has_ours(self) -> bool:
         """The peer holds every op held here."""
         return (self.count, self.mine) == (self.held, self.theirs)
 
+    @property
+    def we_have_theirs(self) -> bool:
+        """Every op the peer holds is held here."""
+        return (self.held, self.theirs) == (self.peer_count, self.peer_digest)
+
+    @property
+    def proven(self) -> bool:
+        """Both, with one copy of each: the two nodes hold the same ops."""
+        return self.peer_has_ours and self.we_have_theirs and self.same_copies
+
 
 def final(db: sqlite3.Connection, url: str, transport: Transport) -> Final:
-    """Asks the peer to prove by count and digest that it holds every op held here.
+    """Asks the peer to prove by count and digest that it holds every op held here, and that
+    it holds none that is not held here.
 
-    A proof from head office is kept: it is what lets `kiosk purge` go ahead.
+    A proof from head office (both ways) is kept: it is what lets `kiosk purge` go ahead.
     """
     top = db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
-    count, mine, held, theirs, missing = client.prove(local(db), transport)
+    proof = client.prove(local(db), transport)
     known, node_id = peers.headoffice(db), peers.load(db, url).node_id
-    found = Final(count, mine, held, theirs, missing, known is not None and known[1] == node_id)
+    found = Final(*proof, headoffice=known is not None and known[1] == node_id)
     if found.proven:
         with transaction(db):
             peers.save(db, url, verified_at=peers.now_iso())
@@ -194,7 +209,7 @@ def status(db: sqlite3.Connection, configured_peer: str = "") -> dict[str, Any]:
         "online": bool(main and main.online),
         "last_success_at": main.last_success_at if main else None,
         "pending_push": main.pending if main else unsynced(db),
-        "problems": conflicts.open_count(db),
+        "problems": flagcount.open_count(db),
         "quarantined": quarantine.count(db),
         "divergent_ops": copies.count(db),
         "peers": [asdict(s) for s in states],

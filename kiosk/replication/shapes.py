@@ -41,6 +41,15 @@ def whole(least: int, most: int) -> Check:
     return check
 
 
+def flag() -> Check:
+    """true or false."""
+
+    def check(value: object) -> str | None:
+        return None if isinstance(value, bool) else "must be true or false"
+
+    return check
+
+
 def attendee_ids(limit: int) -> Check:
     """A list of at most `limit` attendee ids."""
 

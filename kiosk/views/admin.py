@@ -21,7 +21,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from kiosk import auth, clock, staff_sessions
 from kiosk.db import transaction
@@ -161,7 +161,15 @@ def sign_out_everywhere() -> Any:
     """Ends every sign-in of a staff member, on every device."""
     name = request.form.get("name", "")[:80]
     count = staff_sessions.end_sessions(get_db(), name)
-    flash(gettext("%(name)s is signed out on %(count)s devices.", name=name, count=count), "ok")
+    flash(
+        ngettext(
+            "%(name)s is signed out on %(num)s device.",
+            "%(name)s is signed out on %(num)s devices.",
+            count,
+            name=name,
+        ),
+        "ok",
+    )
     return redirect(url_for(".staff"), 303)
 
 

@@ -64,6 +64,13 @@ def verify() -> Response:
     return _serve()
 
 
+@bp.post("/missing")
+@api_permission("sync")
+def missing() -> Response:
+    """Where our op ids differ from the caller's, range by range (after a restore, --final)."""
+    return _serve()
+
+
 @status_bp.get("/sync/status")
 def status() -> Any:
     """Sync state for scripts and dashboards: any desk, supervisor or sync token."""

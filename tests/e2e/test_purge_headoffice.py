@@ -23,9 +23,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _serve(
-    db: Path, *command: str, env: dict[str, str] | None = None
+    db: Path, *command: str, env: dict[str, str] | None = None, port: int | None = None
 ) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = port or _free_port()
     process = subprocess.Popen([KIOSK, "--db", str(db), *command, "--port", str(port)],
                                stderr=subprocess.DEVNULL,
                                env={**os.environ, **(env or {})})  # fmt: skip

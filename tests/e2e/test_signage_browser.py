@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from contextlib import closing
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,9 +26,14 @@ def _token(server: LiveServer, role: str) -> str:
 
 
 def _running_session(server: LiveServer, tmp_path) -> None:
-    """A workshop in Kamboja that started ten minutes ago, whatever the time of the run."""
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    start, end = now - timedelta(minutes=10), now + timedelta(minutes=50)
+    """A workshop in Kamboja running now, whatever the time of the run: it started up to ten
+    minutes ago and stays within today in the event's time zone (the lobby lists today's)."""
+    with closing(sqlite3.connect(server.db_path)) as db:
+        zone = ZoneInfo(db.execute("SELECT timezone FROM event").fetchone()[0])
+    now = datetime.now(zone).replace(microsecond=0)
+    midnight = now.replace(hour=0, minute=0, second=0)
+    start = max(now - timedelta(minutes=10), midnight)
+    end = min(now + timedelta(minutes=50), midnight + timedelta(hours=23, minutes=59, seconds=59))
     csv_file = tmp_path / "sessions.csv"
     csv_file.write_text("session_id,title,starts_at,ends_at,room_id,room_name,capacity\n"
                         f"{SESSION},Offline-first data sync,{start.isoformat()},{end.isoformat()},"

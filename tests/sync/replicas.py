@@ -78,5 +78,5 @@ def sync_final(db: sqlite3.Connection, url: str, peer: Replica) -> bool:
     """`kiosk sync --final` in process: one round with `peer`, then its proof."""
     from kiosk.replication import peering
 
-    sync_once(peering.local(db), url, peer.transport())
+    sync_once(peering.local(db), url, peer.transport(), compare=True)
     return peering.final(db, url, peer.transport()).proven

@@ -67,6 +67,8 @@ def test_a_file_imported_at_two_nodes_syncs_and_every_node_picks_the_same_holder
         "KN-LATE01", "KN-LATE02", "KN-LATE03"]  # fmt: skip
     assert _flags(ho, "duplicate_code") == _flags(venue, "duplicate_code")
     assert quarantine.count(ho.db) == quarantine.count(venue.db) == 0
+    for replica in (ho, venue):  # the header's kept count says the same
+        assert replication.status(replica.db)["problems"] == len(conflicts.flags(replica.db))
 
 
 def test_the_holder_does_not_depend_on_the_order_ops_arrive(tmp_path):
@@ -134,7 +136,7 @@ def test_an_op_that_cannot_be_applied_is_set_aside_and_sync_goes_on(tmp_path, mo
     assert ho.db.execute("SELECT 1 FROM checkin WHERE op_id = ?", (stuck.op_id,)).fetchone()
 
 
-@pytest.mark.parametrize("action", ["merge", "new_code"])
+@pytest.mark.parametrize("action", ["same_person", "new_code"])
 def test_a_supervisor_answers_a_duplicate_code(tmp_path, action):
     ho, venue = _pair(tmp_path)
     auth.add_staff(venue.db, "Budi", "supervisor", STAFF_PIN)
@@ -164,7 +166,7 @@ def test_a_supervisor_answers_a_duplicate_code(tmp_path, action):
             )
         ]
         holder = _holders(replica)["KN-LATE01"]
-        if action == "merge":  # one Sari, holding the code and the arrival
+        if action == "same_person":  # one Sari, holding the code and the arrival
             assert sari == [holder]
             assert len(attendees.arrivals(replica.db, holder)) == 1
         else:  # two people: each has a code that scans

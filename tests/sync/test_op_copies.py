@@ -59,6 +59,8 @@ def test_every_node_keeps_the_same_copy_whatever_syncs_first(tmp_path, first) ->
     (flag,) = [f for f in conflicts.flags(ho.db) if f.kind == "recorded_twice"]
     assert flag.ops == (op_id,) and flag.detail["other_origins"] != [expected.origin]
     assert peering.status(ho.db)["divergent_ops"] == 1
+    for replica in (ho, north, south):  # the header's kept count says the same
+        assert peering.status(replica.db)["problems"] == len(conflicts.flags(replica.db))
 
 
 def test_final_does_not_prove_a_peer_that_holds_another_copy(tmp_path) -> None:
