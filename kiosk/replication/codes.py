@@ -93,15 +93,16 @@ def new_code(db: sqlite3.Connection, prefix: str = "W") -> str:
 def _duplicate_codes(db: sqlite3.Connection, scope: conflicts.Scope = None) -> list[conflicts.Flag]:
     """One flag per code two attendees claim (no scope of its own: found in full)."""
     found = []
-    shared = db.execute(
-        "SELECT code_claim FROM attendee WHERE code_claim != '' GROUP BY code_claim"
-        " HAVING count(*) > 1"
+    shared = db.execute(  # a shared code is withheld from someone: few rows, by attendee_code
+        "SELECT DISTINCT code_claim FROM attendee WHERE code IS NULL AND code_claim != ''"
     ).fetchall()
     for (code,) in shared:
         rows = db.execute(
             "SELECT attendee_id, code FROM attendee WHERE code_claim = ? ORDER BY attendee_id",
             (code,),
         ).fetchall()
+        if len(rows) < 2:
+            continue
         holder = next((r for r in rows if r[1] is not None), rows[0])
         withheld = [r[0] for r in rows if r[0] != holder[0]]
         found.append(conflicts.Flag(
