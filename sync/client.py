@@ -66,6 +66,7 @@ def own_acknowledged(db: sqlite3.Connection, node_id: str, push_after: int) -> i
 
 def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, str]:
     """Hello; starts over with a peer whose log went back (restored, or another machine)."""
+    asked = local.now_ms()
     info = call(transport, "POST", "hello", {"node_id": local.node_id, "machine": local.machine})
     peer, reset = peers.load(local.db, url), ""
     if peer.node_id and info.get("node_id") != peer.node_id:
@@ -81,6 +82,11 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
     fields: dict[str, Any] = {"node_id": str(info.get("node_id", "")),
                               "epoch": str(info.get("epoch", "")),
                               "last_contact_at": peers.now_iso()}  # fmt: skip
+    if type(info.get("server_time_ms")) is int:  # the peer's clock minus ours, mid-request
+        fields["clock_offset_ms"] = info["server_time_ms"] - (asked + local.now_ms()) // 2
+        if abs(fields["clock_offset_ms"]) > peers.CLOCK_TOLERANCE_MS:
+            log.warning("this machine's clock is %+.1f min off %s's", -fields["clock_offset_ms"]
+                        / 60_000, url)  # fmt: skip
     if reset:
         log.warning("sync with %s starts over: %s", url, reset)
         fields.update(pull_after=0, push_after=0)

@@ -18,8 +18,10 @@ HEAD_OFFICE = "headoffice"  # the role `kiosk headoffice serve` gives its node; 
 
 _COLUMNS = (
     "url, node_id, epoch, pull_after, push_after, sent, received,"
-    " last_contact_at, last_success_at, last_error, verified_at"
+    " last_contact_at, last_success_at, last_error, verified_at, clock_offset_ms"
 )
+# A peer whose clock differs from ours by more than this is reported as a wrong clock.
+CLOCK_TOLERANCE_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Peer:
     last_success_at: str | None = None
     last_error: str = ""
     verified_at: str | None = None
+    clock_offset_ms: int | None = None  # the peer's clock minus ours at the last hello
 
 
 def now_iso() -> str:

@@ -29,6 +29,7 @@ from kiosk.desk import attendees, checkin, reports, search
 from kiosk.desk.checkin import Decision, Result
 from kiosk.desk.event import load as load_event
 from kiosk.replication import peering as replication
+from kiosk.replication import skew
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 
@@ -259,7 +260,8 @@ def walkin() -> Any:
 
 
 def _today() -> str:
-    return load_event(get_db()).local_date(clock.now()).isoformat()
+    db = get_db()
+    return load_event(db).local_date(skew.sane_now(db, clock.now())).isoformat()
 
 
 def _arrived() -> int:
