@@ -193,10 +193,11 @@ def apply_rows(
                 arrived.append((new[-1][0], row.values["code"]))
             continue
         changed = {k: v for k, v in row.values.items() if existing[k] != v}
-        if changed:  # a correction of what this file replaces: it sorts after it
+        if changed:  # like a desk edit: what it saw tells a correction from a concurrent edit
             saw = basis.of(existing["versions"], changed)
             node.record(db, "attendee_upsert", existing["attendee_id"],
-                        {"fields": changed, "source": source}, after=basis.after(saw))  # fmt: skip
+                        {"fields": changed, "seen": saw, "source": source},
+                        after=basis.after(saw))  # fmt: skip
             report.updated += 1
         else:
             report.unchanged += 1

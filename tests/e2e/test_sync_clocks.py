@@ -4,7 +4,8 @@ Real processes: `kiosk headoffice serve`, and per venue `kiosk serve` and `kiosk
 libfaketime. Each venue learns its offset at hello and says so (`kiosk sync`, the status API,
 the desk). A ticket scanned at both venues counts on one day and is flagged; head office's
 re-import corrects what the fast venue edited, once; a supervisor's reinstate and chosen value
-at the slow venue win over stamps hours ahead.
+at the slow venue win over stamps hours ahead. Head office's import and the fast venue's edit
+of one field made apart are flagged like any concurrent edits, and the choice between them sticks.
 """
 
 from __future__ import annotations
@@ -139,6 +140,17 @@ def _candidate(db: Path, value: str) -> str:
         conn.close()
 
 
+def _roster(path: Path, attendee_id: str, **changes: str) -> Path:
+    """The fixture roster with one attendee's cells changed, as head office re-imports it."""
+    rows = list(csv.DictReader(CSV.read_text(encoding="utf-8").splitlines()))
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, **changes} if row["attendee_id"] == attendee_id else row)
+    return path
+
+
 @pytest.fixture
 def site(tmp_path: Path):
     need_tool("faketime", "faketime")
@@ -210,13 +222,7 @@ def test_wrong_venue_clocks_are_told_and_never_reverse_intent(site, tmp_path: Pa
     # A reinstate at the slow venue wins over head office's cancel.
     assert slow.api("/api/v1/scan", {"code": "KN-OBRI01"})["result"] == "checked_in"
     slow.sync()
-    cancel = tmp_path / "cancel.csv"
-    roster = list(csv.DictReader(CSV.read_text(encoding="utf-8").splitlines()))
-    with cancel.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(roster[0]))
-        writer.writeheader()
-        writer.writerow({**next(r for r in roster if r["attendee_id"] == "a-obrien"),
-                         "status": "cancelled"})  # fmt: skip
+    cancel = _roster(tmp_path / "cancel.csv", "a-obrien", status="cancelled")
     assert "1 updated" in _kiosk(ho_db, "import", "attendees", str(cancel))
     slow.sync()
     slow.answer("cancelled_checked_in", "reinstate")
@@ -234,3 +240,23 @@ def test_wrong_venue_clocks_are_told_and_never_reverse_intent(site, tmp_path: Pa
     for db in (ho_db, slow.db, fast.db):
         assert _row(db, "a-nguyen")["company"] == "Slow Co"
     assert [f.kind for f in _flags(ho_db)] == ["double_scan"]  # only the one left to answer
+
+
+def test_head_offices_import_and_a_fast_venues_edit_made_apart_are_flagged(site, tmp_path) -> None:
+    ho_db, _, (_, fast) = site
+    fast.sync()
+    fast.start()
+    fast.sign_in()
+    fast.edit("a-siti", company="Desk Co")  # while head office imports: neither saw the other
+    changed = _roster(tmp_path / "roster.csv", "a-siti", company="Import Co")
+    assert "1 updated" in _kiosk(ho_db, "import", "attendees", str(changed))
+    _everywhere([fast])
+    for db in (ho_db, fast.db):
+        assert [(f.kind, f.entity, f.detail["field"]) for f in _flags(db)] == [
+            ("concurrent_edit", "a-siti", "company")]  # fmt: skip
+    fast.answer("concurrent_edit", "choose", _candidate(fast.db, "Import Co"))
+    _everywhere([fast])
+    for db in (ho_db, fast.db):
+        assert _row(db, "a-siti")["company"] == "Import Co"
+        assert _flags(db) == []
+    assert "0 updated" in _kiosk(ho_db, "import", "attendees", str(changed))
