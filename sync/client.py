@@ -85,8 +85,9 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
     if type(info.get("server_time_ms")) is int:  # the peer's clock minus ours, mid-request
         fields["clock_offset_ms"] = info["server_time_ms"] - (asked + local.now_ms()) // 2
         if abs(fields["clock_offset_ms"]) > peers.CLOCK_TOLERANCE_MS:
-            log.warning("this machine's clock is %+.1f min off %s's", -fields["clock_offset_ms"]
-                        / 60_000, url)  # fmt: skip
+            log.warning("this machine's clock is %.0f min %s the clock of %s: set it right",
+                        abs(fields["clock_offset_ms"]) / 60_000,
+                        "behind" if fields["clock_offset_ms"] > 0 else "ahead of", url)  # fmt: skip
     if reset:
         log.warning("sync with %s starts over: %s", url, reset)
         fields.update(pull_after=0, push_after=0)

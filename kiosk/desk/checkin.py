@@ -201,7 +201,7 @@ def _record(db: sqlite3.Connection, node: Node, s: _Scan, memo: dict[str, Any]) 
     event = memo.get("event") or memo.setdefault("event", load_event(db))
     if "skew" not in memo:
         memo["skew"] = skew.correction(db)
-    now = s.now + memo["skew"]
+    now = s.now + memo["skew"]  # the arrival's time, shared with every node; the rest is local
     decision, today, found = _decide_for(event, row, now)
     attendee_id = row["attendee_id"] if row else None
     op = job_id = None
@@ -214,11 +214,11 @@ def _record(db: sqlite3.Connection, node: Node, s: _Scan, memo: dict[str, Any]) 
         found.append(Arrival(op.op_id, payload["at"], payload["day"], s.desk, s.staff))
         key = f"desk:{s.desk}"
         setting = memo.get(key) or memo.setdefault(key, print_setup.desk_setting(db, s.desk))
-        job_id = printing.auto_enqueue(db, attendee_id, setting, s.staff, now)
+        job_id = printing.auto_enqueue(db, attendee_id, setting, s.staff, s.now)
     cur = db.execute(
         "INSERT INTO scan (request_id, at, desk, staff, code, result, attendee_id,"
         " checkin_op_id, message, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (s.request_id, utc_iso(now), s.desk, s.staff, _printable(s.raw), decision.result.value,
+        (s.request_id, utc_iso(s.now), s.desk, s.staff, _printable(s.raw), decision.result.value,
          attendee_id, op.op_id if op else None, decision.note, s.device),
     )  # fmt: skip
     return ScanOutcome(decision, attendee_id, op.op_id if op else None, s.code or "",
