@@ -113,8 +113,7 @@ def _decide_for(
     today = event.local_date(now)
     if row is None:
         return decide(None, [], today, None), today, []
-    days = parse_valid_days(row["valid_days"]) if event.plausible(today) else frozenset()
-    ticket = Ticket(row["status"], row["block_note"], days)
+    ticket = Ticket(row["status"], row["block_note"], parse_valid_days(row["valid_days"]))
     arrivals = attendees.arrivals_of(row)
     return decide(ticket, arrivals, today, event.day_number(today)), today, arrivals
 

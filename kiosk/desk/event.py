@@ -39,8 +39,8 @@ class Event:
         return number if 1 <= number <= self.days else None
 
     def plausible(self, on: date) -> bool:
-        """False for a date more than a day before or after the event: a clock that far off
-        is wrong (or the event is not on), and must not make up an event day for a check-in.
+        """False for a date more than a day before or after the event: the desk warns that
+        its clock (or head office's) may be wrong before it records arrivals on such a day.
         """
         if self.starts_on is None:
             return True

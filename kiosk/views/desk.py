@@ -261,7 +261,12 @@ def walkin() -> Any:
 
 def _today() -> str:
     db = get_db()
-    return load_event(db).local_date(skew.sane_now(db, clock.now())).isoformat()
+    return _local_today(db).isoformat()
+
+
+def _local_today(db: Any) -> Any:
+    """Today in the event's time zone, on head office's clock when ours is known to be off."""
+    return load_event(db).local_date(skew.sane_now(db, clock.now()))
 
 
 def _arrived() -> int:
@@ -275,5 +280,7 @@ def status() -> Any:
     """The header's live numbers and sync state (refreshed by htmx every few seconds)."""
     db = get_db()
     sync = replication.status(db, current_app.config["SYNC_PEER"])
-    return render_template("desk/_status.html", counts=reports.counters(db, _today()), sync=sync,
-                           pending=sync["pending_push"])  # fmt: skip
+    today = _local_today(db)
+    return render_template("desk/_status.html", counts=reports.counters(db, today.isoformat()),
+                           sync=sync, pending=sync["pending_push"], today=today,
+                           off_dates=not load_event(db).plausible(today))  # fmt: skip

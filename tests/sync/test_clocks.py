@@ -15,7 +15,6 @@ from kiosk import auth, create_app
 from kiosk.clock import FixedClock
 from kiosk.db import transaction
 from kiosk.desk import attendees, checkin, importer
-from kiosk.desk.checkin import Result
 from kiosk.replication import conflicts, peering
 from sync import peers
 from sync.client import sync_once
@@ -141,14 +140,30 @@ def test_each_venue_knows_its_offset_and_status_says_the_clock_is_wrong(site) ->
     assert peering.status(ho.db)["clock_ok"] is True  # head office is the reference
 
 
-def test_a_clock_far_outside_the_event_does_not_make_up_a_day(site) -> None:
+def _desk(replica: Replica, now: datetime):
+    """A desk browser on this node, signed in, its app clock at `now`."""
+    auth.add_staff(replica.db, "Ana", "desk", STAFF_PIN)
+    path = replica.db.execute("PRAGMA database_list").fetchone()[2]
+    app = create_app({"DATABASE": path, "TESTING": True, "SECRET_KEY": "t",
+                      "CLOCK": FixedClock(now)})  # fmt: skip
+    client = app.test_client()
+    sign_in(client, "Ana")
+    return client
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "This machine's date is 2027-03-15, more than a day from the event's dates."),
+    ("id", "Tanggal di mesin ini 2027-03-15, lebih dari sehari dari tanggal acara."),
+])  # fmt: skip
+def test_a_date_far_outside_the_event_is_said_loudly_on_the_desk(site, lang, words) -> None:
     ho, _, _ = site
     months_later = datetime(2027, 3, 15, 3, 0, tzinfo=UTC)
-    outcome = checkin.scan(ho.db, ho.node, "KN-JOSE01", now=months_later)
-    assert outcome.decision.result is Result.NOT_VALID_NOW
-    assert attendees.arrivals(ho.db, "a-jose") == []
-    eve = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # badge pick-up the evening before
-    assert checkin.scan(ho.db, ho.node, "KN-JOSE01", now=eve).decision.admitted
+    page = _desk(ho, months_later).get("/desk/status", headers={"Accept-Language": lang})
+    assert 'role="alert"' in page.get_data(as_text=True)
+    assert words in page.get_data(as_text=True)
+    eve = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # badge pick-up the evening before: quiet
+    page = _desk(ho, eve).get("/desk/status", headers={"Accept-Language": lang})
+    assert 'role="alert"' not in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("lang", "words"), [
@@ -157,12 +172,7 @@ def test_a_clock_far_outside_the_event_does_not_make_up_a_day(site) -> None:
 ])  # fmt: skip
 def test_the_desk_says_loudly_that_the_clock_is_wrong(site, lang: str, words: str) -> None:
     _, _, fast = site
-    auth.add_staff(fast.db, "Ana", "desk", STAFF_PIN)
-    path = fast.db.execute("PRAGMA database_list").fetchone()[2]
-    app = create_app({"DATABASE": path, "TESTING": True, "SECRET_KEY": "t",
-                      "CLOCK": FixedClock(DAY1_MORNING)})  # fmt: skip
-    client = app.test_client()
-    sign_in(client, "Ana")
+    client = _desk(fast, DAY1_MORNING)
     page = client.get("/desk/status", headers={"Accept-Language": lang}).get_data(as_text=True)
     assert 'role="alert"' in page and words in page
     with transaction(fast.db):
