@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kiosk.replication import shapes
+from kiosk.replication import basis, shapes
 from sync.hlc import sql_order
 from sync.oplog import Op
 
@@ -225,8 +225,11 @@ def resolve(db: sqlite3.Connection, node: Recorder, flag_id: str, action: str, s
     if action not in ACTIONS[flag.kind]:
         raise ResolveError(f"{action} does not answer a {flag.kind} flag.")
     _EFFECTS.get(action, _no_effect)(db, node, flag, staff, at, value)
+    answered = [r[0] for r in db.execute(
+        "SELECT op_id FROM conflict_resolution WHERE flag_id = ?", (flag.flag_id,))]  # fmt: skip
     node.record(db, "conflict_resolve", flag.flag_id,
-                {"action": action, "kind": flag.kind, "staff": staff, "at": at})  # fmt: skip
+                {"action": action, "kind": flag.kind, "staff": staff, "at": at},
+                after=basis.of_ops(db, [*flag.ops, *answered]))  # after all it answers  # fmt: skip
 
 
 def _no_effect(*_: Any) -> None:
@@ -235,9 +238,10 @@ def _no_effect(*_: Any) -> None:
 
 def _undo(db: sqlite3.Connection, node: Recorder, op_ids: list[str], staff: str, at: str) -> None:
     for op_id in op_ids:
-        row = db.execute("SELECT attendee_id FROM checkin WHERE op_id = ?", (op_id,)).fetchone()
-        node.record(db, "checkin_undo", row[0], {"checkin_op_id": op_id, "at": at, "staff": staff,
-                                                 "reason": "review"})  # fmt: skip
+        row = db.execute("SELECT attendee_id, hlc FROM checkin WHERE op_id = ?", (op_id,))
+        attendee_id, hlc = row.fetchone()
+        node.record(db, "checkin_undo", attendee_id, {"checkin_op_id": op_id, "at": at,
+                    "staff": staff, "reason": "review"}, after=hlc)  # fmt: skip
 
 
 def _standing(db: sqlite3.Connection, op_ids: tuple[str, ...]) -> list[sqlite3.Row]:
@@ -255,15 +259,15 @@ def _undo_all(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     _undo(db, node, list(flag.ops), staff, at)
 
 
-def _seen(db: sqlite3.Connection, attendee_id: str, name: str) -> dict[str, str]:
+def _seen(db: sqlite3.Connection, attendee_id: str, *names: str) -> dict[str, str]:
     row = db.execute("SELECT versions FROM attendee WHERE attendee_id = ?", (attendee_id,))
-    return {name: json.loads(row.fetchone()[0]).get(name, "")}
+    return basis.of(row.fetchone()[0], names)
 
 
 def _reinstate(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
-    payload = {"fields": {"status": "valid"}, "seen": _seen(db, flag.entity, "status"),
-               "source": "review", "staff": staff}  # fmt: skip
-    node.record(db, "attendee_upsert", flag.entity, payload)
+    saw = _seen(db, flag.entity, "status")
+    payload = {"fields": {"status": "valid"}, "seen": saw, "source": "review", "staff": staff}
+    node.record(db, "attendee_upsert", flag.entity, payload, after=basis.after(saw))
 
 
 def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
@@ -277,7 +281,8 @@ def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     base = max(f"{c[3]} {c[0]}" for c in options)
     name = flag.detail["field"]
     node.record(db, flag.detail["kind"], flag.entity, {"fields": {name: chosen[1]},
-                "seen": {name: base}, "source": "review", "staff": staff})  # fmt: skip
+                "seen": {name: base}, "source": "review", "staff": staff},
+                after=basis.newest(c[3] for c in options))  # fmt: skip
 
 
 def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
@@ -302,9 +307,10 @@ def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
             node.record(db, "checkin", registered, {"at": row["at"], "day": row["day"],
                         "desk": row["desk"], "staff": staff, "merged_from": walkin})  # fmt: skip
     code = db.execute("SELECT code FROM attendee WHERE attendee_id = ?", (registered,)).fetchone()
+    saw = _seen(db, walkin, "status", "note")
     node.record(db, "attendee_upsert", walkin, {"fields": {"status": "cancelled",
-                "note": f"Merged into {code[0] if code else registered}"}, "source": "review",
-                "staff": staff})  # fmt: skip
+                "note": f"Merged into {code[0] if code else registered}"}, "seen": saw,
+                "source": "review", "staff": staff}, after=basis.after(saw))  # fmt: skip
 
 
 _EFFECTS = {"undo_later": _undo_later, "undo_checkin": _undo_all, "reinstate": _reinstate,

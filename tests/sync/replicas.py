@@ -41,7 +41,7 @@ class Replica:
 
     @property
     def local(self) -> Local:
-        return Local(self.db, self.name, fold.apply_many, transaction)
+        return Local(self.db, self.name, fold.apply_many, transaction, now_ms=self.now_ms)
 
     def transport(self) -> LocalTransport:
         return LocalTransport(lambda: self.local)
