@@ -65,6 +65,7 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
     body: dict[str, Any] = {"node_id": local.node_id, "machine": local.machine}
     if peer.pull_op_id:
         body["cursor"] = {"seq": peer.pull_after, "op_id": peer.pull_op_id, "seal": peer.pull_seal}
+    asked = local.now_ms()
     info = call(transport, "POST", "hello", body)
     if peer.node_id and info.get("node_id") != peer.node_id:
         reset = "another node answers at this address"
@@ -81,6 +82,12 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
     fields: dict[str, Any] = {"node_id": str(info.get("node_id", "")),
                               "epoch": str(info.get("epoch", "")),
                               "last_contact_at": peers.now_iso()}  # fmt: skip
+    if type(info.get("server_time_ms")) is int:  # the peer's clock minus ours, mid-request
+        fields["clock_offset_ms"] = info["server_time_ms"] - (asked + local.now_ms()) // 2
+        if abs(fields["clock_offset_ms"]) > peers.CLOCK_TOLERANCE_MS:
+            log.warning("this machine's clock is %.0f min %s the clock of %s: set it right",
+                        abs(fields["clock_offset_ms"]) / 60_000,
+                        "behind" if fields["clock_offset_ms"] > 0 else "ahead of", url)  # fmt: skip
     if reset:
         log.warning("sync with %s starts over: %s", url, reset)
         fields.update(pull_after=0, push_after=0, pull_op_id="", pull_seal="", reconcile=1)

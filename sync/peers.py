@@ -21,8 +21,11 @@ HEAD_OFFICE = "headoffice"  # the role `kiosk headoffice serve` gives its node; 
 
 _COLUMNS = (
     "url, node_id, epoch, pull_after, push_after, sent, received,"
-    " last_contact_at, last_success_at, last_error, verified_at, pull_op_id, pull_seal, reconcile"
+    " last_contact_at, last_success_at, last_error, verified_at, pull_op_id, pull_seal, reconcile,"
+    " clock_offset_ms"
 )
+# A peer whose clock differs from ours by more than this is reported as a wrong clock.
+CLOCK_TOLERANCE_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Peer:
     pull_op_id: str = ""  # the peer's op at our pull cursor: its log went back if that changes
     pull_seal: str = ""  # the peer's seal of (epoch, pull_after, pull_op_id)
     reconcile: int = 0  # 1: compare every op id with the peer (it was restored)
+    clock_offset_ms: int | None = None  # the peer's clock minus ours at the last hello
 
 
 def now_iso() -> str:

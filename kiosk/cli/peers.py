@@ -15,7 +15,7 @@ from kiosk import backup
 from kiosk.cli.venue import Context, pass_ctx, run_server, server_options
 from kiosk.db import WipeError, rewrite_database, transaction
 from kiosk.printing.worker import badge_files
-from kiosk.replication import conflicts, copies, quarantine
+from kiosk.replication import conflicts, copies, quarantine, skew
 from kiosk.replication import peering as replication
 from kiosk.replication.node import get_setting, load_node, put_setting
 from sync import client, peers
@@ -49,7 +49,7 @@ def _round_with_retries(
     raise AssertionError("unreachable")
 
 
-def _print_round(db: Any, done: client.Round) -> None:
+def _print_round(db: Any, url: str, done: client.Round) -> None:
     if done.reset:
         click.echo(f"Started over with the peer: {done.reset}", err=True)
     click.echo(f"pushed {done.pushed} new ({done.duplicates} already there),"
@@ -58,6 +58,12 @@ def _print_round(db: Any, done: client.Round) -> None:
         click.echo(f"The peer lacks {done.refused} operations of other machines but refuses them"
                    " from this one: the peer must name this machine in its SYNC_RELAYS.",
                    err=True)  # fmt: skip
+    offset = peers.load(db, url).clock_offset_ms
+    if offset is not None and skew.wrong(offset):
+        hours, minutes, ahead = skew.describe(offset)
+        click.echo(f"WARNING: this machine's clock is {hours} h {minutes} min"
+                   f" {'ahead of' if ahead else 'behind'} the clock of {url}. Set it right (NTP):"
+                   " until then check-ins count on head office's time.", err=True)  # fmt: skip
     for held in quarantine.held(db):
         click.echo(f"set aside: op {held.op_id} ({held.kind} {held.entity} from {held.origin})"
                    f" could not be applied here: {held.reason}", err=True)  # fmt: skip
@@ -105,9 +111,9 @@ def sync_command(ctx: Context, peer: str, token: str, mode: str | None, page: in
     if mode is None:
         click.echo(f"Syncing with {peer} every {interval:.0f} s (Ctrl+C stops)", err=True)
         while True:
-            _print_round(db, _round_with_retries(db, peer, token, page))
+            _print_round(db, peer, _round_with_retries(db, peer, token, page))
             time.sleep(interval)
-    _print_round(db, _round_with_retries(db, peer, token, page, compare=mode == "final"))
+    _print_round(db, peer, _round_with_retries(db, peer, token, page, compare=mode == "final"))
     if mode == "final":
         _final(db, peer, token)
 

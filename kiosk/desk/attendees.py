@@ -10,9 +10,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from kiosk.replication import codes
+from kiosk.replication import basis, codes
 from kiosk.replication.node import Node
-from sync.hlc import Stamp, sql_order
+from sync.hlc import sql_order
 from sync.ids import uuid7
 
 EDITABLE = ("first_name", "last_name", "email", "company", "note")
@@ -149,12 +149,10 @@ def update(
         raise AttendeeError(_l("A name is required."))
     if not changed:
         return False
-    seen = {k: json.loads(row["versions"]).get(k, "") for k in changed}  # tells concurrent edits
-    stamps = (v.split(" ")[0] for v in seen.values() if v)
-    replaced = max(stamps, key=Stamp.parse, default=None)  # by clock order, not as text
+    saw = basis.of(row["versions"], changed)  # tells concurrent edits from corrections
     node.record(db, "attendee_upsert", attendee_id,
-                {"fields": changed, "source": "edit", "staff": staff, "seen": seen},
-                after=replaced)  # fmt: skip
+                {"fields": changed, "source": "edit", "staff": staff, "seen": saw},
+                after=basis.after(saw))  # fmt: skip
     return True
 
 

@@ -18,6 +18,7 @@ from kiosk.desk.event import Event, parse_valid_days
 from kiosk.desk.event import load as load_event
 from kiosk.printing import queue as printing
 from kiosk.printing import setup as print_setup
+from kiosk.replication import skew
 from kiosk.replication.node import Node
 from sync.oplog import Op
 
@@ -189,18 +190,22 @@ def _record(db: sqlite3.Connection, node: Node, s: _Scan, memo: dict[str, Any]) 
     """The rules and the writes of one scan, inside the caller's write transaction.
 
     `memo` holds, for the whole transaction, what no scan changes: the event, each desk's
-    printer setting, and whether the clock has seen the newest stamp held.
+    printer setting, whether the clock has seen the newest stamp held, and how far this
+    machine's clock is off head office's (its scans are timed by head office's clock).
     """
     read = db.execute(_READ, (s.request_id, s.code)).fetchone()
     if s.request_id is not None and (done := _replay(db, read, s.device)) is not None:
         return done
     row = read if read["attendee_id"] is not None else None
     event = memo.get("event") or memo.setdefault("event", load_event(db))
-    decision, today, found = _decide_for(event, row, s.now)
+    if "skew" not in memo:
+        memo["skew"] = skew.correction(db)
+    now = s.now + memo["skew"]  # the arrival's time, shared with every node; the rest is local
+    decision, today, found = _decide_for(event, row, now)
     attendee_id = row["attendee_id"] if row else None
     op = job_id = None
     if decision.admitted:
-        payload = {"at": utc_iso(s.now), "day": today.isoformat(), "desk": s.desk,
+        payload = {"at": utc_iso(now), "day": today.isoformat(), "desk": s.desk,
                    "staff": s.staff, "code": s.code}  # fmt: skip
         op = node.record(db, "checkin", attendee_id, payload, op_id=s.request_id,
                          observe="observed" not in memo)  # fmt: skip
@@ -247,7 +252,7 @@ def undo(
     now = now or clock.now()
     with transaction(db):
         row = db.execute(
-            "SELECT attendee_id FROM checkin WHERE op_id = ?", (checkin_op_id,)
+            "SELECT attendee_id, hlc FROM checkin WHERE op_id = ?", (checkin_op_id,)
         ).fetchone()
         if row is None:
             raise UndoError("not_found")
@@ -257,4 +262,4 @@ def undo(
             raise UndoError("already_undone")
         payload = {"checkin_op_id": checkin_op_id, "at": utc_iso(now), "staff": staff,
                    "reason": reason[:200]}  # fmt: skip
-        return node.record(db, "checkin_undo", row["attendee_id"], payload)
+        return node.record(db, "checkin_undo", row["attendee_id"], payload, after=row["hlc"])

@@ -38,6 +38,14 @@ class Event:
         number = (on - self.starts_on).days + 1
         return number if 1 <= number <= self.days else None
 
+    def plausible(self, on: date) -> bool:
+        """False for a date more than a day before or after the event: the desk warns that
+        its clock (or head office's) may be wrong before it records arrivals on such a day.
+        """
+        if self.starts_on is None:
+            return True
+        return timedelta(days=-1) <= on - self.starts_on <= timedelta(days=self.days)
+
     def dates(self) -> list[date]:
         """Every day of the event."""
         if self.starts_on is None:

@@ -17,6 +17,7 @@ from kiosk.desk.attendees import arrivals, by_code
 from kiosk.desk.checkin import clean_code, utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.desk.sheets import MAX_CELL, CsvError, read_rows
+from kiosk.replication import basis, skew
 from kiosk.replication.ids import ATTENDEE_ID_RULE, valid_attendee_id
 from kiosk.replication.node import Node
 from sync.ids import uuid7
@@ -192,9 +193,11 @@ def apply_rows(
                 arrived.append((new[-1][0], row.values["code"]))
             continue
         changed = {k: v for k, v in row.values.items() if existing[k] != v}
-        if changed:
+        if changed:  # like a desk edit: what it saw tells a correction from a concurrent edit
+            saw = basis.of(existing["versions"], changed)
             node.record(db, "attendee_upsert", existing["attendee_id"],
-                        {"fields": changed, "source": source})  # fmt: skip
+                        {"fields": changed, "seen": saw, "source": source},
+                        after=basis.after(saw))  # fmt: skip
             report.updated += 1
         else:
             report.unchanged += 1
@@ -211,7 +214,7 @@ def _keep_arrivals(db: sqlite3.Connection, node: Node, arrived: list[tuple[str, 
 
     An attendee with a check-in that stands gets none: re-importing the same file adds nothing.
     """
-    now = clock.now()
+    now = skew.sane_now(db, clock.now())
     payload = {"at": utc_iso(now), "day": load_event(db).local_date(now).isoformat(),
                "desk": TICKET_SYSTEM_DESK, "staff": ""}  # fmt: skip
     for attendee_id, code in arrived:

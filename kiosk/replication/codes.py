@@ -111,13 +111,6 @@ def _duplicate_codes(db: sqlite3.Connection, scope: conflicts.Scope = None) -> l
     return found
 
 
-def _merge(db, node, flag: conflicts.Flag, staff: str, at: str, value: Any) -> None:
-    """One person twice: the others' arrivals move to the holder; they are closed, and let go
-    of the code, so it can never pass to a closed record."""
-    for other in flag.detail["withheld"]:
-        conflicts.merge_attendee(db, node, other, flag.entity, staff, at, {"code": ""})
-
-
 def _new_codes(db, node, flag: conflicts.Flag, staff: str, at: str, value: Any) -> None:
     """Different people: each of the others gets a new code (and needs a new badge)."""
     for other in flag.detail["withheld"]:
@@ -129,5 +122,5 @@ def _new_codes(db, node, flag: conflicts.Flag, staff: str, at: str, value: Any) 
 
 
 conflicts.DETECTORS["duplicate_code"] = _duplicate_codes
-conflicts.ACTIONS["duplicate_code"] = ("same_person", "new_code")
-conflicts.EFFECTS.update(same_person=_merge, new_code=_new_codes)
+conflicts.ACTIONS["duplicate_code"] = ("merge", "new_code")  # merge: conflicts._merge
+conflicts.EFFECTS["new_code"] = _new_codes

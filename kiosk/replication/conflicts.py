@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kiosk.replication import shapes
+from kiosk.replication import basis, shapes
 from sync.hlc import sql_order
 from sync.oplog import Op
 
@@ -176,7 +176,6 @@ def _possible_duplicates(db: sqlite3.Connection, scope: Scope = None) -> list[Fl
 
 
 Detector = Callable[[sqlite3.Connection, Scope], list[Flag]]
-# Kinds in their own modules add themselves here, to ACTIONS and to EFFECTS (codes, copies).
 DETECTORS: dict[str, Detector] = {"double_scan": _double_scans,
                                   "concurrent_edit": _concurrent_edits,
                                   "cancelled_checked_in": _cancelled_checked_in,
@@ -226,8 +225,11 @@ def resolve(db: sqlite3.Connection, node: Recorder, flag_id: str, action: str, s
     if action not in ACTIONS[flag.kind]:
         raise ResolveError(f"{action} does not answer a {flag.kind} flag.")
     EFFECTS.get(action, _no_effect)(db, node, flag, staff, at, value)
+    answered = [r[0] for r in db.execute(
+        "SELECT op_id FROM conflict_resolution WHERE flag_id = ?", (flag.flag_id,))]  # fmt: skip
     node.record(db, "conflict_resolve", flag.flag_id,
-                {"action": action, "kind": flag.kind, "staff": staff, "at": at})  # fmt: skip
+                {"action": action, "kind": flag.kind, "staff": staff, "at": at},
+                after=basis.of_ops(db, [*flag.ops, *answered]))  # after all it answers  # fmt: skip
 
 
 def _no_effect(*_: Any) -> None:
@@ -236,9 +238,10 @@ def _no_effect(*_: Any) -> None:
 
 def _undo(db: sqlite3.Connection, node: Recorder, op_ids: list[str], staff: str, at: str) -> None:
     for op_id in op_ids:
-        row = db.execute("SELECT attendee_id FROM checkin WHERE op_id = ?", (op_id,)).fetchone()
-        node.record(db, "checkin_undo", row[0], {"checkin_op_id": op_id, "at": at, "staff": staff,
-                                                 "reason": "review"})  # fmt: skip
+        row = db.execute("SELECT attendee_id, hlc FROM checkin WHERE op_id = ?", (op_id,))
+        attendee_id, hlc = row.fetchone()
+        node.record(db, "checkin_undo", attendee_id, {"checkin_op_id": op_id, "at": at,
+                    "staff": staff, "reason": "review"}, after=hlc)  # fmt: skip
 
 
 def _standing(db: sqlite3.Connection, op_ids: tuple[str, ...]) -> list[sqlite3.Row]:
@@ -256,15 +259,15 @@ def _undo_all(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     _undo(db, node, list(flag.ops), staff, at)
 
 
-def _seen(db: sqlite3.Connection, attendee_id: str, name: str) -> dict[str, str]:
+def _seen(db: sqlite3.Connection, attendee_id: str, *names: str) -> dict[str, str]:
     row = db.execute("SELECT versions FROM attendee WHERE attendee_id = ?", (attendee_id,))
-    return {name: json.loads(row.fetchone()[0]).get(name, "")}
+    return basis.of(row.fetchone()[0], names)
 
 
 def _reinstate(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
-    payload = {"fields": {"status": "valid"}, "seen": _seen(db, flag.entity, "status"),
-               "source": "review", "staff": staff}  # fmt: skip
-    node.record(db, "attendee_upsert", flag.entity, payload)
+    saw = _seen(db, flag.entity, "status")
+    payload = {"fields": {"status": "valid"}, "seen": saw, "source": "review", "staff": staff}
+    node.record(db, "attendee_upsert", flag.entity, payload, after=basis.after(saw))
 
 
 def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
@@ -278,39 +281,38 @@ def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     base = max(f"{c[3]} {c[0]}" for c in options)
     name = flag.detail["field"]
     node.record(db, flag.detail["kind"], flag.entity, {"fields": {name: chosen[1]},
-                "seen": {name: base}, "source": "review", "staff": staff})  # fmt: skip
+                "seen": {name: base}, "source": "review", "staff": staff},
+                after=basis.newest(c[3] for c in options))  # fmt: skip
 
 
 def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
-    """The walk-in's arrivals move to the registration; the walk-in is closed, not deleted."""
-    merge_attendee(db, node, flag.entity, flag.detail["registered"], staff, at)
-
-
-def merge_attendee(db: sqlite3.Connection, node: Recorder, walkin: str, registered: str,
-                   staff: str, at: str, fields: dict[str, str] | None = None) -> None:  # fmt: skip
-    """Moves one attendee's arrivals to another and closes it (with `fields` written too)."""
-    moved = db.execute(
-        "SELECT c.* FROM checkin c WHERE attendee_id = ? AND NOT EXISTS"  # noqa: S608
-        " (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)"
-        f" ORDER BY {sql_order('hlc')}",
-        (walkin,),
-    ).fetchall()
-    _undo(db, node, [r["op_id"] for r in moved], staff, at)
-    standing = db.execute(
-        "SELECT day FROM checkin c WHERE attendee_id = ? AND NOT EXISTS"
-        " (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)",
-        (registered,),
-    )
-    days = {row[0] for row in standing}
-    for row in moved:
-        if row["day"] not in days:
-            days.add(row["day"])
-            node.record(db, "checkin", registered, {"at": row["at"], "day": row["day"],
-                        "desk": row["desk"], "staff": staff, "merged_from": walkin})  # fmt: skip
-    code = db.execute("SELECT code FROM attendee WHERE attendee_id = ?", (registered,)).fetchone()
-    node.record(db, "attendee_upsert", walkin, {"fields": {"status": "cancelled",
-                "note": f"Merged into {code[0] if code else registered}", **(fields or {})},
-                "source": "review", "staff": staff})  # fmt: skip
+    """The walk-in's (or the code's other claimants') arrivals move to the registration (the
+    code's holder); each is closed, not deleted."""
+    registered = flag.detail.get("registered", flag.entity)
+    for walkin in flag.detail.get("withheld", [flag.entity]):
+        moved = db.execute(
+            "SELECT c.* FROM checkin c WHERE attendee_id = ? AND NOT EXISTS"  # noqa: S608
+            " (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)"
+            f" ORDER BY {sql_order('hlc')}",
+            (walkin,),
+        ).fetchall()
+        _undo(db, node, [r["op_id"] for r in moved], staff, at)
+        days = {row[0] for row in db.execute(
+            "SELECT day FROM checkin c WHERE attendee_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)",
+            (registered,))}  # fmt: skip
+        for row in moved:
+            if row["day"] not in days:
+                days.add(row["day"])
+                node.record(db, "checkin", registered, {"at": row["at"], "day": row["day"],
+                            "desk": row["desk"], "staff": staff,
+                            "merged_from": walkin})  # fmt: skip
+        code = db.execute("SELECT code FROM attendee WHERE attendee_id = ?", (registered,))
+        saw = _seen(db, walkin, "status", "note")
+        note = f"Merged into {(code.fetchone() or (registered,))[0]}"
+        node.record(db, "attendee_upsert", walkin, {"fields": {"status": "cancelled",
+                    "note": note}, "seen": saw, "source": "review", "staff": staff},
+                    after=basis.after(saw))  # fmt: skip
 
 
 EFFECTS = {"undo_later": _undo_later, "undo_checkin": _undo_all, "reinstate": _reinstate,

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.db import open_db, transaction
-from kiosk.replication import copies, flagcount, fold, quarantine
+from kiosk.replication import copies, flagcount, fold, quarantine, skew
 from kiosk.replication.node import fingerprint, load_node, rekey
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE
@@ -126,13 +126,14 @@ class PeerState:
     pending: int
     sent: int
     received: int
+    clock_offset_ms: int | None  # the peer's clock minus ours at the last hello
 
 
 def peer_states(db: sqlite3.Connection) -> list[PeerState]:
     """Every peer with how much it still lacks from us."""
     return [PeerState(p.url, p.node_id, not p.last_error and p.last_success_at is not None,
                       p.last_success_at, p.last_contact_at, p.last_error,
-                      client.pending(db, p), p.sent, p.received)
+                      client.pending(db, p), p.sent, p.received, p.clock_offset_ms)
             for p in peers.all_peers(db)]  # fmt: skip
 
 
@@ -203,6 +204,7 @@ def status(db: sqlite3.Connection, configured_peer: str = "") -> dict[str, Any]:
     """Sync at a glance: the JSON of GET /api/v1/sync/status, also used by the desk."""
     states = peer_states(db)
     main = next((s for s in states if s.url == configured_peer), states[0] if states else None)
+    offset = skew.headoffice_offset(db)
     return {
         "node_id": load_node(db).node_id,
         "configured": bool(configured_peer),
@@ -212,6 +214,8 @@ def status(db: sqlite3.Connection, configured_peer: str = "") -> dict[str, Any]:
         "problems": flagcount.open_count(db),
         "quarantined": quarantine.count(db),
         "divergent_ops": copies.count(db),
+        "clock_offset_ms": offset,  # head office's clock minus ours; None until measured
+        "clock_ok": not skew.wrong(offset),
         "peers": [asdict(s) for s in states],
     }
 

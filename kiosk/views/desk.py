@@ -29,6 +29,7 @@ from kiosk.desk import attendees, checkin, reports, search
 from kiosk.desk.checkin import Decision, Result
 from kiosk.desk.event import load as load_event
 from kiosk.replication import peering as replication
+from kiosk.replication import skew
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 
@@ -259,7 +260,13 @@ def walkin() -> Any:
 
 
 def _today() -> str:
-    return load_event(get_db()).local_date(clock.now()).isoformat()
+    db = get_db()
+    return _local_today(db).isoformat()
+
+
+def _local_today(db: Any) -> Any:
+    """Today in the event's time zone, on head office's clock when ours is known to be off."""
+    return load_event(db).local_date(skew.sane_now(db, clock.now()))
 
 
 def _arrived() -> int:
@@ -273,5 +280,7 @@ def status() -> Any:
     """The header's live numbers and sync state (refreshed by htmx every few seconds)."""
     db = get_db()
     sync = replication.status(db, current_app.config["SYNC_PEER"])
-    return render_template("desk/_status.html", counts=reports.counters(db, _today()), sync=sync,
-                           pending=sync["pending_push"])  # fmt: skip
+    today = _local_today(db)
+    return render_template("desk/_status.html", counts=reports.counters(db, today.isoformat()),
+                           sync=sync, pending=sync["pending_push"], today=today,
+                           off_dates=not load_event(db).plausible(today))  # fmt: skip

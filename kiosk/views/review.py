@@ -39,7 +39,6 @@ ANSWERS = {
     "reinstate": _l("ticket reinstated"),
     "merge": _l("merged"),
     "distinct": _l("different people"),
-    "same_person": _l("merged"),
     "new_code": _l("new codes given"),
     "accept_kept": _l("the copy kept stands"),
 }

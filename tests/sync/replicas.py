@@ -41,7 +41,14 @@ class Replica:
 
     @property
     def local(self) -> Local:
-        return Local(self.db, self.name, fold.apply_many, transaction, settled=copies.settled)
+        return Local(
+            self.db,
+            self.name,
+            fold.apply_many,
+            transaction,
+            now_ms=self.now_ms,
+            settled=copies.settled,
+        )
 
     def transport(self) -> LocalTransport:
         return LocalTransport(lambda: self.local)

@@ -136,7 +136,7 @@ def test_an_op_that_cannot_be_applied_is_set_aside_and_sync_goes_on(tmp_path, mo
     assert ho.db.execute("SELECT 1 FROM checkin WHERE op_id = ?", (stuck.op_id,)).fetchone()
 
 
-@pytest.mark.parametrize("action", ["same_person", "new_code"])
+@pytest.mark.parametrize("action", ["merge", "new_code"])
 def test_a_supervisor_answers_a_duplicate_code(tmp_path, action):
     ho, venue = _pair(tmp_path)
     auth.add_staff(venue.db, "Budi", "supervisor", STAFF_PIN)
@@ -166,7 +166,7 @@ def test_a_supervisor_answers_a_duplicate_code(tmp_path, action):
             )
         ]
         holder = _holders(replica)["KN-LATE01"]
-        if action == "same_person":  # one Sari, holding the code and the arrival
+        if action == "merge":  # one Sari, holding the code and the arrival
             assert sari == [holder]
             assert len(attendees.arrivals(replica.db, holder)) == 1
         else:  # two people: each has a code that scans
