@@ -40,7 +40,8 @@ BEARER = {
     ("POST", "/api/v1/rooms/<room_id>/scan"): STAFF,
     ("GET", "/api/v1/sync/status"): STAFF | {"sync"},
     **{(m, f"/sync/v1/{name}"): {"sync"}
-       for m, name in [("POST", "hello"), ("POST", "push"), ("GET", "pull"), ("POST", "verify")]},
+       for m, name in [("POST", "hello"), ("POST", "push"), ("GET", "pull"), ("POST", "verify"),
+                       ("POST", "missing")]},
 }  # fmt: skip
 SAMPLE_ARGS = {"attendee_id": "a-jose", "op_id": str(uuid.uuid4()), "job_id": "job-1",
                "session_id": "s-1", "room_id": "r-1", "flag_id": "f-1", "fmt": "png",
