@@ -157,8 +157,8 @@ def parse_batch(body: Any, check: Check | None = None) -> tuple[str, list[Op]]:
     if not isinstance(body, dict) or not isinstance(body.get("ops"), list):
         raise ProtocolError(400, "bad_batch", 'A push body is {"node_id": str, "ops": [...]}.')
     node_id = body.get("node_id")
-    if not isinstance(node_id, str) or not node_id:
-        raise ProtocolError(400, "bad_batch", "node_id must be a non-empty string.")
+    if not isinstance(node_id, str) or not 0 < len(node_id) <= 64:
+        raise ProtocolError(400, "bad_batch", "node_id must be a string of 1-64 characters.")
     if len(body["ops"]) > MAX_BATCH:
         raise ProtocolError(413, "too_large", f"At most {MAX_BATCH} ops per push.")
     ops = []

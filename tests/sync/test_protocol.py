@@ -59,6 +59,13 @@ def test_a_malformed_op_refuses_the_whole_batch(pair) -> None:
     assert len(ho.op_ids()) == before  # the two good ops were not applied either
 
 
+def test_a_push_naming_a_node_id_longer_than_hello_allows_is_refused(pair) -> None:
+    """The same 1-64 characters as hello: an empty batch under such a name is no exception."""
+    ho, _ = pair
+    status, answer = _push(ho, [], node="n" * 65)
+    assert status == 400 and "1-64 characters" in answer["message"]
+
+
 def test_push_stores_each_op_once_gzip_or_plain(pair) -> None:
     ho, _ = pair
     ops = [_op() for _ in range(3)]
