@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kiosk.db import open_db, transaction
 from kiosk.replication import conflicts, copies, fold
-from kiosk.replication.node import Node, put_setting
+from kiosk.replication.node import Node, fingerprint, put_setting
 from sync import peers
 from sync.client import sync_once
 from sync.hlc import Clock, wall_ms
@@ -33,25 +35,53 @@ STATE_QUERIES = {
 }
 
 
+@contextlib.contextmanager
+def fold_without(kinds: frozenset[str]) -> Iterator[None]:
+    """The fold of an older version, which does not know `kinds`, while the block runs."""
+    hidden = {kind: fold.APPLY.pop(kind) for kind in kinds if kind in fold.APPLY}
+    try:
+        yield
+    finally:
+        fold.APPLY.update(hidden)
+
+
+@dataclass(frozen=True)
+class VersionedNode(Node):
+    """A node whose own writes are folded by its replica's fold version."""
+
+    unknown: Callable[[], frozenset[str]] = frozenset
+
+    def record(self, db: sqlite3.Connection, *args: Any, **kwargs: Any) -> Op:
+        with fold_without(self.unknown()):
+            return super().record(db, *args, **kwargs)
+
+
 @dataclass
 class Replica:
-    """One node: database, domain node (with a possibly skewed clock), and sync view."""
+    """One node: database, domain node (with a possibly skewed clock), and sync view.
+
+    `unknown`: op kinds this node's (older) fold does not know; it stores them, never applies.
+    """
 
     name: str
     db: sqlite3.Connection
     node: Node
     skew_ms: int = 0
+    path: Path | None = None
+    unknown: frozenset[str] = frozenset()
 
     @property
     def local(self) -> Local:
-        return Local(
-            self.db,
-            self.name,
-            fold.apply_many,
-            transaction,
-            now_ms=self.now_ms,
-            settled=copies.settled,
-        )
+        return Local(self.db, self.name, self.apply_many, transaction, now_ms=self.now_ms,
+                     settled=copies.settled, machine=fingerprint(self.db))  # fmt: skip
+
+    def apply_many(self, db: sqlite3.Connection, ops: list[Op]) -> None:
+        with fold_without(self.unknown):
+            fold.apply_many(db, ops)
+
+    def folding(self) -> contextlib.AbstractContextManager[None]:
+        """Runs a block (a scan, a resolution, a proof) with this node's fold version."""
+        return fold_without(self.unknown)
 
     def transport(self) -> LocalTransport:
         return LocalTransport(lambda: self.local)
@@ -119,11 +149,19 @@ def dump(db: sqlite3.Connection) -> dict[str, Any]:
 
 def make_replica(directory: Path, name: str, skew_ms: int = 0) -> Replica:
     """A fresh node with its own database file and a clock `skew_ms` off."""
-    db = open_db(directory / f"{name}.sqlite3")
+    path = directory / f"{name}.sqlite3"
+    db = open_db(path)
     with transaction(db):
         put_setting(db, "node_id", name)
-    replica = Replica(name, db, Node(name, Clock(name)), skew_ms)
-    replica.node = Node(name, Clock(name, now_ms=replica.now_ms))
+        put_setting(db, "node_machine", fingerprint(db))  # as its first start records
+    return attach(name, db, skew_ms, path)
+
+
+def attach(name: str, db: sqlite3.Connection, skew_ms: int, path: Path | None) -> Replica:
+    """A replica for an open database that is node `name`, its clock `skew_ms` off."""
+    replica = Replica(name, db, Node(name, Clock(name)), skew_ms, path)
+    clock = Clock(name, now_ms=replica.now_ms)
+    replica.node = VersionedNode(name, clock, lambda: replica.unknown)
     return replica
 
 
