@@ -197,3 +197,13 @@ def reference(ops: Iterable[Op], unknown: frozenset[str] = frozenset()) -> dict[
     }
     state["flags"] = _flags(every, applied, state)
     return state
+
+
+def difference(found: Any, meant: Any) -> str:
+    """The first row where a replica's table and the reference part, for the failure message."""
+    if not isinstance(found, dict) or not isinstance(meant, dict):
+        return f"replica {found!r}, reference {meant!r}"
+    for key in sorted(found.keys() | meant.keys(), key=str):
+        if found.get(key) != meant.get(key):
+            return f"{key!r}: replica {found.get(key)!r}, reference {meant.get(key)!r}"
+    return ""

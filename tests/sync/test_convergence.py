@@ -30,7 +30,7 @@ from sync.ids import uuid7
 from sync.oplog import all_ops, dumps
 from tests.conftest import DAY1_MORNING, seed
 from tests.sync.faults import FaultyTransport
-from tests.sync.reference import reference
+from tests.sync.reference import difference, reference
 from tests.sync.replicas import Replica, make_replica
 
 HOUR_MS = 3_600_000
@@ -55,6 +55,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.dir = Path(tempfile.mkdtemp(prefix="kiosk-sync-"))
         self.replicas: list[Replica] = []
         self.acknowledged: set[str] = set()  # check-in op ids a desk showed as green
+        self.checked: dict[str, tuple[int, int, frozenset[str]]] = {}  # by the reference, when
 
     @initialize(
         venues=st.integers(2, 5), skews=st.lists(st.integers(-6, 6), min_size=5, max_size=5)
@@ -146,6 +147,8 @@ class SyncMachine(RuleBasedStateMachine):
     def room_change(self, who: int, room: str) -> None:
         """Rooms are another module's; their ops carry `seen` and travel like any other kind."""
         replica = self._pick(who)
+        if "session_room_set" in replica.unknown:
+            return  # a version from before rooms cannot move a session
         row = replica.db.execute(
             "SELECT hlc || ' ' || op_id FROM field_edit WHERE entity = 'session-1' ORDER BY hlc"
             " DESC, op_id DESC LIMIT 1"
@@ -190,7 +193,8 @@ class SyncMachine(RuleBasedStateMachine):
                 count[0] += 1
                 if count[0] > after:
                     raise Crash
-                fold.apply(db, op)
+                with venue.folding():
+                    fold.apply(db, op)
 
         local.apply = dying_apply
         with contextlib.suppress(Crash, OSError, SyncError):
@@ -200,9 +204,19 @@ class SyncMachine(RuleBasedStateMachine):
     def every_replica_holds_the_state_its_ops_mean(self) -> None:
         """The oracle: each replica's tables are the reference fold of the ops it holds."""
         for replica in self.replicas:
-            found, meant = replica.tables(), reference(replica.ops())
+            if self.checked.get(replica.name) == (
+                id(replica.db),
+                replica.db.total_changes,
+                replica.unknown,
+            ):
+                continue  # nothing was written there since its last check
+            self.checked[replica.name] = (id(replica.db), replica.db.total_changes, replica.unknown)
+            found, meant = replica.tables(), reference(replica.ops(), replica.unknown)
             for table, rows in meant.items():
-                assert found[table] == rows, f"{replica.name}: {table} differs from the reference"
+                assert found[table] == rows, (
+                    f"{replica.name}: {table} differs from the reference"
+                    f" {difference(found[table], rows)}"
+                )
 
     @invariant()
     def acknowledged_check_ins_stay(self) -> None:
@@ -269,7 +283,7 @@ def test_a_broken_merge_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setitem(fold.APPLY, "attendee_upsert", last_applied_wins)
     broken = settings(SETTINGS, max_examples=60, database=None, derandomize=True,
-                      report_multiple_bugs=False)  # fmt: skip
+                      report_multiple_bugs=False, phases=(Phase.generate,))  # fmt: skip
     from hypothesis.stateful import run_state_machine_as_test
 
     with pytest.raises(AssertionError):
