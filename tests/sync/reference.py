@@ -9,8 +9,11 @@ pages, crashes, restores) shows as a difference between a replica's tables and t
 - check-ins: those no undo names; undos are a set.
 - sign-ups: per (session, attendee) the newest add or cancel by "stamp op_id" text.
 - room changes, door scans, notifications: sets.
+- codes: two attendees claiming one code (case aside): it scans to the one whose code write
+  sorts first; the others' is withheld (None).
 - flags: computed from the above as docs/sync.md describes, with the supervisor's answer
-  (the resolution with the greatest op id) when there is one.
+  (the resolution with the greatest op id) when there is one; one per shared code, and one
+  per op id whose other copy some node set aside (`op_copy_seen`).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ RECORDS = {
 SCHEDULE_KINDS = ("room_set", "session_set", "session_room_set", "registration_add",
                   "registration_cancel")  # fmt: skip
 KINDS = (*RECORDS, "checkin", "checkin_undo", "conflict_resolve", "registration_add",
-         "registration_cancel", "door_scan", "notification_queued")  # fmt: skip
+         "registration_cancel", "door_scan", "notification_queued", "op_copy_seen")  # fmt: skip
 
 
 def _rank(op: Op) -> tuple[Stamp, str]:
@@ -125,6 +128,29 @@ def _schedule(ops: list[Op]) -> dict[str, Any]:
             "schedule_version": max(versions, default=None)}  # fmt: skip
 
 
+def _code_rank(people: dict[str, dict[str, Any]], attendee: str) -> tuple[Stamp, str, str]:
+    hlc, _, op_id = people[attendee]["versions"]["code"].partition(" ")
+    return Stamp.parse(hlc), op_id, attendee
+
+
+def _withhold(people: dict[str, dict[str, Any]]) -> dict[str, tuple[str, list[str]]]:
+    """One code scans to one attendee: the claimant whose code write sorts first holds it, the
+    others' code is withheld (None). Returns each shared code's holder and claimants."""
+    claims: dict[str, list[str]] = defaultdict(list)
+    for attendee, row in people.items():
+        if row["code"]:
+            claims[_nocase(row["code"])].append(attendee)
+    shared = {}
+    for key, ids in claims.items():
+        holder = min(ids, key=lambda attendee: _code_rank(people, attendee))
+        for attendee in ids:
+            if attendee != holder:
+                people[attendee]["code"] = None
+        if len(ids) > 1:
+            shared[key] = (holder, sorted(ids))
+    return shared
+
+
 def _edits(ops: Iterable[Op]) -> dict[tuple[str, str, str, str], dict[str, str]]:
     """(kind, entity, field, base) -> {op id: JSON of the value} for every edit that saw a base."""
     bases: dict[tuple[str, str, str, str], dict[str, str]] = defaultdict(dict)
@@ -169,6 +195,17 @@ def _flags(every: list[Op], applied: list[Op], state: dict[str, Any]) -> dict[st
                             for k in ("last_name", "first_name", "company"))  # fmt: skip
             if same_mail or same_name:
                 found[_flag_id("dup", w_id, o_id)] = ("possible_duplicate", w_id, ())
+    for key, (holder, ids) in state["shared_codes"].items():
+        found[_flag_id("code", key, *ids)] = ("duplicate_code", holder, ())
+    noted: dict[str, set[str]] = defaultdict(set)  # op id -> content hashes of copies set aside
+    for op in applied:
+        if op.kind == "op_copy_seen":
+            noted[op.entity].add(str(op.payload.get("hash", "")))
+    held = {op.op_id: op for op in every}
+    for op_id, hashes in noted.items():
+        if op_id in held:
+            found[_flag_id("copies", op_id, *sorted(hashes))] = (
+                "recorded_twice", held[op_id].entity, (op_id,))  # fmt: skip
     answers = sorted((op.op_id, op.entity, str(op.payload.get("action", ""))) for op in applied
                      if op.kind == "conflict_resolve")  # fmt: skip
     resolution = {flag: action for _, flag, action in answers}
@@ -189,6 +226,7 @@ def reference(ops: Iterable[Op], unknown: frozenset[str] = frozenset()) -> dict[
         "event": records.get("event", {}),
         "ticket_type": records.get("ticket_type", {}),
         "attendee": records.get("attendee", {}),
+        "shared_codes": _withhold(records.get("attendee", {})),
         "checkins": standing,
         "undos": undos,
         "room": records.get("room", {}),
@@ -196,6 +234,7 @@ def reference(ops: Iterable[Op], unknown: frozenset[str] = frozenset()) -> dict[
         **_schedule(applied),
     }
     state["flags"] = _flags(every, applied, state)
+    del state["shared_codes"]
     return state
 
 
