@@ -67,3 +67,17 @@ def _op_ids(path: Path) -> set[str]:
         return {r[0] for r in db.execute("SELECT op_id FROM op")}
     finally:
         db.close()
+
+
+def test_head_office_copied_back_by_hand_takes_back_its_own_ops() -> None:
+    """Found by RestoreMachine: head office's own edit, pulled by a venue, must come back."""
+    machine = RestoreMachine()
+    machine.start(venues=2, skews=[0] * 5, older=0)
+    try:
+        machine.back_up_head_office()
+        machine.edit(field="first_name", name="Ana", pick=0, who=0)  # at head office
+        machine.purge_once_proven(rate=0.0, seed_=0, who=1, wipe=False)  # the venue pulls it
+        machine.restore_head_office(pick=0, by_hand=True)
+        machine.teardown()  # heals: every node must hold every op
+    finally:
+        machine.replicas = []
