@@ -69,3 +69,17 @@ class ResolutionMachine(ModelMachine):
 
 TestResolutions = ResolutionMachine.TestCase
 TestResolutions.settings = settings(SETTINGS, max_examples=15)
+
+
+def test_a_choice_made_after_a_fast_clocks_later_edit_is_in_force() -> None:
+    """Found by ResolutionMachine: the value chosen in review beats an edit made before it."""
+    machine = ResolutionMachine()
+    machine.start(venues=2, skews=[1, 0, 0, 0, 0], older=0)  # venue0's clock is 1 h fast
+    try:
+        machine.upgrade()  # every node knows rooms
+        machine.room_change(room="hall-a", who=0)  # head office
+        machine.room_change(room="hall-b", who=1)  # venue0, apart: a concurrent edit
+        machine.room_change(room="hall-a", who=1)  # venue0 again, after its own hall-b
+        machine.resolve_and_see_it_everywhere(choice=1, who=0)  # head office chooses hall-b
+    finally:
+        machine.teardown()
