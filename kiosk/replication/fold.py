@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
-from kiosk.replication import codes, conflicts, quarantine, shapes
+from kiosk.replication import codes, conflicts, quarantine, shapes, unapplied
 from kiosk.replication.codes import version_order
 from kiosk.replication.ids import valid_attendee_id
 from kiosk.replication.node import FOLD
@@ -209,6 +209,8 @@ def apply(db: sqlite3.Connection, op: Op) -> None:
     handler = APPLY.get(op.kind)
     if handler is not None:
         handler(db, op)
+    else:
+        unapplied.hold(db, op.kind)
     conflicts.observe(db, op)  # remembers what an editor saw, to tell concurrent edits apart
 
 
@@ -311,4 +313,5 @@ def retry_quarantined(db: sqlite3.Connection) -> int:
     return quarantine.retry(db, [op for op in held if op is not None], apply)
 
 
-FOLD.update(apply=apply, create_attendees=create_attendees, check=check)
+FOLD.update(apply=apply, create_attendees=create_attendees, check=check,
+            catch_up=lambda db: unapplied.catch_up(db, APPLY, check))  # fmt: skip

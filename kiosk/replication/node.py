@@ -188,6 +188,7 @@ def load_node(db: sqlite3.Connection) -> Node:
     node_id = get_setting(db, "node_id")
     if node_id is None or get_setting(db, "node_machine") != fingerprint(db):
         node_id = _own_id(db)
+    FOLD["catch_up"](db)  # ops this version learned to apply since they were stored
     with _clocks_guard:
         clock = _clocks.setdefault(node_id, Clock(node_id))
     return Node(node_id, clock)
