@@ -37,3 +37,15 @@ def of_ops(db: sqlite3.Connection, op_ids: Iterable[str]) -> str | None:
     rows = db.execute("SELECT hlc FROM op WHERE op_id IN (SELECT value FROM json_each(?))",
                       (wanted,))  # fmt: skip
     return newest(r[0] for r in rows)
+
+
+def shown(db: sqlite3.Connection, kind: str, entity: str, field: str) -> str:
+    """The version ("hlc op_id") of the newest edit of a field made with `seen`: what a
+    supervisor sees and replaces when answering a concurrent edit, which may be a later edit
+    than the competing ones (made after one of them); "" if none is held."""
+    rows = db.execute("SELECT hlc, op_id FROM field_edit WHERE kind = ? AND entity = ?"
+                      " AND field = ?", (kind, entity, field)).fetchall()  # fmt: skip
+    if not rows:
+        return ""
+    hlc, op_id = max(rows, key=lambda r: (Stamp.parse(r[0]), r[1]))
+    return f"{hlc} {op_id}"

@@ -278,11 +278,11 @@ def _choose(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
     act = CHOICES.get(flag.detail["kind"])
     if act is not None and act(db, node, flag.entity, chosen[1], staff, at):
         return
-    base = max(f"{c[3]} {c[0]}" for c in options)
     name = flag.detail["field"]
+    saw = {name: basis.shown(db, flag.detail["kind"], flag.entity, name)}
     node.record(db, flag.detail["kind"], flag.entity, {"fields": {name: chosen[1]},
-                "seen": {name: base}, "source": "review", "staff": staff},
-                after=basis.newest(c[3] for c in options))  # fmt: skip
+                "seen": saw, "source": "review", "staff": staff},
+                after=basis.after(saw))  # fmt: skip
 
 
 def _merge(db, node, flag: Flag, staff: str, at: str, value: Any) -> None:
