@@ -73,25 +73,27 @@ def apply_guarded(db: sqlite3.Connection, ops: list[Op], apply_all: ApplyAll,
     except Exception:
         log.debug("a batch of %d ops failed to apply whole; applying op by op", len(ops))
     for op in ops:
-        try:
-            with _savepoint(db):
-                apply_one(db, op)
-        except Exception as exc:
-            _set_aside(db, op, exc)
+        _try(db, op, apply_one)
+
+
+def _try(db: sqlite3.Connection, op: Op, apply_one: ApplyOne) -> bool:
+    """Applies one op in its own savepoint; an op that fails is set aside (False)."""
+    try:
+        with _savepoint(db):
+            apply_one(db, op)
+    except Exception as exc:
+        _set_aside(db, op, exc)
+        return False
+    return True
 
 
 def retry(db: sqlite3.Connection, ops: list[Op], apply_one: ApplyOne) -> int:
     """Tries the held ops again (inside the caller's transaction); returns how many now apply."""
     done = 0
     for op in ops:
-        try:
-            with _savepoint(db):
-                apply_one(db, op)
-        except Exception as exc:
-            _set_aside(db, op, exc)
-            continue
-        db.execute(f"DELETE FROM {TABLE} WHERE op_id = ?", (op.op_id,))  # noqa: S608
-        done += 1
+        if _try(db, op, apply_one):
+            db.execute(f"DELETE FROM {TABLE} WHERE op_id = ?", (op.op_id,))  # noqa: S608
+            done += 1
     return done
 
 

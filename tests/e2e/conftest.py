@@ -34,6 +34,16 @@ class LiveServer:
     log_path: Path
 
 
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen]]:
+    """Processes a test starts (append them): killed and reaped when it ends, pass or fail."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in started:
+        process.kill()
+        process.wait()
+
+
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, tries: int = 200) -> None:
     """Polls the server a bounded number of times; fails with its output if it died."""
     for _ in range(tries):

@@ -10,8 +10,6 @@ same copy, `--final` proves it, and the supervisor is told.
 
 from __future__ import annotations
 
-import signal
-import sqlite3
 import subprocess
 import uuid
 from pathlib import Path
@@ -21,26 +19,21 @@ import pytest
 from kiosk.replication import conflicts
 from tests.e2e.test_sync_processes import CSV, KIOSK, _free_port, _kiosk, _up, _wait
 from tests.e2e.test_sync_wedge import _get
+from tests.support.processes import read_only
 
 pytestmark = pytest.mark.e2e
 
 
 def _copy(db: Path, op_id: str) -> tuple:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
+    with read_only(db) as conn:
         op = conn.execute("SELECT origin, hlc, payload FROM op WHERE op_id = ?", (op_id,))
         arrival = conn.execute("SELECT origin, desk FROM checkin WHERE op_id = ?", (op_id,))
         return tuple(op.fetchone()), tuple(arrival.fetchone())
-    finally:
-        conn.close()
 
 
 def _recorded_twice(db: Path) -> list[conflicts.Flag]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
+    with read_only(db) as conn:
         return [f for f in conflicts.flags(conn) if f.kind == "recorded_twice"]
-    finally:
-        conn.close()
 
 
 def _sync(db: Path, peer: str, token: str, *mode: str) -> subprocess.CompletedProcess:
@@ -50,15 +43,6 @@ def _sync(db: Path, peer: str, token: str, *mode: str) -> subprocess.CompletedPr
         text=True,
         check=False,
     )
-
-
-@pytest.fixture
-def processes():
-    started: list[subprocess.Popen] = []
-    yield started
-    for process in started:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
 
 
 def test_a_scan_sent_to_two_machines_ends_as_one_copy_everywhere(tmp_path, processes) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import sqlite3
 import subprocess
 import urllib.request
 import uuid
@@ -22,6 +20,7 @@ import pytest
 
 from kiosk.replication import conflicts
 from tests.e2e.test_sync_processes import CSV, KIOSK, _free_port, _kiosk, _op_ids, _up, _wait
+from tests.support.processes import read_only
 
 pytestmark = pytest.mark.e2e
 LATE = Path(__file__).resolve().parents[1] / "data" / "late_registrations.csv"
@@ -36,28 +35,13 @@ def _get(port: int, path: str, token: str, body: dict | None = None) -> dict:
 
 
 def _read(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
+    with read_only(db) as conn:
         return [tuple(r) for r in conn.execute(sql)]
-    finally:
-        conn.close()
 
 
 def _flags(db: Path) -> list[conflicts.Flag]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
+    with read_only(db) as conn:
         return [f for f in conflicts.flags(conn) if f.kind == "duplicate_code"]
-    finally:
-        conn.close()
-
-
-@pytest.fixture
-def processes(tmp_path: Path):
-    started: list[subprocess.Popen] = []
-    yield started
-    for process in started:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
 
 
 def test_a_file_imported_at_both_ends_no_longer_wedges_the_venue(tmp_path, processes) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +39,13 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextmanager
+def read_only(db: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only look at a database a running process owns (it never takes a write lock)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
