@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.replication import conflicts
+from tests.e2e.test_purge_headoffice import _serve
 from tests.e2e.test_sync_processes import CSV, KIOSK, _free_port, _kiosk, _up, _wait
 from tests.e2e.test_sync_wedge import _get
 from tests.support.processes import read_only
@@ -49,15 +50,8 @@ def test_a_scan_sent_to_two_machines_ends_as_one_copy_everywhere(tmp_path, proce
     ho_db = tmp_path / "ho.sqlite3"
     _kiosk(ho_db, "init", "--event", "Twice Conf", "--starts", "2026-12-01", "--days", "3")
     _kiosk(ho_db, "import", "attendees", str(CSV))
-    ho_port = _free_port()
-    processes.append(
-        subprocess.Popen(
-            [KIOSK, "--db", str(ho_db), "headoffice", "serve", "--port", str(ho_port)],
-            stderr=subprocess.DEVNULL,
-        )
-    )
-    _wait(lambda: _up(ho_port), "head office")
-    peer = f"http://127.0.0.1:{ho_port}"
+    process, peer = _serve(ho_db, "headoffice", "serve")
+    processes.append(process)
     venues = {}
     for name in ("north", "south"):
         db = tmp_path / f"{name}.sqlite3"

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.replication import conflicts
+from tests.e2e.test_purge_headoffice import _serve
 from tests.e2e.test_sync_processes import CSV, KIOSK, _free_port, _kiosk, _op_ids, _up, _wait
 from tests.support.processes import read_only
 
@@ -49,15 +50,8 @@ def test_a_file_imported_at_both_ends_no_longer_wedges_the_venue(tmp_path, proce
     _kiosk(ho_db, "init", "--event", "Wedge Conf", "--starts", "2026-12-01", "--days", "3")
     _kiosk(ho_db, "import", "attendees", str(CSV))
     token = _kiosk(ho_db, "token", "create", "--role", "sync", "--name", "venue").strip()
-    ho_port = _free_port()
-    processes.append(
-        subprocess.Popen(
-            [KIOSK, "--db", str(ho_db), "headoffice", "serve", "--port", str(ho_port)],
-            stderr=subprocess.DEVNULL,
-        )
-    )
-    _wait(lambda: _up(ho_port), "head office")
-    peer = f"http://127.0.0.1:{ho_port}"
+    process, peer = _serve(ho_db, "headoffice", "serve")
+    processes.append(process)
     _kiosk(venue_db, "sync", "--peer", peer, "--token", token, "--once")  # the roster
     # Apart, both import the day's late registrations; the file has no attendee_id column.
     _kiosk(ho_db, "import", "attendees", str(LATE))
