@@ -323,11 +323,13 @@ def test_guessing_is_rate_limited(screen) -> None:
 def test_language_switch_and_large_text(screen, self_server) -> None:
     screen.click("button[lang=id]")
     screen.wait_for_selector("html[lang=id]")
+    screen.wait_for_load_state("load")  # the new page's stylesheet too, not only its markup
     assert "Pindai kode QR" in screen.inner_text("main")
     screenshot(screen, "self-welcome-id")
     size = screen.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     screen.click(".ss-large")
     screen.wait_for_selector("body.large-text")
+    screen.wait_for_load_state("load")  # on a busy machine the class can come before the CSS
     assert screen.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") > size * 1.25
     screenshot(screen, "self-welcome-id-large")
     person = people(self_server, FRESH)[0]
