@@ -9,15 +9,17 @@ flag and the counts are the same at every node, like every other flag.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
 from kiosk.replication import conflicts, fold, shapes
 from kiosk.replication.node import load_node
-from sync.oplog import Op, content_hash, get
+from sync.oplog import Op, content_hash, dumps, get
 
 TABLE = "op_copy"
 FIELDS = ("hash", "origin", "hlc", "kind", "entity")
+CARRIED = 16 * 1024  # bytes of a copy's payload its note carries, so "keep both" can bring it back
 
 
 def settled(db: sqlite3.Connection, losers: list[Op], replaced: bool) -> None:
@@ -32,8 +34,11 @@ def settled(db: sqlite3.Connection, losers: list[Op], replaced: bool) -> None:
                            (op.op_id, content_hash(op))).fetchone()  # fmt: skip
         if noted:  # a copy sent again (a node that starts over) is not news
             continue
-        node.record(db, "op_copy_seen", op.op_id, {"hash": content_hash(op), "origin": op.origin,
-                    "hlc": op.hlc, "kind": op.kind, "entity": op.entity[:200]})  # fmt: skip
+        note = {"hash": content_hash(op), "origin": op.origin, "hlc": op.hlc, "kind": op.kind,
+                "entity": op.entity[:200]}  # fmt: skip
+        if len(dumps(op.payload).encode()) <= CARRIED:
+            note["payload"] = op.payload
+        node.record(db, "op_copy_seen", op.op_id, note)
 
 
 def _apply_seen(db: sqlite3.Connection, op: Op) -> None:
@@ -68,13 +73,30 @@ def _accept(db, node, flag: conflicts.Flag, staff: str, at: str, value: Any) -> 
     """The copy every node kept stands (for a scan: one arrival, as the desk showed it)."""
 
 
+def _keep_both(db, node, flag: conflicts.Flag, staff: str, at: str, value: Any) -> None:
+    """Each copy set aside is recorded again under an op id of its own, so both changes stand:
+    a client that gave two scans of two tickets one id loses neither arrival."""
+    (op_id,) = flag.ops
+    kept = content_hash(get(db, op_id))
+    rows = db.execute("SELECT payload FROM op WHERE kind = 'op_copy_seen' AND entity = ?",
+                      (op_id,)).fetchall()  # fmt: skip
+    again = {}
+    for (raw,) in rows:
+        note = json.loads(raw)
+        if note.get("hash") != kept and isinstance(note.get("payload"), dict):
+            again[note["hash"]] = note
+    for note in again.values():
+        node.record(db, note["kind"], note["entity"], note["payload"])
+
+
 def count(db: sqlite3.Connection) -> int:
     """Op ids recorded twice with other content (for `kiosk sync` and the status API)."""
     return db.execute(f"SELECT count(DISTINCT op_id) FROM {TABLE}").fetchone()[0]  # noqa: S608
 
 
 fold.register({"op_copy_seen": _apply_seen}, (TABLE,),
-              {"op_copy_seen": dict.fromkeys(FIELDS, shapes.text())})  # fmt: skip
+              {"op_copy_seen": {**dict.fromkeys(FIELDS, shapes.text()),
+                                "payload": shapes.mapping({})}})  # fmt: skip
 conflicts.DETECTORS["recorded_twice"] = _recorded_twice
-conflicts.ACTIONS["recorded_twice"] = ("accept_kept",)
-conflicts.EFFECTS["accept_kept"] = _accept
+conflicts.ACTIONS["recorded_twice"] = ("accept_kept", "keep_both_copies")
+conflicts.EFFECTS.update(accept_kept=_accept, keep_both_copies=_keep_both)

@@ -41,6 +41,7 @@ ANSWERS = {
     "distinct": _l("different people"),
     "new_code": _l("new codes given"),
     "accept_kept": _l("the copy kept stands"),
+    "keep_both_copies": _l("both changes kept"),
 }
 
 

@@ -73,11 +73,16 @@ class Replica:
     @property
     def local(self) -> Local:
         return Local(self.db, self.name, self.apply_many, transaction, now_ms=self.now_ms,
-                     settled=copies.settled, machine=fingerprint(self.db))  # fmt: skip
+                     settled=self.settled, machine=fingerprint(self.db))  # fmt: skip
 
     def apply_many(self, db: sqlite3.Connection, ops: list[Op]) -> None:
         with fold_without(self.unknown):
             fold.apply_many(db, ops)
+
+    def settled(self, db: sqlite3.Connection, losers: list[Op], replaced: bool) -> None:
+        """Sync's hook after a copy was set aside: the state is folded again, by this fold."""
+        with fold_without(self.unknown):
+            copies.settled(db, losers, replaced)
 
     def folding(self) -> contextlib.AbstractContextManager[None]:
         """Runs a block (a scan, a resolution, a proof) with this node's fold version."""

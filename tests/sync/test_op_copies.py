@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.db import transaction
 from kiosk.desk import attendees, checkin
 from kiosk.replication import conflicts, peering
 from sync.client import sync_once
@@ -92,3 +93,31 @@ def test_a_supervisor_sees_the_scan_recorded_twice(tmp_path) -> None:
     assert "Nothing to review." in page
     sync_once(south.local, ho.name, ho.transport())
     assert [f for f in conflicts.flags(ho.db) if f.kind == "recorded_twice"] == []
+
+
+def test_two_tickets_scanned_under_one_op_id_both_stand_once_the_supervisor_keeps_both(
+    tmp_path,
+) -> None:
+    """A faulty scanner gave two scans of two tickets one id: sync keeps one copy, and the
+    supervisor's "keep both" brings the other arrival back at every node."""
+    ho, north, south = _site(tmp_path)
+    request = uuid7()
+    for venue, code in ((north, "KN-JOSE01"), (south, "KN-OBRI01")):
+        outcome = checkin.scan(venue.db, venue.node, code, desk=venue.name, request_id=request,
+                               now=DAY1_MORNING)  # fmt: skip
+        assert outcome.checkin_op_id == request  # green at both desks
+    for venue in (north, south, north):
+        sync_once(venue.local, ho.name, ho.transport())
+    arrived = {a for a in ("a-jose", "a-obrien") if attendees.arrivals(ho.db, a)}
+    assert len(arrived) == 1  # one copy kept everywhere: the other ticket's arrival is set aside
+
+    (flag,) = [f for f in conflicts.flags(south.db) if f.kind == "recorded_twice"]
+    assert conflicts.ACTIONS["recorded_twice"] == ("accept_kept", "keep_both_copies")
+    with transaction(south.db):
+        conflicts.resolve(south.db, south.node, flag.flag_id, "keep_both_copies", "Budi", "now")
+    for venue in (south, north, south):
+        sync_once(venue.local, ho.name, ho.transport())
+    for replica in (ho, north, south):
+        assert all(attendees.arrivals(replica.db, a) for a in ("a-jose", "a-obrien")), replica.name
+        assert [f for f in conflicts.flags(replica.db) if f.kind == "recorded_twice"] == []
+    assert north.state() == south.state() == ho.state()
