@@ -145,7 +145,8 @@ class SyncMachine(RuleBasedStateMachine):
 
     @rule(who=st.integers(0, 9), room=st.sampled_from(("hall-a", "hall-b", "room-3")))
     def room_change(self, who: int, room: str) -> None:
-        """Rooms are another module's; their ops carry `seen` and travel like any other kind."""
+        """Rooms are another module's; their ops carry `seen` and `after` (as
+        kiosk/rooms/moves.py writes them) and travel like any other kind."""
         replica = self._pick(who)
         if "session_room_set" in replica.unknown:
             return  # a version from before rooms cannot move a session
@@ -153,9 +154,11 @@ class SyncMachine(RuleBasedStateMachine):
             "SELECT hlc || ' ' || op_id FROM field_edit WHERE entity = 'session-1' ORDER BY hlc"
             " DESC, op_id DESC LIMIT 1"
         ).fetchone()
+        seen = row[0] if row else ""
         with transaction(replica.db):
-            payload = {"fields": {"room_id": room}, "seen": {"room_id": row[0] if row else ""}}
-            replica.node.record(replica.db, "session_room_set", "session-1", payload)
+            payload = {"fields": {"room_id": room}, "seen": {"room_id": seen}}
+            replica.node.record(replica.db, "session_room_set", "session-1", payload,
+                                after=seen.split(" ")[0] or None)  # fmt: skip
 
     @rule(who=st.integers(0, 9), choice=st.integers(0, 5))
     def resolve(self, who: int, choice: int) -> None:

@@ -83,3 +83,23 @@ def test_a_choice_made_after_a_fast_clocks_later_edit_is_in_force() -> None:
         machine.resolve_and_see_it_everywhere(choice=1, who=0)  # head office chooses hall-b
     finally:
         machine.teardown()
+
+
+def test_a_choice_between_two_moves_by_a_slow_clock_resolves_the_flag() -> None:
+    """Found by ResolutionMachine: a venue two hours slow moves a session twice after head
+    office moved it; each move is in force where it was made, and any flag an answer closes
+    stays closed at every node."""
+    machine = ResolutionMachine()
+    machine.start(venues=2, skews=[-2, 0, 0, 0, 0], older=1)  # venue0's clock is 2 h slow
+    try:
+        machine.upgrade()  # every node knows rooms
+        machine.room_change(room="hall-a", who=0)  # head office
+        machine._sync_everyone()
+        machine.room_change(room="room-3", who=1)  # venue0, after seeing hall-a
+        venue0 = machine.replicas[1].db
+        room = venue0.execute("SELECT room_id FROM session WHERE session_id = 'session-1'")
+        assert room.fetchone()[0] == "room-3", "a slow clock's move is not in force where made"
+        machine.room_change(room="hall-a", who=1)  # venue0 again, after its room-3
+        machine.resolve_and_see_it_everywhere(choice=0, who=1)  # venue0 chooses room-3
+    finally:
+        machine.teardown()
