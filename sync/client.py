@@ -91,6 +91,8 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
     if reset:
         log.warning("sync with %s starts over: %s", url, reset)
         fields.update(pull_after=0, push_after=0, pull_op_id="", pull_seal="", reconcile=1)
+    elif not peer.node_id and _made_by(local.db, fields["node_id"]):
+        fields["reconcile"] = 1  # its ops reached us another way first: it may have lost some
     with local.transaction(local.db):
         peers.save(local.db, url, **fields)
         if info.get("role") == peers.HEAD_OFFICE:
@@ -98,6 +100,13 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
             if reset:
                 peers.drop_proof(local.db)  # what head office proved before may be gone
     return peers.load(local.db, url), reset
+
+
+def _made_by(db: sqlite3.Connection, node_id: str) -> bool:
+    """We hold an op this node made (normal push skips those: the peer made them)."""
+    return (
+        db.execute("SELECT 1 FROM op WHERE origin = ? LIMIT 1", (node_id,)).fetchone() is not None
+    )
 
 
 def outgoing(

@@ -79,7 +79,9 @@ class SyncMachine(RuleBasedStateMachine):
         return self.replicas[index % len(self.replicas)]
 
     def _codes(self, replica: Replica) -> list[str]:
-        return [r[0] for r in replica.db.execute("SELECT code FROM attendee ORDER BY code")]
+        """The codes a desk can scan (a code withheld from a second claimant is NULL)."""
+        sql = "SELECT code FROM attendee WHERE code IS NOT NULL ORDER BY code"
+        return [r[0] for r in replica.db.execute(sql)]
 
     # -- what happens at the desks and at head office -----------------------------------------
 

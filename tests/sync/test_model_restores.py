@@ -12,7 +12,6 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
@@ -84,9 +83,6 @@ def test_head_office_copied_back_by_hand_takes_back_its_own_ops() -> None:
         machine.replicas = []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a first contact does not tell that the peer lost its own ops"
-)
 def test_head_office_restored_takes_back_its_op_from_a_venue_it_pushed_to() -> None:
     """Found by RestoreMachine: head office scans and pushes to a venue (head office as the
     client), is restored from a backup from before the scan, then the venue syncs with it for
