@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import KIOSK, free_port, wait_until_up
+from tests.support.processes import op_ids
 
 pytestmark = pytest.mark.e2e
 CLIENTS = 8
@@ -199,14 +200,6 @@ def test_power_cut(make_site, kind: str, seed: int) -> None:
 @pytest.mark.parametrize(("kind", "seed"), SOAK)
 def test_power_cut_soak(make_site, kind: str, seed: int) -> None:
     run_power_cut(make_site, kind, seed)
-
-
-def op_ids(db: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return {r[0] for r in conn.execute("SELECT op_id FROM op")}
-    finally:
-        conn.close()
 
 
 def wait_for(predicate, what: str) -> None:

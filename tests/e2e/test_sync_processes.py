@@ -26,6 +26,7 @@ import pytest
 
 from kiosk.desk import reports
 from kiosk.replication import conflicts
+from tests.support.processes import op_ids as _op_ids
 from tests.sync.faultproxy import FaultProxy
 
 pytestmark = pytest.mark.e2e
@@ -61,14 +62,6 @@ def _up(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def _op_ids(db: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return {r[0] for r in conn.execute("SELECT op_id FROM op")}
-    finally:
-        conn.close()
 
 
 class Venue:

@@ -49,3 +49,9 @@ def read_only(db: Path) -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         conn.close()
+
+
+def op_ids(db: Path) -> set[str]:
+    """Every op id a database holds, read without disturbing the process that owns it."""
+    with read_only(db) as conn:
+        return {r[0] for r in conn.execute("SELECT op_id FROM op")}

@@ -9,7 +9,6 @@ healing every node must hold every op again (SyncMachine's checks) and show the 
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 from hypothesis import settings
@@ -19,6 +18,7 @@ from hypothesis.stateful import precondition, rule
 from kiosk import backup
 from kiosk.db import open_db
 from kiosk.replication.node import adopt
+from tests.support.processes import op_ids as _op_ids
 from tests.sync.test_convergence import SETTINGS
 from tests.sync.test_model import ModelMachine
 
@@ -59,14 +59,6 @@ class RestoreMachine(ModelMachine):
 
 TestRestores = RestoreMachine.TestCase
 TestRestores.settings = settings(SETTINGS, max_examples=15)
-
-
-def _op_ids(path: Path) -> set[str]:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return {r[0] for r in db.execute("SELECT op_id FROM op")}
-    finally:
-        db.close()
 
 
 def test_head_office_copied_back_by_hand_takes_back_its_own_ops() -> None:
