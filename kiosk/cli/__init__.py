@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from kiosk import files
-from kiosk.cli import access, backups, badges, peers, schedule, venue
+from kiosk.cli import access, backups, badges, headoffice, peers, schedule, venue
 from kiosk.cli.venue import DEFAULT_DB, Context
 
 
@@ -38,7 +38,7 @@ for _command in (
     badges.printers_group,
     badges.print_group,
     peers.sync_command,
-    peers.headoffice,
+    headoffice.headoffice,
     peers.purge,
 ):
     main.add_command(_command)

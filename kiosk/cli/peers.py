@@ -1,9 +1,8 @@
-"""`kiosk sync`, `kiosk headoffice serve` and `kiosk purge`: sync from the command line."""
+"""`kiosk sync` and `kiosk purge`: sync from the command line."""
 
 from __future__ import annotations
 
 import random
-import secrets
 import ssl
 import time
 from pathlib import Path
@@ -12,12 +11,11 @@ from typing import Any
 import click
 
 from kiosk import backup
-from kiosk.cli.venue import Context, pass_ctx, run_server, server_options
+from kiosk.cli.venue import Context, pass_ctx
 from kiosk.db import WipeError, rewrite_database, transaction
 from kiosk.printing.worker import badge_files
 from kiosk.replication import conflicts, copies, quarantine, skew
 from kiosk.replication import peering as replication
-from kiosk.replication.node import get_setting, load_node, put_setting
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE, MAX_PAGE
 from sync.retry import delays
@@ -143,38 +141,6 @@ def _final(db: Any, url: str, token: str) -> None:
     if not found.headoffice:
         click.echo(f"{url} is not head office: kiosk purge waits for kiosk sync --final"
                    " with head office.", err=True)  # fmt: skip
-
-
-@click.group()
-def headoffice() -> None:
-    """The head-office node: the hub every venue syncs with."""
-
-
-@headoffice.command("serve")
-@click.option("--db", "db_path", envvar="KIOSK_DB", default=None, help="Database file.")
-@server_options(port=8000)
-@pass_ctx
-def headoffice_serve(ctx: Context, db_path: str | None, **options: Any) -> None:
-    """Serve the head office: sync protocol, API and screens, on a production WSGI server."""
-    path = db_path or ctx.db_path
-    db = Context(path).db()
-    with transaction(db):
-        if get_setting(db, "node_id") is None:
-            put_setting(db, "node_id", f"headoffice-{secrets.token_hex(3)}")
-        peers.set_role(db, peers.HEAD_OFFICE)  # venues learn it in hello; purge asks for it
-    label = f"Head office {load_node(db).node_id}"
-    db.close()
-    run_server(path, label, **options)
-
-
-@headoffice.command("new-epoch")
-@pass_ctx
-def headoffice_new_epoch(ctx: Context) -> None:
-    """After restoring this database from a backup: every peer re-pushes and re-pulls."""
-    db = ctx.db()
-    with transaction(db):
-        value = peers.new_epoch(db)
-    click.echo(f"New epoch {value}: venues will re-send everything at their next sync")
 
 
 @click.command()

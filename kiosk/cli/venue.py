@@ -27,6 +27,7 @@ class Context:
 
     def __init__(self, db_path: str) -> None:
         self.db_path = db_path
+        self.ho_url: str | None = None  # kiosk headoffice --database: a head office's URL
 
     def db(self) -> Any:
         try:
