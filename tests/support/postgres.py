@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import psycopg
@@ -143,14 +143,17 @@ def stop(directory: Path, bindir: Path) -> None:
 @contextmanager
 def cluster(keep: bool = False) -> Iterator[str]:
     """A running cluster's base URL; stopped and removed on exit unless `keep`."""
+    bindir = server_bindir()
     directory = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
     try:
         if os.geteuid() == 0:
             user = server_user()
             os.chown(directory, user.pw_uid, user.pw_gid)
-        bindir = server_bindir()
         url = start(directory, bindir)
     except BaseException:
+        if (directory / "data" / "postmaster.pid").exists():  # started, then never answered
+            with suppress(ClusterError):
+                stop(directory, bindir)
         shutil.rmtree(directory, ignore_errors=True)
         raise
     try:
@@ -165,8 +168,8 @@ def stop_command(base: str) -> str:
     """How to stop a kept cluster by hand, as the server tells where its data is."""
     with psycopg.connect(base) as conn:
         (data,) = conn.execute("SELECT current_setting('data_directory')").fetchone()
-    stop = as_server([str(server_bindir() / "pg_ctl"), "-D", data, "-m", "fast", "stop"])
-    return f"cd {shlex.quote(str(Path(data).parent))} && {shlex.join(stop)}"
+    argv = as_server([str(server_bindir() / "pg_ctl"), "-D", data, "-m", "fast", "stop"])
+    return f"cd {shlex.quote(str(Path(data).parent))} && {shlex.join(argv)}"
 
 
 def fresh_database(base: str, name: str) -> str:
