@@ -1,0 +1,1 @@
+"""Head office: many events and their venues in one database."""
