@@ -236,3 +236,17 @@ def test_the_mailer_thread_recovers_sends_and_stops(tmp_path, db) -> None:
         assert not mailer.is_alive()
         assert [m["To"].addresses[0].addr_spec for m in r.received()] == ["ana@example.org"]
     assert row(db, cut)["status"] == "uncertain"
+
+
+def test_a_mail_that_cannot_be_written_fails_visibly_and_is_not_retried(tmp_path, db) -> None:
+    key = queue(db, "a1", "ana at example.org")
+    with relay(tmp_path) as r:
+        assert outbox.deliver_due(db, plain(r.port), NOW) == outbox.Counts(failed=1)
+        assert outbox.deliver_due(db, plain(r.port), NOW + outbox.MAX_DELAY_MS).total == 0
+        assert r.received() == []
+    failed = row(db, key)
+    assert failed["status"] == "failed"
+    assert (
+        failed["last_error"]
+        == "cannot write this mail: not an e-mail address: 'ana at example.org'"
+    )
