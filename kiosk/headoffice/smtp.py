@@ -96,6 +96,7 @@ def settings_from(environ: Mapping[str, str], given: Mapping[str, object] | None
         raw = environ.get(ENV[f.name]) if raw is None else raw
         if raw is not None:
             values[f.name] = _converted(f.name, raw)
+    values.setdefault("starttls", not values.get("ssl"))  # SMTPS alone means no STARTTLS
     settings = MailSettings(**values)  # type: ignore[arg-type]
     check(settings)
     return settings

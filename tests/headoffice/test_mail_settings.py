@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.headoffice.smtp import ENV, MailSettings, MailSettingsError, settings_from
+from kiosk.headoffice.smtp import ENV, MailSettingsError, settings_from
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRON = {
@@ -41,7 +41,7 @@ def test_no_host_means_mail_is_off() -> None:
     ("changes", "says"),
     [
         ({"KIOSK_MAIL_FROM": ""}, "KIOSK_MAIL_FROM"),
-        ({"KIOSK_SMTP_SSL": "yes"}, "Choose one"),
+        ({"KIOSK_SMTP_SSL": "yes", "KIOSK_SMTP_STARTTLS": "yes"}, "Choose one"),
         ({"KIOSK_SMTP_STARTTLS": "no"}, "never sent unencrypted"),
         ({"KIOSK_SMTP_PORT": "smtp"}, "KIOSK_SMTP_PORT must be a number"),
     ],
@@ -51,9 +51,9 @@ def test_settings_that_cannot_work_are_refused_with_what_to_set(changes, says) -
         settings_from({**ENVIRON, **changes})
 
 
-def test_smtps_uses_its_own_port() -> None:
-    settings = MailSettings(host="h", ssl=True, starttls=False, from_address="a@b")
-    assert settings.port_or_default() == 465
+def test_smtps_alone_means_no_starttls_on_its_own_port() -> None:
+    settings = settings_from({**ENVIRON, "KIOSK_SMTP_SSL": "true"})
+    assert (settings.ssl, settings.starttls, settings.port_or_default()) == (True, False, 465)
 
 
 def test_every_mail_setting_is_documented() -> None:
