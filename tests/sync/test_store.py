@@ -7,6 +7,7 @@ joins by adding a builder to BUILDERS, and must pass the same tests.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,10 +15,14 @@ from pathlib import Path
 import pytest
 
 from kiosk.db import open_db, transaction
+from kiosk.headoffice import events
+from kiosk.headoffice.database import Database, migrate
+from kiosk.headoffice.eventlog import EventLog
 from sync.hlc import Clock
 from sync.oplog import Op, content_hash, new_op, settle_copies
 from sync.sqlitelog import SqliteLog
 from sync.store import Log
+from tests.support import postgres
 
 
 def _sqlite(tmp_path: Path) -> Iterator[Log]:
@@ -26,12 +31,33 @@ def _sqlite(tmp_path: Path) -> Iterator[Log]:
     db.close()
 
 
+def _headoffice(url: str) -> Iterator[Log]:
+    """One event's log in a head office that holds another event's ops beside it."""
+    db = Database(url)
+    migrate(db)
+    with db.transaction():
+        other = events.register(db, "other", "Other event", "2026-12-01")
+        mine = events.register(db, "mine", "This event", "2026-12-01")
+    neighbour = EventLog(db, other.event_id)
+    with neighbour.transaction():
+        neighbour.insert_page(_ops(3, "elsewhere"), None)
+    yield EventLog(db, mine.event_id)
+    db.close()
+
+
+NUMBERS = itertools.count(1)
 BUILDERS: dict[str, Callable[[Path], Iterator[Log]]] = {"sqlite": _sqlite}
 
 
-@pytest.fixture(params=sorted(BUILDERS))
+@pytest.fixture(params=[*sorted(BUILDERS), "headoffice-sqlite", "headoffice-postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Log]:
-    yield from BUILDERS[request.param](tmp_path)
+    if request.param == "headoffice-sqlite":
+        yield from _headoffice(str(tmp_path / "headoffice.sqlite3"))
+    elif request.param == "headoffice-postgresql":
+        base = request.getfixturevalue("postgres_cluster")
+        yield from _headoffice(postgres.fresh_database(base, f"log_{next(NUMBERS)}"))
+    else:
+        yield from BUILDERS[request.param](tmp_path)
 
 
 def _ops(count: int, node: str = "north") -> list[Op]:
