@@ -65,6 +65,8 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
     """Hello; starts over with a peer whose log went back (restored, or another machine)."""
     peer, reset = peers.load(local.db, url), ""
     body: dict[str, Any] = {"node_id": local.node_id, "machine": local.machine}
+    if local.report is not None:
+        body["status"] = {**local.report(url), "clock_ms": local.now_ms()}
     if peer.pull_op_id:
         body["cursor"] = {"seq": peer.pull_after, "op_id": peer.pull_op_id, "seal": peer.pull_seal}
     asked = local.now_ms()

@@ -59,6 +59,9 @@ class Local:
     max_body: int = MAX_BODY
     check: Check | None = None
     machine: str = ""  # this node's machine fingerprint, sent in hello
+    # How this node stands (version, ops waiting for the peer at `url`, open problems), told
+    # to the peer in hello so head office's console shows it; None: tells nothing.
+    report: Callable[[str], dict[str, Any]] | None = None
     after_ingest: list[Callable[[list[Op]], None]] = field(default_factory=list)
     # Told of the copies `keep_one_copy` set aside, and whether a held copy was replaced (the state
     # must be folded again); None: this node keeps no state of its own beyond the log.

@@ -31,6 +31,7 @@ LAYERS = {
     "kiosk.i18n": 1,
     "kiosk.migrations": 1,
     "kiosk.files": 1,
+    "kiosk.version": 1,
 }
 # The app factory puts the layers together, so it may import any of them.
 ASSEMBLY = {"kiosk"}

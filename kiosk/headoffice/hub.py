@@ -71,6 +71,16 @@ def note_pull(db: Database, event_id: int, token_id: int, after: str) -> None:
                                        "last_seen_ms": wall_ms()})  # fmt: skip
 
 
+def note_push(db: Database, event_id: int, token_id: int, taken: int) -> None:
+    """A push took `taken` of the ops the venue said were waiting at its hello."""
+    with db.transaction():
+        db.execute(
+            "UPDATE device SET pending_push = CASE WHEN pending_push > ? THEN pending_push - ?"
+            " ELSE 0 END WHERE event_id = ? AND token_id = ? AND pending_push IS NOT NULL",
+            (taken, taken, event_id, token_id),
+        )
+
+
 def _save(db: Database, event_id: int, token_id: int, fields: dict[str, Any]) -> None:
     names = ", ".join(f"{name} = ?" for name in fields)
     with db.transaction():

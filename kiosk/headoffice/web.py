@@ -70,6 +70,9 @@ def _note(db: Database, holder: tokens.Holder, name: str, answer: dict[str, Any]
         hub.note_hello(db, holder.event_id, holder.token_id, said)
     elif name == "pull":
         hub.note_pull(db, holder.event_id, holder.token_id, answer.get("next", ""))
+    elif name == "push":
+        hub.note_push(db, holder.event_id, holder.token_id,
+                      answer["accepted"] + answer["duplicates"])  # fmt: skip
 
 
 def create_app(url: str, overrides: dict[str, Any] | None = None) -> Flask:
