@@ -10,6 +10,7 @@ import signal
 
 import click
 
+from kiosk.headoffice import retention
 from kiosk.headoffice.database import safe_url
 from kiosk.headoffice.web import create_app
 
@@ -23,6 +24,7 @@ def run(url: str, label: str, host: str, port: int, threads: int, tls: bool,
         raise click.ClickException("head office serves HTTP behind an HTTPS reverse proxy:"
                                    " see docs/headoffice.md")  # fmt: skip
     app = create_app(url)
+    retention.start(url)  # purges events past their retention, once an hour
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     click.echo(f"{label} serving {safe_url(url)} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk-headoffice",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kiosk.db import open_db, transaction
+from kiosk.db import transaction
 from kiosk.desk import checkin, reports, search
 from kiosk.replication import fold
 from kiosk.replication.node import Node
