@@ -18,6 +18,7 @@ LAYERS = {
     "kiosk.printing": 3,
     "kiosk.rooms": 3,
     "kiosk.demo": 3,
+    "kiosk.headoffice": 3,
     "kiosk.privacy": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,

@@ -69,14 +69,16 @@ class EventLog:
         return _op(row) if row else None
 
     def held_ops(self, op_ids: list[str]) -> list[Op]:
-        """The ops held of those named."""
-        found: list[Op] = []
+        """The ops held of those named, in this log's order."""
+        found: list[tuple[int, Op]] = []
         for start in range(0, len(op_ids), CHUNK):
             chunk = op_ids[start : start + CHUNK]
-            sql = (f"SELECT {_OP} FROM op WHERE event_id = ?"  # noqa: S608
+            sql = (f"SELECT seq, {_OP} FROM op WHERE event_id = ?"  # noqa: S608
                    f" AND op_id IN ({placeholders(len(chunk))})")  # fmt: skip
-            found.extend(_op(row) for row in self.db.execute(sql, (self.event_id, *chunk)))
-        return found
+            found.extend(
+                (row[0], _op(row[1:])) for row in self.db.execute(sql, (self.event_id, *chunk))
+            )
+        return [op for _, op in sorted(found, key=lambda pair: pair[0])]
 
     def held_ids(self, op_ids: Iterable[str]) -> set[str]:
         """Which of the named op ids are held."""
