@@ -29,6 +29,8 @@ def erase(ctx: click.Context, slug: str, code: str | None, attendee_id: str | No
         op = erasure.erase(db, event, chosen, by, reason, datetime.now(UTC))
     except events.EventError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        db.close()
     click.echo(f"Attendee {chosen} of {slug} erased (op {op.op_id}): venues forget them at"
                " their next sync.")  # fmt: skip
 
@@ -39,7 +41,10 @@ def erase(ctx: click.Context, slug: str, code: str | None, attendee_id: str | No
 def retention_command(ctx: click.Context, dry_run: bool) -> None:
     """Purge the personal data of every event kept past its retention days."""
     db = _database(ctx)
-    done = retention.run(db, datetime.now(UTC), dry_run)
+    try:
+        done = retention.run(db, datetime.now(UTC), dry_run)
+    finally:
+        db.close()
     verb = "would purge" if dry_run else "purged"
     for item in done:
         click.echo(f"{item.slug}: {verb} {item.attendees} attendees, {item.ops} operations and"
