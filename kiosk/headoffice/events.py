@@ -106,25 +106,32 @@ def check_fields(slug: str, starts: str, days: int, timezone: str, language: str
         raise EventError("--language is en or id.")
 
 
-def add(db: Database, slug: str, name: str, starts: str, days: int = 1, timezone: str = "UTC",
-        language: str = "en", retention_days: int | None = None) -> Event:  # fmt: skip
-    """Registers an event (its own partition on PostgreSQL) and records its name and dates."""
+def register(db: Database, slug: str, name: str, starts: str, days: int = 1,
+             timezone: str = "UTC", language: str = "en",
+             retention_days: int | None = None) -> Event:  # fmt: skip
+    """The event's row, and its own partitions on PostgreSQL (inside the caller's transaction)."""
     check_fields(slug, starts, days, timezone, language)
     if not name.strip():
         raise EventError("An event needs a name.")
+    if find(db, slug) is not None:
+        raise EventError(f"An event {slug!r} exists already.")
+    event_id = db.execute(
+        "INSERT INTO event (slug, name, starts_on, days, timezone, language, retention_days,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
+        (slug, name.strip(), starts, days, timezone, language, retention_days, now_iso()),
+    ).fetchone()[0]
+    if db.dialect == "postgresql":
+        for table in ("op", "attendee"):
+            db.execute(f"CREATE TABLE {table}_{int(event_id)} PARTITION OF {table}"
+                       f" FOR VALUES IN ({int(event_id)})")  # fmt: skip
+    return get(db, event_id)
+
+
+def add(db: Database, slug: str, name: str, starts: str, days: int = 1, timezone: str = "UTC",
+        language: str = "en", retention_days: int | None = None) -> Event:  # fmt: skip
+    """Registers an event and records its name and dates for its venues to take."""
     with db.transaction():
-        if find(db, slug) is not None:
-            raise EventError(f"An event {slug!r} exists already.")
-        event_id = db.execute(
-            "INSERT INTO event (slug, name, starts_on, days, timezone, language, retention_days,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
-            (slug, name.strip(), starts, days, timezone, language, retention_days, now_iso()),
-        ).fetchone()[0]
-        if db.dialect == "postgresql":
-            for table in ("op", "attendee"):
-                db.execute(f"CREATE TABLE {table}_{event_id} PARTITION OF {table}"
-                           f" FOR VALUES IN ({int(event_id)})")  # fmt: skip
-        event = get(db, event_id)
+        event = register(db, slug, name, starts, days, timezone, language, retention_days)
         fields = {"name": event.name, "starts_on": starts, "days": days, "timezone": timezone}
         record(db, event, [("event_set", "event", {"fields": fields, "source": "headoffice"})])
     return event
