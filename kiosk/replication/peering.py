@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.db import open_db, transaction
-from kiosk.replication import copies, flagcount, fold, quarantine, skew
+from kiosk.replication import copies, flagcount, fold, quarantine, scrub, skew
 from kiosk.replication.node import fingerprint, load_node, rekey
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE
@@ -50,6 +50,8 @@ def local(db: sqlite3.Connection, config: Mapping[str, Any] | None = None) -> Lo
         check=fold.check,
         machine=fingerprint(db),
         settled=copies.settled,
+        normalize=scrub.normalize_held,  # an erased attendee's data is never stored again
+        supersedes=scrub.supersedes,
     )
 
 
