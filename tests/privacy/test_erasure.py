@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from pathlib import Path
 
@@ -50,6 +52,10 @@ def test_an_erasure_blanks_the_person_everywhere_but_their_arrivals_still_count(
     scrubbed = [op for op in all_ops(db) if op.payload.get("erased")]
     assert scrubbed and {op.payload["erased"] for op in scrubbed} == {erase.op_id}
     assert reports.arrived_on(db, "2026-12-01") == 1  # the arrival stands
+    out = io.StringIO()
+    reports.export_checkins(db, out)
+    [row] = [r for r in csv.DictReader(io.StringIO(out.getvalue())) if r["code"] == "KN-JOSE01"]
+    assert (row["first_name"], row["status"], row["checkins"]) == ("", "erased", "1")
     assert _file_holds(db, db_path, *JOSE, "Vegan") == []
 
 
