@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from kiosk.cli import main
 from kiosk.headoffice import events, importing, retention, tokens
-from kiosk.headoffice.database import Database, migrate
+from kiosk.headoffice.database import Database, close_held, migrate
 from kiosk.headoffice.eventlog import EventLog
 from kiosk.headoffice.web import create_app
 
@@ -126,6 +126,7 @@ def test_a_venue_of_a_purged_event_is_refused_with_the_reason(
     client = create_app(ho_database_url).test_client()
     answer = client.post("/sync/v1/hello", json={"node_id": "north-1"},
                          headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    close_held(ho_database_url)  # the app's connection in this thread
     assert answer.status_code == 409
     assert answer.json["error"] == "purged"
     assert "purged at head office on 2026-12-03" in answer.json["message"]
