@@ -77,10 +77,9 @@ def _rewrite(db: Database, event_id: int, ops: list[Op]) -> int:
 
 def scrub_attendee_ops(db: Database, event_id: int, attendee_id: str, erase_id: str) -> int:
     """Rewrites in place the event's ops that carry this attendee's personal data."""
-    rows = db.execute(
-        f"SELECT {_OP} FROM op WHERE event_id = ? AND (entity = ? OR (kind = ? AND entity IN"  # noqa: S608
-        " (SELECT op_id FROM op WHERE event_id = ? AND entity = ?)))",
-        (event_id, attendee_id, scrub.COPY_SEEN, event_id, attendee_id),
+    rows = db.execute(  # notes of copies (op_copy_seen) carry the attendee inside
+        f"SELECT {_OP} FROM op WHERE event_id = ? AND (entity = ? OR kind = ?)",  # noqa: S608
+        (event_id, attendee_id, scrub.COPY_SEEN),
     )
     found = [op for op in _ops(rows) if scrub.about(op) == attendee_id]
     return _rewrite(db, event_id, scrub.changed(found, erase_id))

@@ -120,10 +120,11 @@ def normalize_held(db: sqlite3.Connection, ops: list[Op]) -> list[Op]:
 
 def scrub_log(db: sqlite3.Connection, attendee_id: str, erase_id: str) -> int:
     """Rewrites in place every op held that carries this attendee's personal data."""
-    rows = db.execute(  # the notes of copies of its ops are named by those ops' ids
-        "SELECT op_id, origin, hlc, kind, entity, payload FROM op WHERE entity = ?1 OR"
-        " (kind = ?2 AND entity IN (SELECT op_id FROM op WHERE entity = ?1))",
-        (attendee_id, COPY_SEEN),
+    rows = db.execute(  # notes of copies of its ops name the attendee inside (index op_copy_note)
+        "SELECT op_id, origin, hlc, kind, entity, payload FROM op WHERE entity = ?1 UNION ALL"
+        " SELECT op_id, origin, hlc, kind, entity, payload FROM op"
+        " WHERE kind = 'op_copy_seen' AND json_extract(payload, '$.entity') = ?1",
+        (attendee_id,),
     )
     ops = (Op(*r[:5], json.loads(r[5])) for r in rows)
     found = changed((op for op in ops if about(op) == attendee_id), erase_id)
