@@ -67,6 +67,8 @@ def record(db: Database, event: Event, changes: list[tuple[str, str, dict[str, A
     Call inside a transaction. The clock starts past the newest stamp of the event's log, so
     a restarted process never reuses a stamp; `after` puts the ops after a value they replace.
     """
+    if get(db, event.event_id).purged_at:  # a purged event takes no personal data again
+        raise EventError(f"{event.slug}'s personal data was purged: it takes no changes.")
     log = EventLog(db, event.event_id)
     clock = Clock(node_id(db))
     clock.observe(log.latest_stamp())

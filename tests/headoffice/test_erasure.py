@@ -113,6 +113,8 @@ def test_retention_purges_only_events_past_their_last_day_and_retention(
     assert address == "" and "Budi" not in facts and json.loads(facts)["session_title"] == "Keynote"
     assert events.get(ho, old.event_id).purged_at
     assert retention.run(ho, now) == []  # once only
+    with pytest.raises(events.EventError, match="purged"):  # nor does the roster come back
+        importing.import_attendees(ho, events.get(ho, old.event_id), ROSTER)
     code, output = _cli(ho_database_url, "retention", "--dry-run")
     assert code == 0 and "No event is past its retention" in output, output
 
