@@ -19,7 +19,7 @@ from sync import oplog, peers, reconcile
 from sync.oplog import Op, OpError
 from sync.protocol import DEFAULT_PAGE, PREFIX, SyncError, digest, encode
 from sync.reconcile import MAX_VERIFY
-from sync.server import Local, keep_one_copy
+from sync.server import Local, keep_one_copy, normalized
 from sync.transport import Transport, read
 
 log = logging.getLogger("sync")
@@ -155,6 +155,7 @@ def push_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
             done.duplicates += int(answer.get("duplicates", 0))
         copies = _checked(local, answer.get("copies", [])) if ops else []
         with local.transaction(local.db):
+            copies = normalized(local, copies)
             keep_one_copy(local, copies, peer.node_id)  # the peer kept another copy: so do we
             peers.save(local.db, peer.url, push_after=last)
             peers.add_counts(local.db, peer.url, sent=len(ops))
@@ -208,6 +209,7 @@ def _apply_page(local: Local, ops: list[Op], sender: str) -> int:
     Ops held under the same id with other content are settled: we keep the copy every node
     keeps (the peer noted the other when we pushed ours).
     """
+    ops = normalized(local, ops)
     new = local.log.insert_page(ops, sender)
     local.apply(local.db, new)
     taken = {op.op_id for op in new}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -150,14 +150,19 @@ def insert_new(db: sqlite3.Connection, ops: list[Op]) -> None:
 
 
 def settle_copies(
-    log: Log, ops: list[Op], received_from: str | None
+    log: Log,
+    ops: list[Op],
+    received_from: str | None,
+    supersedes: Callable[[Op, Op], bool] | None = None,
 ) -> tuple[list[Op], list[Op], list[Op]]:
     """Ops held under the same id with other content: keeps the copy that sorts first.
 
     Of two copies, every node keeps the one with the lower `content_hash`, whatever order they
-    came in. A copy that wins here takes a new seq, so it travels on to the peers that pull
-    from us. (A held copy that wins stays: a round pushes before it pulls, so a peer that
-    hands us another copy has been offered ours already, or will be at the next push.)
+    came in, unless the domain says one `supersedes` the other (the same op in a later form,
+    such as scrubbed of an erased person's data): that one is kept, and none is set aside.
+    A copy that wins here takes a new seq, so it travels on to the peers that pull from us.
+    (A held copy that wins stays: a round pushes before it pulls, so a peer that hands us
+    another copy has been offered ours already, or will be at the next push.)
     Returns the copies now held for the ids that differed, those that replaced ours, and the
     copies set aside.
     """
@@ -165,6 +170,14 @@ def settle_copies(
     for op in ops:
         held = log.get(op.op_id)
         if held is None or held == op:
+            continue
+        if supersedes is not None and supersedes(op, held):
+            log.replace(op, received_from)
+            replaced.append(op)
+            kept.append(op)
+            continue
+        if supersedes is not None and supersedes(held, op):
+            kept.append(held)
             continue
         winner, loser = sorted((held, op), key=content_hash)
         if winner is op:

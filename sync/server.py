@@ -66,6 +66,13 @@ class Local:
     # Told of the copies `keep_one_copy` set aside, and whether a held copy was replaced (the state
     # must be folded again); None: this node keeps no state of its own beyond the log.
     settled: Callable[[Any, list[Op], bool], None] | None = None
+    # The domain's form of ops about to be stored, pushed or pulled, given what this node
+    # holds (`db`): e.g. without the personal data of someone erased here. The same ops, in
+    # the same order; None: as they came.
+    normalize: Callable[[Any, list[Op]], list[Op]] | None = None
+    # Whether copy `a` is copy `b` in that later form (made by a node that knew more): then
+    # `a` is kept wherever they meet, and the two are one op, not two copies recorded twice.
+    supersedes: Callable[[Op, Op], bool] | None = None
     log: Log = None  # type: ignore[assignment]  # None: SqliteLog(db, transaction)
 
     def __post_init__(self) -> None:
@@ -235,27 +242,34 @@ def keep_one_copy(local: Local, ops: list[Op], sender: str | None, note: bool = 
     receiver of a push does (it sees both copies first: a round pushes before it pulls), so
     the sender learns of them in the same round.
     """
-    kept, replaced, losers = oplog.settle_copies(local.log, ops, sender)
+    kept, replaced, losers = oplog.settle_copies(local.log, ops, sender, local.supersedes)
     if (replaced or (note and losers)) and local.settled is not None:
         local.settled(local.db, losers if note else [], bool(replaced))
     if kept:
-        log.warning("%d ops from %s differ from the copies held; every node keeps the copy"
-                    " that sorts first (%d replaced here)", len(kept), sender,
-                    len(replaced))  # fmt: skip
+        log.warning("%d ops from %s differ from the copies held; every node keeps the same"
+                    " copy (%d replaced here)", len(kept), sender, len(replaced))  # fmt: skip
     return kept
+
+
+def normalized(local: Local, ops: list[Op]) -> list[Op]:
+    """Ops as the domain stores them here (`Local.normalize`), inside the log's transaction."""
+    return ops if local.normalize is None else local.normalize(local.db, ops)
 
 
 def ingest(local: Local, ops: list[Op], sender: str | None) -> dict[str, Any]:
     """Inserts and applies the ops not yet held, all in one transaction.
 
     Ops held under the same id with other content are settled; the answer names them
-    (`mismatched`) and gives the copy kept for each (`copies`), so the sender keeps it too.
+    (`mismatched`) and gives the copy kept for each (`copies`), so the sender keeps it too;
+    so it does for ops stored in another form than they came in (`normalize`).
     """
     with local.log.transaction():
+        sent, ops = ops, normalized(local, ops)
         fresh = local.log.insert_page(ops, sender)
         taken = {op.op_id for op in fresh}
         local.apply(local.db, fresh)
         kept = keep_one_copy(local, [op for op in ops if op.op_id not in taken], sender, note=True)
+        kept += [op for op, came in zip(ops, sent, strict=True) if op != came and op.op_id in taken]
     accepted, duplicates = len(fresh), len(ops) - len(fresh)
     for hook in local.after_ingest:
         hook(fresh)

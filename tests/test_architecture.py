@@ -19,6 +19,7 @@ LAYERS = {
     "kiosk.rooms": 3,
     "kiosk.demo": 3,
     "kiosk.headoffice": 3,
+    "kiosk.privacy": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,

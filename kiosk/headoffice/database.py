@@ -175,6 +175,13 @@ def open_database(url: str) -> Database:
     return held[url]
 
 
+def close_held(url: str) -> None:
+    """Closes this thread's connection to `url`, if it holds one (a thread or test done)."""
+    held = getattr(_local, "held", {}).pop(url, None)
+    if held is not None:
+        held.close()
+
+
 def placeholders(count: int) -> str:
     """`?, ?, …` for an IN list of `count` values."""
     return ", ".join("?" * count)

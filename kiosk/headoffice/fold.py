@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from kiosk.headoffice import forget
 from kiosk.headoffice.database import Database, placeholders
 from kiosk.replication.codes import version_order
 from sync.oplog import Op
@@ -180,6 +181,7 @@ EACH: dict[str, Callable[[Database, int, Op], None]] = {
     "session_room_set": _merge("session", "session_id", ("room_id",)),
     "registration_add": _registrations,
     "registration_cancel": _registrations,
+    "attendee_erase": forget.erase,
 }
 LAST: dict[str, Callable[[Database, int, Op], None]] = {"notification_queued": _notification}
 

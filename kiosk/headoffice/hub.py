@@ -13,6 +13,7 @@ from kiosk.headoffice import events, fold
 from kiosk.headoffice.database import Database
 from kiosk.headoffice.eventlog import EventLog
 from kiosk.replication import fold as venue_fold
+from kiosk.replication import scrub
 from sync.hlc import wall_ms
 from sync.oplog import Op
 from sync.peers import now_iso
@@ -44,7 +45,8 @@ def local(db: Database, event_id: int) -> Local:
 
     return Local(db, events.node_id(db), apply, lambda handle: handle.transaction(),
                  relays=relays, check=venue_fold.check, settled=settled,
-                 log=EventLog(db, event_id))  # fmt: skip
+                 normalize=lambda handle, ops: events.normalize(handle, event_id, ops),
+                 supersedes=scrub.supersedes, log=EventLog(db, event_id))  # fmt: skip
 
 
 def note_hello(db: Database, event_id: int, token_id: int, body: Any) -> None:

@@ -11,7 +11,7 @@ import signal
 
 import click
 
-from kiosk.headoffice import outbox, smtp
+from kiosk.headoffice import outbox, retention, smtp
 from kiosk.headoffice.database import Database, migrate, safe_url
 from kiosk.headoffice.web import create_app
 
@@ -29,6 +29,7 @@ def run(url: str, label: str, host: str, port: int, threads: int, tls: bool,
     except smtp.MailSettingsError as exc:
         raise click.ClickException(str(exc)) from None
     app = create_app(url)
+    retention.start(url)  # purges events past their retention, once an hour
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     mailer = start_mailer(url, settings)
     click.echo(f"{label} serving {safe_url(url)} at http://{host}:{port}/ (Ctrl+C stops)", err=True)

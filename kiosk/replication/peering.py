@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.db import open_db, transaction
-from kiosk.replication import copies, flagcount, fold, quarantine, skew
+from kiosk.replication import copies, flagcount, fold, quarantine, scrub, skew
 from kiosk.replication.node import fingerprint, load_node, rekey
 from kiosk.version import kiosk_version
 from sync import client, peers
@@ -52,6 +52,8 @@ def local(db: sqlite3.Connection, config: Mapping[str, Any] | None = None) -> Lo
         machine=fingerprint(db),
         settled=copies.settled,
         report=lambda url: standing(db, url),
+        normalize=scrub.normalize_held,  # an erased attendee's data is never stored again
+        supersedes=scrub.supersedes,
     )
 
 
