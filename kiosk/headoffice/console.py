@@ -30,10 +30,10 @@ from werkzeug.exceptions import HTTPException
 
 from kiosk import config, i18n, web
 from kiosk.headoffice import display, events, fleet, resend, supervisors, tokens
+from kiosk.headoffice.current import database
 from kiosk.headoffice.database import Database
 from kiosk.headoffice.events import Event
 from kiosk.headoffice.supervisors import Throttle, required
-from kiosk.headoffice.web import database
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 YEAR = 60 * 60 * 24 * 365

@@ -16,8 +16,8 @@ from typing import Any
 from flask import abort, g, make_response, redirect, request, session, url_for
 
 from kiosk.headoffice import tokens
+from kiosk.headoffice.current import database
 from kiosk.headoffice.database import Database
-from kiosk.headoffice.web import database
 
 META_KEY = "console_secret_key"  # its row in ho_meta
 # Wrong tokens one address may try before it waits: five a minute, then half a minute.

@@ -11,18 +11,12 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from kiosk.headoffice import hub, tokens
+from kiosk.headoffice.current import database
 from kiosk.headoffice.database import Database, open_database
 from sync.protocol import MAX_BODY, decode, encode
 from sync.server import Request, handle
 
 SYNC_ROUTES = {"hello": "POST", "push": "POST", "pull": "GET", "verify": "POST", "missing": "POST"}
-
-
-def database() -> Database:
-    """This thread's connection to head office's database."""
-    from flask import current_app
-
-    return open_database(current_app.config["HO_DATABASE"])
 
 
 def _error(status: int, error: str, message: str) -> Response:
