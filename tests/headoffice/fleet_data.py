@@ -54,7 +54,8 @@ def arrival(db: Database, event: Event, op_id: str, attendee_id: str, at: str, o
 
 
 def mail(db: Database, event: Event, attendee_id: str, status: str, *, notification: str = "n1",
-         error: str = "", queued_at: str = "2026-12-08T01:00:00Z", attempts: int = 1) -> None:  # fmt: skip
+         error: str = "", queued_at: str = "2026-12-08T01:00:00Z",
+         attempts: int = 1) -> None:  # fmt: skip
     """One mail row in a status, as the outbox leaves it."""
     with db.transaction():
         db.execute(
