@@ -14,6 +14,7 @@ from flask_babel import Babel
 # any use of kiosk (app, CLI, a test) has them all before the first op is applied.
 import kiosk.desk
 import kiosk.printing.attempts
+import kiosk.privacy
 import kiosk.rooms  # noqa: F401
 from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health

@@ -3,6 +3,8 @@ after a peer's restore a comparison of op ids (sync/reconcile.py).
 
 Network I/O never happens inside a database transaction. Each pulled page is applied and its
 cursor saved in one transaction, so a crash repeats at most one page, harmlessly.
+A venue runs it: peer rows and cursors live in `Local.db`; ops are stored, settled and
+compared through `Local.log`, as the serving half stores them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sync import oplog, peers, reconcile
 from sync.oplog import Op, OpError
 from sync.protocol import DEFAULT_PAGE, PREFIX, SyncError, digest, encode
 from sync.reconcile import MAX_VERIFY
-from sync.server import Local, keep_one_copy
+from sync.server import Local, keep_one_copy, normalized
 from sync.transport import Transport, read
 
 log = logging.getLogger("sync")
@@ -63,6 +65,8 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
     """Hello; starts over with a peer whose log went back (restored, or another machine)."""
     peer, reset = peers.load(local.db, url), ""
     body: dict[str, Any] = {"node_id": local.node_id, "machine": local.machine}
+    if local.report is not None:
+        body["status"] = {**local.report(url), "clock_ms": local.now_ms()}
     if peer.pull_op_id:
         body["cursor"] = {"seq": peer.pull_after, "op_id": peer.pull_op_id, "seal": peer.pull_seal}
     asked = local.now_ms()
@@ -151,6 +155,7 @@ def push_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
             done.duplicates += int(answer.get("duplicates", 0))
         copies = _checked(local, answer.get("copies", [])) if ops else []
         with local.transaction(local.db):
+            copies = normalized(local, copies)
             keep_one_copy(local, copies, peer.node_id)  # the peer kept another copy: so do we
             peers.save(local.db, peer.url, push_after=last)
             peers.add_counts(local.db, peer.url, sent=len(ops))
@@ -204,7 +209,8 @@ def _apply_page(local: Local, ops: list[Op], sender: str) -> int:
     Ops held under the same id with other content are settled: we keep the copy every node
     keeps (the peer noted the other when we pushed ours).
     """
-    new = oplog.insert_page(local.db, ops, received_from=sender)
+    ops = normalized(local, ops)
+    new = local.log.insert_page(ops, sender)
     local.apply(local.db, new)
     taken = {op.op_id for op in new}
     keep_one_copy(local, [op for op in ops if op.op_id not in taken], sender)
@@ -239,19 +245,19 @@ def settle(local: Local, peer: peers.Peer, transport: Transport, page: int, done
            pull: bool) -> None:  # fmt: skip
     """Compares op ids with the peer; pushes what it lacks (any origin), re-pulls if we lack."""
     try:
-        found = reconcile.compare(local.db, lambda name, body: call(transport, "POST", name, body))
+        found = reconcile.compare(local.log, lambda name, body: call(transport, "POST", name, body))
     except SyncError as exc:
         if exc.status != 404:
             raise
         log.warning("%s cannot compare op ids (an older Kiosk): cursors only", peer.url)
         found = reconcile.Diff()
-    ops = reconcile.ops_by_id(local.db, found.they_lack)
+    ops = reconcile.ops_by_id(local.log, found.they_lack)
     accepted, done.refused = reconcile.offer(ops, lambda batch: _push_page(local, batch, transport),
                                              page)  # fmt: skip
     done.pushed += accepted
     if found.we_lack and pull:
         pull_all(local, peers.load(local.db, peer.url), transport, page, done)  # new since
-        if skipped := reconcile.lacking(local.db, found.we_lack):  # behind our cursor: read again
+        if skipped := reconcile.lacking(local.log, found.we_lack):  # behind our cursor: read again
             log.warning("we lack %d of %s's ops: pulling its log again", len(skipped), peer.url)
             with local.transaction(local.db):
                 peers.save(local.db, peer.url, pull_after=0, pull_op_id="", pull_seal="")

@@ -2,6 +2,8 @@
 
 The table itself is created by the node's migrations; this module reads and writes it.
 An op is inserted at most once (by `op_id`), which is what makes every retry harmless.
+Which of two copies under one op id to keep (`settle_copies`) is decided over any
+`sync.store.Log`, so head office decides it as a venue does.
 """
 
 from __future__ import annotations
@@ -9,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync.hlc import Clock, Stamp, StampError
 from sync.ids import is_uuid, uuid7
+
+if TYPE_CHECKING:
+    from sync.store import Log
 
 MAX_KIND = 64
 MAX_ENTITY = 200
@@ -144,30 +150,64 @@ def insert_new(db: sqlite3.Connection, ops: list[Op]) -> None:
 
 
 def settle_copies(
-    db: sqlite3.Connection, ops: list[Op], received_from: str | None
+    log: Log,
+    ops: list[Op],
+    received_from: str | None,
+    supersedes: Callable[[Op, Op], bool] | None = None,
 ) -> tuple[list[Op], list[Op], list[Op]]:
     """Ops held under the same id with other content: keeps the copy that sorts first.
 
     Of two copies, every node keeps the one with the lower `content_hash`, whatever order they
-    came in. A copy that wins here takes a new seq, so it travels on to the peers that pull
-    from us. (A held copy that wins stays: a round pushes before it pulls, so a peer that
-    hands us another copy has been offered ours already, or will be at the next push.)
+    came in, unless the domain says one `supersedes` the other (the same op in a later form,
+    such as scrubbed of an erased person's data): that one is kept, and none is set aside.
+    A copy that wins here takes a new seq, so it travels on to the peers that pull from us.
+    (A held copy that wins stays: a round pushes before it pulls, so a peer that hands us
+    another copy has been offered ours already, or will be at the next push.)
     Returns the copies now held for the ids that differed, those that replaced ours, and the
     copies set aside.
     """
     kept, replaced, losers = [], [], []
     for op in ops:
-        held = get(db, op.op_id)
+        held = log.get(op.op_id)
         if held is None or held == op:
+            continue
+        if supersedes is not None and supersedes(op, held):
+            log.replace(op, received_from)
+            replaced.append(op)
+            kept.append(op)
+            continue
+        if supersedes is not None and supersedes(held, op):
+            kept.append(held)
             continue
         winner, loser = sorted((held, op), key=content_hash)
         if winner is op:
-            db.execute("DELETE FROM op WHERE op_id = ?", (op.op_id,))
-            insert(db, op, received_from)
+            log.replace(op, received_from)
             replaced.append(op)
         kept.append(winner)
         losers.append(loser)
     return kept, replaced, losers
+
+
+def replace(db: sqlite3.Connection, op: Op, received_from: str | None) -> None:
+    """Drops the copy held under `op.op_id` and stores `op` at a new seq (AUTOINCREMENT)."""
+    db.execute("DELETE FROM op WHERE op_id = ?", (op.op_id,))
+    insert(db, op, received_from)
+
+
+def high(db: sqlite3.Connection) -> int:
+    """The highest local sequence number held, 0 when empty."""
+    return db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
+
+
+def count_from(db: sqlite3.Connection, origin: str) -> int:
+    """How many ops made by `origin` we hold."""
+    return db.execute("SELECT count(*) FROM op WHERE origin = ?", (origin,)).fetchone()[0]
+
+
+def op_at(db: sqlite3.Connection, seq: int) -> str | None:
+    """The op id held at local sequence number `seq`, if any."""
+    row = db.execute("SELECT op_id FROM op WHERE seq = ?", (seq,)).fetchone()
+    return row[0] if row else None
 
 
 def latest_stamp(db: sqlite3.Connection) -> str | None:
@@ -185,13 +225,32 @@ def get(db: sqlite3.Connection, op_id: str) -> Op | None:
 
 
 def held(db: sqlite3.Connection, op_ids: list[str]) -> list[Op]:
-    """The ops held of those named (one statement: keep the list to a few hundred ids)."""
+    """The ops held of those named, in local log order (one statement)."""
     rows = db.execute(
         "SELECT op_id, origin, hlc, kind, entity, payload FROM op WHERE op_id IN"
-        " (SELECT value FROM json_each(?))",
+        " (SELECT value FROM json_each(?)) ORDER BY seq",
         (json.dumps(op_ids),),
     )
     return [_from_row(row) for row in rows]
+
+
+def held_ids(db: sqlite3.Connection, op_ids: Iterable[str]) -> set[str]:
+    """Which of the named op ids we hold (500 to a statement)."""
+    ids, found = list(op_ids), set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        sql = f"SELECT op_id FROM op WHERE op_id IN ({','.join('?' * len(chunk))})"  # noqa: S608
+        found |= {row[0] for row in db.execute(sql, chunk)}
+    return found
+
+
+def ids_under(db: sqlite3.Connection, prefix: str) -> list[str]:
+    """Our op ids that start with `prefix`, sorted (the op_id index answers the range)."""
+    rows = db.execute(
+        "SELECT op_id FROM op WHERE op_id >= ? AND op_id < ? ORDER BY op_id",
+        (prefix, prefix + "\U0010ffff"),
+    )
+    return [r[0] for r in rows]
 
 
 def after(db: sqlite3.Connection, seq: int, limit: int) -> list[tuple[int, Op]]:

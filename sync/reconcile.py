@@ -6,20 +6,19 @@ caller sends the count and digest of its ids under an op-id prefix, and the peer
 for prefixes that differ, with its own ids there (when few) or the digests of the next
 characters. A healthy pair agrees at the root in one request; a restored one lists only the
 ranges written since its backup (op ids are UUIDv7, so a prefix is a stretch of time).
+Both halves read op ids through a `sync.store.Log`, so head office serves them as a venue does.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sync.oplog import Op, copy_key
-from sync.oplog import held as held_ops
 from sync.protocol import ProtocolError, SyncError, digest
+from sync.store import Log
 
 log = logging.getLogger("sync")
 MAX_VERIFY = 20_000  # op ids per verify request
@@ -28,15 +27,6 @@ LIST_AT = 256  # a peer lists its ids under a prefix holding at most this many
 _ID_CHARS = frozenset("0123456789abcdefABCDEF-")
 # One request to the peer: name and JSON body in, JSON answer out (SyncError if refused).
 Call = Callable[[str, dict[str, Any]], dict[str, Any]]
-
-
-def ids_under(db: sqlite3.Connection, prefix: str) -> list[str]:
-    """Our op ids that start with `prefix`, sorted (the op_id index answers the range)."""
-    rows = db.execute(
-        "SELECT op_id FROM op WHERE op_id >= ? AND op_id < ? ORDER BY op_id",
-        (prefix, prefix + "\U0010ffff"),
-    )
-    return [r[0] for r in rows]
 
 
 def summary(ids: list[str]) -> dict[str, Any]:
@@ -65,12 +55,12 @@ def _ranges(body: Any) -> list[dict[str, Any]]:
     return ranges  # type: ignore[return-value]
 
 
-def missing(db: sqlite3.Connection, body: Any) -> dict[str, Any]:
+def missing(store: Log, body: Any) -> dict[str, Any]:
     """Serves a comparison: for each prefix whose count or digest differs, what we hold there."""
     answer = []
     for theirs in _ranges(body):
         prefix = theirs["prefix"]
-        ids = ids_under(db, prefix)
+        ids = store.ids_under(prefix)
         mine = summary(ids)
         if (mine["count"], mine["digest"]) == (theirs["count"], theirs["digest"]):
             continue
@@ -93,7 +83,7 @@ def _children(ids: list[str], size: int) -> dict[str, dict[str, Any]]:
     return {child: summary(group) for child, group in grouped.items()}
 
 
-def verify(db: sqlite3.Connection, body: Any) -> dict[str, Any]:
+def verify(store: Log, body: Any) -> dict[str, Any]:
     """Which of the named op ids we hold, with the count and digest of those: proof of receipt."""
     ids = body.get("op_ids") if isinstance(body, dict) else None
     if (
@@ -102,23 +92,16 @@ def verify(db: sqlite3.Connection, body: Any) -> dict[str, Any]:
         or not all(isinstance(i, str) for i in ids)
     ):
         raise ProtocolError(400, "bad_verify", f'Send {{"op_ids": [...]}}, at most {MAX_VERIFY}.')
-    held = set(_held(db, ids))
+    held = store.held_ids(ids)
     count, value = digest(held)
     copies = [copy_key(op) for start in range(0, len(ids), 500)
-              for op in held_ops(db, ids[start : start + 500])]  # fmt: skip
+              for op in store.held_ops(ids[start : start + 500])]  # fmt: skip
     return {
         "held": count,
         "digest": value,
         "missing": [i for i in ids if i not in held][:100],
         "copies": digest(copies)[1],
     }  # the held ops' content: one copy under each id
-
-
-def _held(db: sqlite3.Connection, ids: list[str]) -> Iterator[str]:
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        sql = f"SELECT op_id FROM op WHERE op_id IN ({','.join('?' * len(chunk))})"  # noqa: S608
-        yield from (row[0] for row in db.execute(sql, chunk))
 
 
 @dataclass
@@ -129,12 +112,12 @@ class Diff:
     we_lack: set[str] = field(default_factory=set)
 
 
-def compare(db: sqlite3.Connection, call: Call) -> Diff:
+def compare(store: Log, call: Call) -> Diff:
     """Walks down the op-id prefixes where we and the peer differ; both directions at once."""
     found, queue = Diff(), [""]
     while queue:
         batch, queue = queue[:MAX_RANGES], queue[MAX_RANGES:]
-        mine = {prefix: ids_under(db, prefix) for prefix in batch}
+        mine = {prefix: store.ids_under(prefix) for prefix in batch}
         answer = call("missing", {"ranges": [{"prefix": p, **summary(mine[p])} for p in batch]})
         try:
             differing = {str(r["prefix"]): r for r in answer["ranges"]}
@@ -170,23 +153,14 @@ def _descend(found: Diff, ours: list[str], entry: dict[str, Any]) -> list[str]:
     return deeper
 
 
-def ops_by_id(db: sqlite3.Connection, ids: set[str]) -> list[Op]:
+def ops_by_id(store: Log, ids: set[str]) -> list[Op]:
     """The ops held under these ids, grouped by origin (each origin's in log order)."""
-    rows = db.execute(
-        "SELECT op_id, origin, hlc, kind, entity, payload FROM op WHERE op_id IN"
-        " (SELECT value FROM json_each(?)) ORDER BY origin, seq",
-        (json.dumps(sorted(ids)),),
-    )
-    return [Op(*r[:5], json.loads(r[5])) for r in rows]
+    return sorted(store.held_ops(sorted(ids)), key=lambda op: op.origin)  # a stable sort
 
 
-def lacking(db: sqlite3.Connection, ids: set[str]) -> set[str]:
+def lacking(store: Log, ids: set[str]) -> set[str]:
     """Those of these op ids not held here."""
-    rows = db.execute(
-        "SELECT value FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM op WHERE op_id = value)",
-        (json.dumps(sorted(ids)),),
-    )
-    return {r[0] for r in rows}
+    return ids - store.held_ids(ids)
 
 
 def offer(ops: list[Op], push: Callable[[list[Op]], dict[str, Any]], page: int) -> tuple[int, int]:

@@ -2,19 +2,20 @@
 
 Any node serves these (head office and venue machines alike). A web framework only has to
 authenticate the caller, name the node it speaks for, and pass the bytes through `handle`.
+They reach storage only through `Local.log` (a `sync.store.Log`): a venue's SQLite file by
+default, or one event of head office's shared database.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
-import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync import oplog, peers, reconcile
+from sync import oplog, reconcile
 from sync.hlc import MAX_AHEAD_MS, MAX_FORWARD_MS, Stamp, wall_ms
 from sync.oplog import Op, OpError
 from sync.protocol import (
@@ -26,21 +27,27 @@ from sync.protocol import (
     ProtocolError,
 )
 from sync.protocol import decode as decode_body
+from sync.sqlitelog import SqliteLog
+from sync.store import Log
 
 log = logging.getLogger("sync")
-# Applies ops just stored (in the order given) inside the caller's transaction: a whole page at
-# once, so the domain can write a batch in bulk.
-Apply = Callable[[sqlite3.Connection, list[Op]], None]
-Transaction = Callable[[sqlite3.Connection], AbstractContextManager[Any]]
+# Applies ops just stored (in the order given) inside the log's transaction: a whole page at
+# once, so the domain can write a batch in bulk. Its first argument is `Local.db`.
+Apply = Callable[[Any, list[Op]], None]
+Transaction = Callable[[Any], AbstractContextManager[Any]]
 # The domain's check of one op by its kind; raises OpError for an op it must never apply.
 Check = Callable[[Op], None]
 
 
 @dataclass
 class Local:
-    """This node as sync sees it: its database, id, how to write, and the domain's apply."""
+    """This node as sync sees it: its database, id, how to write, and the domain's apply.
 
-    db: sqlite3.Connection
+    `db` is what the domain's callbacks are handed; `log` is the storage sync serves from
+    (by default the op log in `db`, a venue's SQLite connection, written in `transaction`).
+    """
+
+    db: Any
     node_id: str
     apply: Apply
     transaction: Transaction
@@ -52,10 +59,25 @@ class Local:
     max_body: int = MAX_BODY
     check: Check | None = None
     machine: str = ""  # this node's machine fingerprint, sent in hello
+    # How this node stands (version, ops waiting for the peer at `url`, open problems), told
+    # to the peer in hello so head office's console shows it; None: tells nothing.
+    report: Callable[[str], dict[str, Any]] | None = None
     after_ingest: list[Callable[[list[Op]], None]] = field(default_factory=list)
     # Told of the copies `keep_one_copy` set aside, and whether a held copy was replaced (the state
     # must be folded again); None: this node keeps no state of its own beyond the log.
-    settled: Callable[[sqlite3.Connection, list[Op], bool], None] | None = None
+    settled: Callable[[Any, list[Op], bool], None] | None = None
+    # The domain's form of ops about to be stored, pushed or pulled, given what this node
+    # holds (`db`): e.g. without the personal data of someone erased here. The same ops, in
+    # the same order; None: as they came.
+    normalize: Callable[[Any, list[Op]], list[Op]] | None = None
+    # Whether copy `a` is copy `b` in that later form (made by a node that knew more): then
+    # `a` is kept wherever they meet, and the two are one op, not two copies recorded twice.
+    supersedes: Callable[[Op, Op], bool] | None = None
+    log: Log = None  # type: ignore[assignment]  # None: SqliteLog(db, transaction)
+
+    def __post_init__(self) -> None:
+        if self.log is None:
+            self.log = SqliteLog(self.db, self.transaction)
 
 
 @dataclass(frozen=True)
@@ -79,10 +101,10 @@ def _caller(body: Any) -> str:
 
 def bind(local: Local, token_id: int | None, node_id: str) -> None:
     """A sync token speaks for the first node id it names, and for no other (403)."""
-    if token_id is None or peers.device_node(local.db, token_id) == node_id:
+    if token_id is None or local.log.device_node(token_id) == node_id:
         return
-    with local.transaction(local.db):
-        if not peers.bind_device(local.db, token_id, node_id):
+    with local.log.transaction():
+        if not local.log.bind_device(token_id, node_id):
             raise ProtocolError(403, "wrong_node", "This token is bound to another node:"
                                 " each machine needs its own sync token.")  # fmt: skip
 
@@ -94,8 +116,8 @@ def bind_machine(local: Local, body: dict[str, Any], node_id: str) -> None:
         return  # a node of an older version, or one without a database file
     if not isinstance(machine, str) or len(machine) > 64:
         raise ProtocolError(400, "bad_request", "machine must be at most 64 characters.")
-    with local.transaction(local.db):
-        if peers.bind_machine(local.db, node_id, machine):
+    with local.log.transaction():
+        if local.log.bind_machine(node_id, machine):
             return
     log.warning("two machines say hello as node %s: its database was copied", node_id)
     raise ProtocolError(
@@ -114,15 +136,14 @@ def hello(local: Local, body: Any, token_id: int | None = None) -> dict[str, Any
     caller = _caller(body)
     bind_machine(local, body, caller)  # first: a refused copy leaves its token unbound
     bind(local, token_id, caller)
-    high = local.db.execute("SELECT coalesce(max(seq), 0) FROM op").fetchone()[0]
-    held = local.db.execute("SELECT count(*) FROM op WHERE origin = ?", (caller,)).fetchone()[0]
-    epoch = peers.ready_epoch(local.db)
+    high, held = local.log.high(), local.log.count_from(caller)
+    epoch = local.log.ready_epoch()
     if epoch is None:
-        with local.transaction(local.db):
-            epoch = peers.epoch(local.db)
+        with local.log.transaction():
+            epoch = local.log.epoch()
     answer = {"protocol": PROTOCOL, "node_id": local.node_id, "epoch": epoch, "high": high,
               "held_from_you": held, "server_time_ms": wall_ms(),
-              "role": peers.role(local.db)}  # fmt: skip
+              "role": local.log.role()}  # fmt: skip
     if body.get("cursor") is not None:
         answer["at_cursor"], answer["epoch"] = _at_cursor(local, body["cursor"], epoch, caller)
     return answer
@@ -138,14 +159,13 @@ def _at_cursor(local: Local, cursor: Any, epoch: str, caller: str) -> tuple[str,
                            for k in ("op_id", "seal")):  # fmt: skip
         raise ProtocolError(400, "bad_request", 'cursor is {"seq", "op_id", "seal"}.')
     op_id = cursor["op_id"]
-    row = local.db.execute("SELECT op_id FROM op WHERE seq = ?", (seq,)).fetchone()
-    now = row[0] if row else ""
-    sealed = peers.seal(local.db, epoch, seq, op_id)
+    now = local.log.op_at(seq) or ""
+    sealed = local.log.seal(epoch, seq, op_id)
     if now != op_id and sealed and hmac.compare_digest(sealed.encode(), cursor["seal"].encode()):
         log.warning("%s held op %s at our seq %d, which is no longer there: this log went"
                     " back (copied back?); new epoch", caller, op_id, seq)  # fmt: skip
-        with local.transaction(local.db):
-            epoch = peers.new_epoch(local.db)
+        with local.log.transaction():
+            epoch = local.log.new_epoch()
     return now, epoch
 
 
@@ -180,7 +200,7 @@ def check_stamps(local: Local, ops: list[Op]) -> None:
     never falls below the newest stamp already held, so a correction of a value accepted
     earlier (stamped just after it) still travels.
     """
-    held = oplog.latest_stamp(local.db)
+    held = local.log.latest_stamp()
     limit = max(local.now_ms() + local.max_ahead_ms, Stamp.parse(held).wall_ms if held else 0)
     for index, op in enumerate(ops):
         if Stamp.parse(op.hlc).wall_ms > limit:
@@ -197,7 +217,7 @@ def _check_origins(local: Local, sender: str, ops: list[Op], token_id: int | Non
     went back (a restore), ops of any origin stamped before that moment are taken from any
     peer, ours included: we may have held them, lost them and handed them out before.
     """
-    rewound = peers.rewound_at(local.db)
+    rewound = local.log.rewound_at()
     for op in ops:
         if op.origin == sender:
             continue
@@ -210,7 +230,7 @@ def _check_origins(local: Local, sender: str, ops: list[Op], token_id: int | Non
         if not local.allow_relay or (token_id is not None and sender not in local.relays):
             raise ProtocolError(403, "wrong_origin", f"op {op.op_id} is from {op.origin}: this"
                                 " node accepts only the sender's own ops from it.")  # fmt: skip
-        if op.origin == local.node_id and oplog.get(local.db, op.op_id) is None:
+        if op.origin == local.node_id and local.log.get(op.op_id) is None:
             raise ProtocolError(403, "wrong_origin", "An op claims to be from this node.")
 
 
@@ -222,27 +242,34 @@ def keep_one_copy(local: Local, ops: list[Op], sender: str | None, note: bool = 
     receiver of a push does (it sees both copies first: a round pushes before it pulls), so
     the sender learns of them in the same round.
     """
-    kept, replaced, losers = oplog.settle_copies(local.db, ops, sender)
+    kept, replaced, losers = oplog.settle_copies(local.log, ops, sender, local.supersedes)
     if (replaced or (note and losers)) and local.settled is not None:
         local.settled(local.db, losers if note else [], bool(replaced))
     if kept:
-        log.warning("%d ops from %s differ from the copies held; every node keeps the copy"
-                    " that sorts first (%d replaced here)", len(kept), sender,
-                    len(replaced))  # fmt: skip
+        log.warning("%d ops from %s differ from the copies held; every node keeps the same"
+                    " copy (%d replaced here)", len(kept), sender, len(replaced))  # fmt: skip
     return kept
+
+
+def normalized(local: Local, ops: list[Op]) -> list[Op]:
+    """Ops as the domain stores them here (`Local.normalize`), inside the log's transaction."""
+    return ops if local.normalize is None else local.normalize(local.db, ops)
 
 
 def ingest(local: Local, ops: list[Op], sender: str | None) -> dict[str, Any]:
     """Inserts and applies the ops not yet held, all in one transaction.
 
     Ops held under the same id with other content are settled; the answer names them
-    (`mismatched`) and gives the copy kept for each (`copies`), so the sender keeps it too.
+    (`mismatched`) and gives the copy kept for each (`copies`), so the sender keeps it too;
+    so it does for ops stored in another form than they came in (`normalize`).
     """
-    with local.transaction(local.db):
-        fresh = oplog.insert_page(local.db, ops, received_from=sender)
+    with local.log.transaction():
+        sent, ops = ops, normalized(local, ops)
+        fresh = local.log.insert_page(ops, sender)
         taken = {op.op_id for op in fresh}
         local.apply(local.db, fresh)
         kept = keep_one_copy(local, [op for op in ops if op.op_id not in taken], sender, note=True)
+        kept += [op for op, came in zip(ops, sent, strict=True) if op != came and op.op_id in taken]
     accepted, duplicates = len(fresh), len(ops) - len(fresh)
     for hook in local.after_ingest:
         hook(fresh)
@@ -278,14 +305,14 @@ def pull(local: Local, query: dict[str, str]) -> dict[str, Any]:
     """A page of our log after the caller's cursor, in our local order."""
     after = _int_arg(query, "after", 0, 2**62)
     limit = _int_arg(query, "limit", DEFAULT_PAGE, MAX_PAGE, least=1)
-    rows = oplog.after(local.db, after, limit + 1)
+    rows = local.log.after(after, limit + 1)
     page = rows[:limit]
     following = page[-1][0] if page else after
     answer = {"ops": [op.to_dict() for _, op in page], "next": str(following),
               "more": len(rows) > limit}  # fmt: skip
-    epoch = peers.ready_epoch(local.db)
+    epoch = local.log.ready_epoch()
     if page and epoch is not None:  # the caller shows it in hello, to prove our log went back
-        answer["seal"] = peers.seal(local.db, epoch, following, page[-1][1].op_id)
+        answer["seal"] = local.log.seal(epoch, following, page[-1][1].op_id)
     return answer
 
 
@@ -301,9 +328,9 @@ def handle(local: Local, request: Request) -> tuple[int, dict[str, Any]]:
         if route == ("POST", "hello"):
             return 200, hello(local, body, request.token_id)
         if route == ("POST", "verify"):
-            return 200, reconcile.verify(local.db, body)
+            return 200, reconcile.verify(local.log, body)
         if route == ("POST", "missing"):
-            return 200, reconcile.missing(local.db, body)
+            return 200, reconcile.missing(local.log, body)
         raise ProtocolError(404, "not_found", "No such sync endpoint.")
     except ProtocolError as exc:
         return exc.status, {"error": exc.code, "message": exc.message}

@@ -1,7 +1,8 @@
 """What the serving half of sync needs from storage: one node's log, epoch and devices.
 
-A venue keeps all of it in its SQLite file (`SqliteLog`); head office keeps one `Log` per
-event in a shared database, SQLite or PostgreSQL, with the event as every row's leading key.
+A venue keeps all of it in its SQLite file (`sync.sqlitelog.SqliteLog`); head office keeps
+one `Log` per event in a shared database, SQLite or PostgreSQL, with the event as every
+row's leading key.
 The protocol functions in `sync.server` and `sync.reconcile` reach storage only through
 this interface, so the same hello, push, pull, verify and missing serve both.
 
@@ -47,7 +48,11 @@ class Log(Protocol):
         ...
 
     def held_ops(self, op_ids: list[str]) -> list[Op]:
-        """The ops held of those named (a few hundred ids at a time)."""
+        """The ops held of those named, in local log order.
+
+        Verify names 500 at a time; a comparison after a restore names all it found at once
+        and pushes each origin's ops in this order.
+        """
         ...
 
     def insert_page(self, ops: list[Op], received_from: str | None) -> list[Op]:

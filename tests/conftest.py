@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from kiosk.db import open_db, transaction
 from kiosk.desk import importer
 from kiosk.desk.event import set_event, set_ticket_type
 from kiosk.replication.node import Node, load_node
+from tests.support import postgres
 
 DATA = Path(__file__).parent / "data"
 # The fixture event runs three days from 2026-12-01 in Jakarta (UTC+7).
@@ -124,6 +127,40 @@ def schedule_loaded(db_path: Path, clock: FixedClock) -> None:
     load(conn, load_node(conn))
     conn.close()
     clock.set(AT_1005)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The session's throwaway PostgreSQL server, started when a test first asks: its base URL.
+
+    A server that cannot start fails those tests (never a skip: CI must not pass without it).
+    KIOSK_TEST_PG_KEEP=1 leaves it running afterwards and prints its URL and how to stop it.
+    """
+    keep = os.environ.get("KIOSK_TEST_PG_KEEP") == "1"
+    try:
+        with postgres.cluster(keep=keep) as base:
+            yield base
+            if keep:
+                capture = request.config.pluginmanager.get_plugin("capturemanager")
+                with capture.global_and_fixture_disabled():  # pytest holds teardown's output
+                    print(f"\nPostgreSQL kept running at {base}; stop it with: "
+                          f"{postgres.stop_command(base)}")  # fmt: skip
+    except postgres.ClusterError as error:
+        raise pytest.fail.Exception(f"PostgreSQL for the tests: {error}", pytrace=False) from None
+
+
+DATABASE_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ho_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a head-office store lives, once per engine: a SQLite file path (not created yet),
+    then the URL of a fresh empty database on the session's PostgreSQL cluster."""
+    if request.param == "sqlite":
+        return str(tmp_path / "headoffice.sqlite3")
+    base = request.getfixturevalue("postgres_cluster")
+    name = postgres.database_name(request.node.name, next(DATABASE_NUMBERS))
+    return postgres.fresh_database(base, name)
 
 
 # Modules whose answers turn on the event's days, ticket validity or the schedule's hours.

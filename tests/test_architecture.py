@@ -26,6 +26,7 @@ LAYERS = {
     "kiosk.headoffice.console": 4,
     "kiosk.headoffice.supervisors": 4,
     "kiosk.headoffice.display": 4,
+    "kiosk.privacy": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,
@@ -38,6 +39,7 @@ LAYERS = {
     "kiosk.i18n": 1,
     "kiosk.migrations": 1,
     "kiosk.files": 1,
+    "kiosk.version": 1,
 }
 # The app factory puts the layers together, so it may import any of them.
 ASSEMBLY = {"kiosk"}

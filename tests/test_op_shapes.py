@@ -49,6 +49,7 @@ GOOD = {
                           "reason": "", "reprint": False, "name": "Siti Rahma",
                           "shortened": False, "outcome": "completed", "desk": "North-1",
                           "staff": "Ana", "at": "2026-03-10T02:00:00Z"}),
+    "attendee_erase": (A, {"at": "2026-03-20T02:00:00Z", "by": "Dewi", "reason": "art. 17"}),
     "op_copy_seen": ("0190a0b0-0000-7000-8000-000000000009", {"hash": "ab12", "origin": "venue-2",
                      "hlc": "1773100000000-00000-venue-2", "kind": "checkin", "entity": A}),
 }  # fmt: skip
@@ -85,6 +86,7 @@ BAD = [
     ("notification_queued", {"recipients": -3}, "payload.recipients"),
     ("badge_printed", {"reprint": "yes"}, "payload.reprint"),
     ("badge_printed", {"name": ["Siti"]}, "payload.name"),
+    ("attendee_erase", {"by": {"name": "Dewi"}}, "payload.by"),
 ]
 KINDS = sorted(fold.SHAPES)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from kiosk import files
-from kiosk.cli import access, backups, badges, headoffice, peers, schedule, venue
+from kiosk.cli import access, backups, badges, headoffice, peers, privacy, schedule, venue
 from kiosk.cli.venue import DEFAULT_DB, Context
 
 
@@ -47,3 +47,5 @@ for _command in (
     schedule.import_registrations,
 ):
     venue.import_group.add_command(_command)
+for _command in (privacy.erase, privacy.retention_command):
+    headoffice.headoffice.add_command(_command)

@@ -39,7 +39,7 @@ def _round_with_retries(
                 " as docs/tls.md explains"
             ) from None
         except (OSError, client.SyncError) as exc:
-            if isinstance(exc, client.SyncError) and exc.status in (400, 401, 403, 404):
+            if isinstance(exc, client.SyncError) and exc.status in (400, 401, 403, 404, 409):
                 raise click.ClickException(f"{url} refused: {exc.message}") from None
             if attempt == ATTEMPTS - 1:
                 raise click.ClickException(f"cannot sync with {url}: {exc}") from None

@@ -21,9 +21,11 @@ WITH standing AS (
 ), prints AS (
     SELECT entity, count(*) AS n FROM op WHERE kind = 'badge_printed' GROUP BY entity
 )
-SELECT a.attendee_id, a.code, a.first_name, a.last_name, a.company, a.ticket_type, a.status,
+SELECT a.attendee_id, a.code, a.first_name, a.last_name, a.company, a.ticket_type,
+       CASE WHEN e.attendee_id IS NULL THEN a.status ELSE 'erased' END,
        f.at, f.desk, coalesce(d.n, 0), coalesce(p.n, 0)
 FROM attendee a
+LEFT JOIN attendee_erasure e ON e.attendee_id = a.attendee_id
 LEFT JOIN first_arrival f ON f.attendee_id = a.attendee_id
 LEFT JOIN days d ON d.attendee_id = a.attendee_id
 LEFT JOIN prints p ON p.entity = a.attendee_id
@@ -39,7 +41,10 @@ def neutralise(value: object) -> object:
 
 
 def export_checkins(db: sqlite3.Connection, out: TextIO) -> int:
-    """Writes one row per attendee; `checkins` counts event days with an arrival."""
+    """Writes one row per attendee; `checkins` counts event days with an arrival.
+
+    An erased attendee keeps their row, arrivals and prints, with `status` "erased".
+    """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     count = 0

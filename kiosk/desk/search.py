@@ -121,6 +121,13 @@ def reindex(db: sqlite3.Connection, attendee_ids: list[str]) -> None:
     db.executemany("DELETE FROM search_typo WHERE key = ? AND word = ?", typo_rows(gone))
 
 
+def forget(db: sqlite3.Connection, attendee_ids: list[str]) -> None:
+    """Reindexes erased attendees now and merges the full-text index, whose older segments
+    would otherwise keep their words in the file until a later merge."""
+    reindex(db, attendee_ids)
+    db.execute("INSERT INTO attendee_fts (attendee_fts) VALUES ('optimize')")
+
+
 def _term(word: str, near: Iterable[str] = ()) -> str:
     # The exact word as well as the prefix: José ranks above Josefina for "jose".
     return "(" + " OR ".join([f'"{word}"', f'"{word}"*', *(f'"{n}"' for n in near)]) + ")"

@@ -16,6 +16,7 @@ from typing import Any
 
 from kiosk import db as sqlite_db
 
+CHUNK = 500  # values in one SQLite IN list
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 _PARAM = re.compile(r"%|\?")
 
@@ -77,6 +78,20 @@ class Database:
             return
         marks = ", ".join("?" * len(columns))
         self.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+    def among(self, sql: str, params: Sequence[Any], values: Sequence[Any]) -> Iterator[Any]:
+        """The rows of `sql` whose `IN ?list` tests a column against any number of values.
+
+        PostgreSQL takes them as one array (`= ANY`), whose plan stays an index lookup once
+        the statement is prepared; SQLite takes IN lists of a few hundred at a time.
+        """
+        if self.dialect == "postgresql":
+            yield from self.execute(sql.replace("IN ?list", "= ANY(?)"), (*params, list(values)))
+            return
+        for start in range(0, len(values), CHUNK):
+            chunk = values[start : start + CHUNK]
+            yield from self.execute(sql.replace("IN ?list", f"IN ({placeholders(len(chunk))})"),
+                                    (*params, *chunk))  # fmt: skip
 
     def script(self, sql: str) -> None:
         """Runs several statements without parameters (a schema file)."""
@@ -173,6 +188,13 @@ def open_database(url: str) -> Database:
         migrate(db)
         held[url] = db
     return held[url]
+
+
+def close_held(url: str) -> None:
+    """Closes this thread's connection to `url`, if it holds one (a thread or test done)."""
+    held = getattr(_local, "held", {}).pop(url, None)
+    if held is not None:
+        held.close()
 
 
 def placeholders(count: int) -> str:

@@ -17,12 +17,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from kiosk.headoffice.database import Database, placeholders
+from kiosk.headoffice.database import Database
 from sync.oplog import Op, dumps
 from sync.peers import HEAD_OFFICE, now_iso
 
 _OP = "op_id, origin, hlc, kind, entity, payload"
-CHUNK = 500  # ids per IN list
 
 
 def _op(row: Any) -> Op:
@@ -69,24 +68,16 @@ class EventLog:
         return _op(row) if row else None
 
     def held_ops(self, op_ids: list[str]) -> list[Op]:
-        """The ops held of those named."""
-        found: list[Op] = []
-        for start in range(0, len(op_ids), CHUNK):
-            chunk = op_ids[start : start + CHUNK]
-            sql = (f"SELECT {_OP} FROM op WHERE event_id = ?"  # noqa: S608
-                   f" AND op_id IN ({placeholders(len(chunk))})")  # fmt: skip
-            found.extend(_op(row) for row in self.db.execute(sql, (self.event_id, *chunk)))
-        return found
+        """The ops held of those named, in this log's order."""
+        rows = self.db.among(f"SELECT seq, {_OP} FROM op WHERE event_id = ? AND op_id IN ?list",  # noqa: S608
+                             (self.event_id,), op_ids)  # fmt: skip
+        return [_op(row[1:]) for row in sorted(rows, key=lambda row: row[0])]
 
     def held_ids(self, op_ids: Iterable[str]) -> set[str]:
         """Which of the named op ids are held."""
-        wanted, held = list(op_ids), set()
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start : start + CHUNK]
-            sql = (f"SELECT op_id FROM op WHERE event_id = ?"  # noqa: S608
-                   f" AND op_id IN ({placeholders(len(chunk))})")  # fmt: skip
-            held.update(row[0] for row in self.db.execute(sql, (self.event_id, *chunk)))
-        return held
+        rows = self.db.among("SELECT op_id FROM op WHERE event_id = ? AND op_id IN ?list",
+                             (self.event_id,), list(op_ids))  # fmt: skip
+        return {row[0] for row in rows}
 
     def _take_seqs(self, count: int) -> int:
         """Reserves `count` seqs (locking the event's row until commit); the first of them."""

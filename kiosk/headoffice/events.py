@@ -13,10 +13,11 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.headoffice import fold
+from kiosk.headoffice import fold, forget
 from kiosk.headoffice.database import Database
 from kiosk.headoffice.eventlog import EventLog
 from kiosk.replication import fold as venue_fold
+from kiosk.replication import scrub
 from sync.hlc import Clock
 from sync.ids import uuid7
 from sync.oplog import Op
@@ -66,6 +67,8 @@ def record(db: Database, event: Event, changes: list[tuple[str, str, dict[str, A
     Call inside a transaction. The clock starts past the newest stamp of the event's log, so
     a restarted process never reuses a stamp; `after` puts the ops after a value they replace.
     """
+    if get(db, event.event_id).purged_at:  # a purged event takes no personal data again
+        raise EventError(f"{event.slug}'s personal data was purged: it takes no changes.")
     log = EventLog(db, event.event_id)
     clock = Clock(node_id(db))
     clock.observe(log.latest_stamp())
@@ -76,9 +79,15 @@ def record(db: Database, event: Event, changes: list[tuple[str, str, dict[str, A
         op = Op(uuid7(stamp.wall_ms), clock.node, str(stamp), kind, entity, payload)
         venue_fold.check(op)
         ops.append(op)
+    ops = normalize(db, event.event_id, ops)
     log.insert_page(ops, None)
     fold.apply_page(db, event.event_id, ops)
     return ops
+
+
+def normalize(db: Database, event_id: int, ops: list[Op]) -> list[Op]:
+    """Ops about to enter an event's log, without the data of anyone erased there."""
+    return scrub.normalize(ops, lambda ids: forget.erasures(db, event_id, ids))
 
 
 def check_fields(slug: str, starts: str, days: int, timezone: str, language: str) -> None:
@@ -99,25 +108,32 @@ def check_fields(slug: str, starts: str, days: int, timezone: str, language: str
         raise EventError("--language is en or id.")
 
 
-def add(db: Database, slug: str, name: str, starts: str, days: int = 1, timezone: str = "UTC",
-        language: str = "en", retention_days: int | None = None) -> Event:  # fmt: skip
-    """Registers an event (its own partition on PostgreSQL) and records its name and dates."""
+def register(db: Database, slug: str, name: str, starts: str, days: int = 1,
+             timezone: str = "UTC", language: str = "en",
+             retention_days: int | None = None) -> Event:  # fmt: skip
+    """The event's row, and its own partitions on PostgreSQL (inside the caller's transaction)."""
     check_fields(slug, starts, days, timezone, language)
     if not name.strip():
         raise EventError("An event needs a name.")
+    if find(db, slug) is not None:
+        raise EventError(f"An event {slug!r} exists already.")
+    event_id = db.execute(
+        "INSERT INTO event (slug, name, starts_on, days, timezone, language, retention_days,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
+        (slug, name.strip(), starts, days, timezone, language, retention_days, now_iso()),
+    ).fetchone()[0]
+    if db.dialect == "postgresql":
+        for table in ("op", "attendee"):
+            db.execute(f"CREATE TABLE {table}_{int(event_id)} PARTITION OF {table}"
+                       f" FOR VALUES IN ({int(event_id)})")  # fmt: skip
+    return get(db, event_id)
+
+
+def add(db: Database, slug: str, name: str, starts: str, days: int = 1, timezone: str = "UTC",
+        language: str = "en", retention_days: int | None = None) -> Event:  # fmt: skip
+    """Registers an event and records its name and dates for its venues to take."""
     with db.transaction():
-        if find(db, slug) is not None:
-            raise EventError(f"An event {slug!r} exists already.")
-        event_id = db.execute(
-            "INSERT INTO event (slug, name, starts_on, days, timezone, language, retention_days,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
-            (slug, name.strip(), starts, days, timezone, language, retention_days, now_iso()),
-        ).fetchone()[0]
-        if db.dialect == "postgresql":
-            for table in ("op", "attendee"):
-                db.execute(f"CREATE TABLE {table}_{event_id} PARTITION OF {table}"
-                           f" FOR VALUES IN ({int(event_id)})")  # fmt: skip
-        event = get(db, event_id)
+        event = register(db, slug, name, starts, days, timezone, language, retention_days)
         fields = {"name": event.name, "starts_on": starts, "days": days, "timezone": timezone}
         record(db, event, [("event_set", "event", {"fields": fields, "source": "headoffice"})])
     return event

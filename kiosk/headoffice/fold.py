@@ -13,7 +13,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.headoffice.database import Database, placeholders
+from kiosk.headoffice import forget
+from kiosk.headoffice.database import Database
 from kiosk.replication.codes import version_order
 from sync.oplog import Op
 from sync.peers import now_iso
@@ -32,7 +33,6 @@ PEOPLE = (
 PERSONAL = ("first_name", "last_name", "email", "company", "note", "block_note")  # erasure
 ROOM = ("name",)
 SESSION = ("title", "starts_at", "ends_at", "room_id")
-CHUNK = 500
 STATE = ("attendee", "arrival", "room", "session", "registration")
 
 
@@ -55,16 +55,11 @@ def _attendees(db: Database, event_id: int, ops: list[Op]) -> None:
     """attendee_upsert ops of a page, merged in memory and written in a few statements."""
     ids = sorted({op.entity for op in ops})
     held: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        rows = db.execute(
-            f"SELECT attendee_id, {', '.join(PEOPLE)}, versions, erased_at FROM attendee"  # noqa: S608
-            f" WHERE event_id = ? AND attendee_id IN ({placeholders(len(chunk))})",
-            (event_id, *chunk),
-        )
-        for row in rows:
-            held[row[0]] = {**dict(zip(PEOPLE, row[1 : len(PEOPLE) + 1], strict=True)),
-                            "versions": json.loads(row[-2]), "erased_at": row[-1]}  # fmt: skip
+    rows = db.among(f"SELECT attendee_id, {', '.join(PEOPLE)}, versions, erased_at FROM attendee"  # noqa: S608
+                    " WHERE event_id = ? AND attendee_id IN ?list", (event_id,), ids)  # fmt: skip
+    for row in rows:
+        held[row[0]] = {**dict(zip(PEOPLE, row[1 : len(PEOPLE) + 1], strict=True)),
+                        "versions": json.loads(row[-2]), "erased_at": row[-1]}  # fmt: skip
     existing, changed = set(held), set()
     for op in ops:
         row = held.setdefault(op.entity, {**dict.fromkeys(PEOPLE, ""), "status": "valid",
@@ -91,9 +86,9 @@ def _attendees(db: Database, event_id: int, ops: list[Op]) -> None:
 
 
 def _arrivals(db: Database, event_id: int, ops: list[Op]) -> None:
-    db.executemany(
-        "INSERT INTO arrival (event_id, op_id, attendee_id, at, desk, origin)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    db.copy(  # a page's ops are new to this log, and so are their arrivals
+        "arrival",
+        ("event_id", "op_id", "attendee_id", "at", "desk", "origin"),
         [(event_id, op.op_id, op.entity, str(op.payload.get("at", "")),
           str(op.payload.get("desk", "")), op.origin) for op in ops],
     )  # fmt: skip
@@ -180,6 +175,7 @@ EACH: dict[str, Callable[[Database, int, Op], None]] = {
     "session_room_set": _merge("session", "session_id", ("room_id",)),
     "registration_add": _registrations,
     "registration_cancel": _registrations,
+    "attendee_erase": forget.erase,
 }
 LAST: dict[str, Callable[[Database, int, Op], None]] = {"notification_queued": _notification}
 

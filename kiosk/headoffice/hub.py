@@ -13,6 +13,7 @@ from kiosk.headoffice import events, fold
 from kiosk.headoffice.database import Database
 from kiosk.headoffice.eventlog import EventLog
 from kiosk.replication import fold as venue_fold
+from kiosk.replication import scrub
 from sync.hlc import wall_ms
 from sync.oplog import Op
 from sync.peers import now_iso
@@ -44,7 +45,8 @@ def local(db: Database, event_id: int) -> Local:
 
     return Local(db, events.node_id(db), apply, lambda handle: handle.transaction(),
                  relays=relays, check=venue_fold.check, settled=settled,
-                 log=EventLog(db, event_id))  # fmt: skip
+                 normalize=lambda handle, ops: events.normalize(handle, event_id, ops),
+                 supersedes=scrub.supersedes, log=EventLog(db, event_id))  # fmt: skip
 
 
 def note_hello(db: Database, event_id: int, token_id: int, body: Any) -> None:
@@ -69,6 +71,16 @@ def note_pull(db: Database, event_id: int, token_id: int, after: str) -> None:
     if after.isascii() and after.isdigit() and int(after) < 2**62:
         _save(db, event_id, token_id, {"pulled_seq": int(after), "last_seen_at": now_iso(),
                                        "last_seen_ms": wall_ms()})  # fmt: skip
+
+
+def note_push(db: Database, event_id: int, token_id: int, taken: int) -> None:
+    """A push took `taken` of the ops the venue said were waiting at its hello."""
+    with db.transaction():
+        db.execute(
+            "UPDATE device SET pending_push = CASE WHEN pending_push > ? THEN pending_push - ?"
+            " ELSE 0 END WHERE event_id = ? AND token_id = ? AND pending_push IS NOT NULL",
+            (taken, taken, event_id, token_id),
+        )
 
 
 def _save(db: Database, event_id: int, token_id: int, fields: dict[str, Any]) -> None:

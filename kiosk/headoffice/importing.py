@@ -14,28 +14,22 @@ from zoneinfo import ZoneInfo
 from kiosk.desk.importer import FIELDS, TICKET_SYSTEM_DESK, ImportReport, Row, parse
 from kiosk.desk.sheets import CsvError
 from kiosk.headoffice import events
-from kiosk.headoffice.database import Database, placeholders
+from kiosk.headoffice.database import Database
 from kiosk.headoffice.events import Event
 from kiosk.headoffice.fold import PEOPLE
 from kiosk.replication import basis
 from sync.ids import uuid7
 
-CHUNK = 500
 _HELD = ("attendee_id", *PEOPLE, "versions")
 
 
 def _held(db: Database, event_id: int, column: str, keys: list[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        rows = db.execute(
-            f"SELECT {', '.join(_HELD)} FROM attendee WHERE event_id = ?"  # noqa: S608
-            f" AND {column} IN ({placeholders(len(chunk))})",
-            (event_id, *chunk),
-        )
-        for row in rows:
-            record = dict(zip(_HELD, row, strict=True))
-            found[record[column]] = record
+    rows = db.among(f"SELECT {', '.join(_HELD)} FROM attendee WHERE event_id = ?"  # noqa: S608
+                    f" AND {column} IN ?list", (event_id,), keys)  # fmt: skip
+    for row in rows:
+        record = dict(zip(_HELD, row, strict=True))
+        found[record[column]] = record
     return found
 
 

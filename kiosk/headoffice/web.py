@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from kiosk.headoffice import hub, tokens
+from kiosk.headoffice import events, hub, tokens
 from kiosk.headoffice.current import database
 from kiosk.headoffice.database import Database, open_database
 from sync.protocol import MAX_BODY, decode, encode
@@ -40,6 +40,10 @@ def sync_endpoint(name: str) -> Response:
     if request.method != SYNC_ROUTES.get(name):
         return _error(405 if name in SYNC_ROUTES else 404, "not_found", "No such sync endpoint.")
     db = database()
+    purged = events.get(db, holder.event_id).purged_at
+    if purged:
+        return _error(409, "purged", f"This event's personal data was purged at head office on"
+                      f" {purged[:10]}: its venues sync no more.")  # fmt: skip
     local = hub.local(db, holder.event_id)
     local.max_body = g.max_body
     body = request.get_data(cache=False) if request.method == "POST" else b""
@@ -65,6 +69,9 @@ def _note(db: Database, holder: tokens.Holder, name: str, answer: dict[str, Any]
         hub.note_hello(db, holder.event_id, holder.token_id, said)
     elif name == "pull":
         hub.note_pull(db, holder.event_id, holder.token_id, answer.get("next", ""))
+    elif name == "push":
+        hub.note_push(db, holder.event_id, holder.token_id,
+                      answer["accepted"] + answer["duplicates"])  # fmt: skip
 
 
 def create_app(url: str, overrides: dict[str, Any] | None = None) -> Flask:

@@ -76,13 +76,14 @@ def badge_job_name(attendee_id: str) -> str:
     return f"badge-{attendee_id}"
 
 
-def badge_files(db: sqlite3.Connection) -> list[Path]:
-    """Badges file printers wrote for attendees of this database, as far as they still exist.
+def badge_files(db: sqlite3.Connection, attendee_ids: list[str] | None = None) -> list[Path]:
+    """Badges file printers wrote for these attendees (default: all), as far as they still exist.
 
-    A purge deletes them: after it no file Kiosk wrote may still hold personal data.
+    A purge or an erasure deletes them: no file Kiosk wrote may keep a name it removed.
     """
     found = []
-    attendee_ids = [r[0] for r in db.execute("SELECT DISTINCT attendee_id FROM print_job")]
+    if attendee_ids is None:
+        attendee_ids = [r[0] for r in db.execute("SELECT DISTINCT attendee_id FROM print_job")]
     for (url,) in db.execute("SELECT url FROM printer"):
         try:
             printer = open_printer(url)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
-from kiosk.replication import codes, conflicts, quarantine, shapes, unapplied
+from kiosk.replication import codes, conflicts, quarantine, scrub, shapes, unapplied
 from kiosk.replication.codes import version_order
 from kiosk.replication.ids import valid_attendee_id
 from kiosk.replication.node import FOLD
@@ -314,4 +314,5 @@ def retry_quarantined(db: sqlite3.Connection) -> int:
 
 
 FOLD.update(apply=apply, create_attendees=create_attendees, check=check,
+            normalize=scrub.normalize_held,
             catch_up=lambda db: unapplied.catch_up(db, APPLY, check))  # fmt: skip

@@ -83,6 +83,7 @@ class Node:
             stamp = Stamp.parse(after).successor(self.node_id)
         op = Op(op_id or uuid7(stamp.wall_ms), self.node_id, str(stamp), kind, entity, payload)
         FOLD["check"](op)  # our own ops fit their kinds' shapes as a peer's must
+        (op,) = FOLD["normalize"](db, [op])  # an erased attendee's data never comes back
         insert(db, op)
         FOLD["apply"](db, op)
         return op
@@ -103,6 +104,7 @@ class Node:
                           attendee_id, payload))  # fmt: skip
         for op in ops:
             FOLD["check"](op)
+        ops = FOLD["normalize"](db, ops)
         insert_new(db, ops)
         FOLD["create_attendees"](db, ops)
         return ops

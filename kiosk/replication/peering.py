@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.db import open_db, transaction
-from kiosk.replication import copies, flagcount, fold, quarantine, skew
+from kiosk.replication import copies, flagcount, fold, quarantine, scrub, skew
 from kiosk.replication.node import fingerprint, load_node, rekey
+from kiosk.version import kiosk_version
 from sync import client, peers
 from sync.protocol import DEFAULT_PAGE
 from sync.retry import delays
@@ -50,7 +51,19 @@ def local(db: sqlite3.Connection, config: Mapping[str, Any] | None = None) -> Lo
         check=fold.check,
         machine=fingerprint(db),
         settled=copies.settled,
+        report=lambda url: standing(db, url),
+        normalize=scrub.normalize_held,  # an erased attendee's data is never stored again
+        supersedes=scrub.supersedes,
     )
+
+
+def standing(db: sqlite3.Connection, url: str) -> dict[str, Any]:
+    """What this node tells the peer at `url` of itself in hello (head office's console)."""
+    waiting = next((s.pending for s in peer_states(db) if s.url == url), None)
+    if waiting is None:
+        waiting = db.execute("SELECT count(*) FROM op").fetchone()[0]
+    problems = {"flags_open": flagcount.open_count(db), "quarantined": quarantine.count(db)}
+    return {"version": kiosk_version(), "pending_push": waiting, **problems}
 
 
 def run_once(

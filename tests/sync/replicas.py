@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.db import open_db, transaction
-from kiosk.replication import conflicts, copies, fold
+from kiosk.replication import conflicts, copies, fold, scrub
 from kiosk.replication.node import Node, fingerprint, put_setting
 from sync import peers
 from sync.client import sync_once
@@ -73,7 +73,8 @@ class Replica:
     @property
     def local(self) -> Local:
         return Local(self.db, self.name, self.apply_many, transaction, now_ms=self.now_ms,
-                     settled=self.settled, machine=fingerprint(self.db))  # fmt: skip
+                     settled=self.settled, machine=fingerprint(self.db),
+                     normalize=scrub.normalize_held, supersedes=scrub.supersedes)  # fmt: skip
 
     def apply_many(self, db: sqlite3.Connection, ops: list[Op]) -> None:
         with fold_without(self.unknown):
