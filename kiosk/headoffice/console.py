@@ -29,7 +29,7 @@ from flask_babel import Babel, get_locale, gettext
 from werkzeug.exceptions import HTTPException
 
 from kiosk import config, i18n, web
-from kiosk.headoffice import display, events, fleet, resend, supervisors, tokens
+from kiosk.headoffice import display, events, fleet, outbox, supervisors, tokens
 from kiosk.headoffice.current import database
 from kiosk.headoffice.database import Database
 from kiosk.headoffice.events import Event
@@ -138,7 +138,7 @@ def event(slug: str) -> Response:
                  enrolments=fleet.enrolments(db, chosen.event_id),
                  arrivals=fleet.arrivals(db, chosen, request.args.get("day"), now),
                  origin_names=_origin_names(venues),
-                 mail=fleet.mail(db, chosen.event_id))  # fmt: skip
+                 mail=outbox.summary(db, chosen.event_id))  # fmt: skip
 
 
 @bp.post("/events/<slug>/enrol")
@@ -185,9 +185,9 @@ def revoke(slug: str, token_id: int) -> Any:
 @bp.post("/events/<slug>/mail/send-again")
 @required
 def send_again(slug: str) -> Any:
-    """Queues a failed or uncertain mail again."""
+    """Queues a failed, bounced or uncertain mail once more."""
     chosen = _event(slug)
-    done = resend.send_again(database(), chosen.event_id, request.form.get("notification", ""),
+    done = outbox.resend(database(), chosen.event_id, request.form.get("notification", ""),
                              request.form.get("attendee", ""))  # fmt: skip
     if done:
         flash(gettext("The mail is queued to be sent again."), "ok")

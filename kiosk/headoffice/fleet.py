@@ -1,8 +1,9 @@
 """What the fleet console shows: each event's standing and each venue machine's, read only.
 
-Venue figures are what each machine last told in hello (`device`); people, arrivals and mail
-are what head office folded from the event's log. A revoked machine stays listed on its
-event's page but no longer counts towards the event's venues and problems.
+Venue figures are what each machine last told in hello (`device`); people and arrivals are
+what head office folded from the event's log (an event's mail is kiosk.headoffice.outbox's).
+A revoked machine stays listed on its event's page but no longer counts towards the event's
+venues and problems.
 """
 
 from __future__ import annotations
@@ -17,10 +18,7 @@ from kiosk.headoffice import events
 from kiosk.headoffice.database import Database
 from kiosk.headoffice.events import Event
 
-MAIL_STATUSES = ("queued", "sending", "sent", "failed", "bounced", "uncertain")
-MAIL_RETRYABLE = ("failed", "uncertain")  # a bounce is the address: sending again cannot help
 CLOCK_WARN_MS = 60_000
-MAIL_LISTED_MAX = 50
 
 
 @dataclass(frozen=True)
@@ -178,50 +176,3 @@ def arrivals(db: Database, event: Event, asked: str | None, now: datetime) -> Ar
             hours.setdefault(hour, {})[origin] = count
     origins = tuple(o for o, _ in sorted(totals.items(), key=lambda item: (-item[1], item[0])))
     return Arrivals(day, days, origins, dict(totals), tuple(sorted(hours.items())))
-
-
-@dataclass(frozen=True)
-class MailProblem:
-    """A mail that did not arrive, or may not have: to whom and why."""
-
-    notification_op_id: str
-    attendee_id: str
-    name: str
-    address: str
-    status: str
-    attempts: int
-    last_error: str
-    queued_at: str
-
-    @property
-    def retryable(self) -> bool:
-        """Sending again can help (not a bounce: the address itself was refused)."""
-        return self.status in MAIL_RETRYABLE
-
-
-@dataclass(frozen=True)
-class MailSummary:
-    """An event's mail: how many in each status, and the latest that need someone."""
-
-    counts: dict[str, int]
-    problems: tuple[MailProblem, ...]
-
-
-def mail(db: Database, event_id: int) -> MailSummary:
-    """Counts by status (every status, zero too) and the newest failures, bounces, doubts."""
-    counts = dict.fromkeys(MAIL_STATUSES, 0)
-    for status, count in db.execute(
-        "SELECT status, count(*) FROM mail WHERE event_id = ? GROUP BY status", (event_id,)
-    ):
-        counts[status] = int(count)
-    rows = db.execute(
-        "SELECT m.notification_op_id, m.attendee_id, coalesce(a.first_name, ''),"
-        " coalesce(a.last_name, ''), m.address, m.status, m.attempts, m.last_error, m.queued_at"
-        " FROM mail m LEFT JOIN attendee a ON a.event_id = m.event_id"
-        " AND a.attendee_id = m.attendee_id WHERE m.event_id = ?"
-        " AND m.status IN ('failed', 'bounced', 'uncertain')"
-        " ORDER BY m.queued_at DESC, m.attendee_id LIMIT ?",
-        (event_id, MAIL_LISTED_MAX),
-    )
-    problems = tuple(MailProblem(r[0], r[1], f"{r[2]} {r[3]}".strip(), *r[4:]) for r in rows)
-    return MailSummary(counts, problems)

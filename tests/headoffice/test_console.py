@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -11,25 +11,26 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from kiosk.headoffice import events, importing, tokens
-from kiosk.headoffice.database import Database, open_database
+from kiosk.headoffice.database import Database, close_held, open_database
 from kiosk.headoffice.web import create_app
 from tests.conftest import csrf_from
 from tests.headoffice.fleet_data import ROSTER, ago, arrival, attendee_ids, machine, mail
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    return str(tmp_path / "headoffice.sqlite3")
+def url(ho_database_url: str) -> str:
+    return ho_database_url
 
 
 @pytest.fixture
-def app(url: str) -> Flask:
-    return create_app(url, {"TESTING": True})
+def app(url: str) -> Iterator[Flask]:
+    yield create_app(url, {"TESTING": True})
+    close_held(url)  # the app's connection in this thread
 
 
 @pytest.fixture
 def ho(app: Flask, url: str) -> Database:
-    return open_database(url)
+    return open_database(url)  # the app's own connection
 
 
 @pytest.fixture
@@ -159,7 +160,7 @@ def test_revoking_a_supervisors_token_signs_out_its_browsers(
     assert client.get("/console/").status_code == 302
 
 
-def test_a_restarted_server_keeps_everyone_signed_in(url: str, supervisor: str) -> None:
+def test_a_restarted_server_keeps_everyone_signed_in(app: Flask, url: str, supervisor: str) -> None:
     first = create_app(url, {"TESTING": True})
     client = first.test_client()
     sign_in(client, supervisor)
@@ -270,12 +271,17 @@ def test_send_again_requeues_a_failed_mail_from_the_event_page(
     client, csrf = signed_in
     ids = attendee_ids(ho, jcon)
     mail(ho, jcon, ids["A1"], "failed", error="421 try later", attempts=6)
+    mail(ho, jcon, ids["A2"], "sent", notification="n0")
     page = client.get("/console/events/jcon").data
     assert b"421 try later" in page and b"Send again" in page
+    assert re.findall(rb'data-mail="(\w+)">(\d+)<', page) == [
+        (b"queued", b"0"), (b"sending", b"0"), (b"sent", b"1"), (b"failed", b"1"),
+        (b"bounced", b"0"), (b"uncertain", b"0")]  # fmt: skip
     form = {"notification": "n1", "attendee": ids["A1"], "csrf_token": csrf}
     done = client.post("/console/events/jcon/mail/send-again", data=form)
     assert done.status_code == 303 and done.headers["Location"].endswith("#mail")
-    row = ho.execute("SELECT status, attempts, next_try_ms FROM mail").fetchone()
+    row = ho.execute("SELECT status, attempts, next_try_ms FROM mail WHERE attendee_id = ?",
+                     (ids["A1"],)).fetchone()  # fmt: skip
     assert tuple(row) == ("queued", 0, 0)
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
-from kiosk.headoffice import events, fleet, importing, resend, tokens
+from kiosk.headoffice import events, fleet, importing, tokens
 from kiosk.headoffice.database import Database, migrate
 from tests.headoffice.fleet_data import ROSTER, ago, arrival, attendee_ids, machine, mail
 
@@ -16,8 +15,8 @@ DURING = datetime(2026, 12, 9, 5, 0, tzinfo=UTC)  # noon of day two in Jakarta
 
 
 @pytest.fixture
-def ho(tmp_path: Path) -> Iterator[Database]:
-    db = Database(str(tmp_path / "headoffice.sqlite3"))
+def ho(ho_database_url: str) -> Iterator[Database]:
+    db = Database(ho_database_url)
     migrate(db)
     yield db
     db.close()
@@ -119,33 +118,6 @@ def test_the_hourly_table_shows_the_day_asked_else_today_else_the_last_busy_day(
 ) -> None:
     days = (date(2026, 12, 8), date(2026, 12, 9))
     assert fleet.shown_day(days, asked, today, busy) == shown
-
-
-def test_mail_counts_every_status_and_lists_failures_with_their_reason(
-    ho: Database, jcon: events.Event
-) -> None:
-    ids = attendee_ids(ho, jcon)
-    mail(ho, jcon, ids["A1"], "bounced", error="550 no such user", queued_at="2026-12-08T03:00Z")
-    mail(ho, jcon, ids["A2"], "failed", error="connection refused", queued_at="2026-12-08T02:00Z")
-    mail(ho, jcon, ids["A3"], "sent")
-    summary = fleet.mail(ho, jcon.event_id)
-    assert summary.counts == {"queued": 0, "sending": 0, "sent": 1, "failed": 1, "bounced": 1,
-                              "uncertain": 0}  # fmt: skip
-    assert [(p.name, p.status, p.last_error, p.retryable) for p in summary.problems] == [
-        ("Ana Lim", "bounced", "550 no such user", False),
-        ("Budi Santoso", "failed", "connection refused", True),
-    ]
-
-
-@pytest.mark.parametrize(("status", "again"), [("failed", True), ("uncertain", True),
-                                               ("bounced", False), ("sent", False)])  # fmt: skip
-def test_sending_again_queues_a_failed_or_uncertain_mail_afresh(
-    ho: Database, jcon: events.Event, status: str, again: bool
-) -> None:
-    mail(ho, jcon, "p1", status, attempts=5)
-    assert resend.send_again(ho, jcon.event_id, "n1", "p1") is again
-    row = ho.execute("SELECT status, attempts, next_try_ms FROM mail").fetchone()
-    assert tuple(row) == (("queued", 0, 0) if again else (status, 5, 99))
 
 
 def test_enrolments_list_sync_tokens_no_machine_has_used_yet(
