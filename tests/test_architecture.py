@@ -19,6 +19,13 @@ LAYERS = {
     "kiosk.rooms": 3,
     "kiosk.demo": 3,
     "kiosk.headoffice": 3,
+    # Head office's own web app and what only it uses: the views' layer.
+    "kiosk.headoffice.web": 4,
+    "kiosk.headoffice.serving": 4,
+    "kiosk.headoffice.current": 4,
+    "kiosk.headoffice.console": 4,
+    "kiosk.headoffice.supervisors": 4,
+    "kiosk.headoffice.display": 4,
     "kiosk.privacy": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,

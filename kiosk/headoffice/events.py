@@ -163,10 +163,15 @@ def need(db: Database, slug: str) -> Event:
     return found
 
 
+def every(db: Database) -> list[Event]:
+    """Every event, newest first."""
+    return [_event(r) for r in db.execute(
+        f"SELECT {_COLUMNS} FROM event ORDER BY starts_on DESC, slug")]  # noqa: S608  # fmt: skip
+
+
 def listing(db: Database) -> list[dict[str, Any]]:
     """Every event with its people, arrivals and venues' last sync, newest first."""
-    events = [_event(r) for r in db.execute(
-        f"SELECT {_COLUMNS} FROM event ORDER BY starts_on DESC, slug")]  # noqa: S608  # fmt: skip
+    events = every(db)
     people = dict(db.execute("SELECT event_id, count(*) FROM attendee GROUP BY event_id"))
     arrived = dict(db.execute(
         "SELECT event_id, count(DISTINCT attendee_id) FROM arrival WHERE undone = 0"

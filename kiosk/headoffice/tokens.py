@@ -53,6 +53,16 @@ def holder(db: Database, token: str) -> Holder | None:
     return Holder(*row) if row else None
 
 
+def live(db: Database, token_id: int) -> Holder | None:
+    """The holder of token `token_id` while it is not revoked (a console session's check)."""
+    row = db.execute(
+        "SELECT token_id, role, name, event_id FROM token"
+        " WHERE token_id = ? AND revoked_at IS NULL",
+        (token_id,),
+    ).fetchone()
+    return Holder(*row) if row else None
+
+
 def revoke(db: Database, token_id: int) -> bool:
     """Revokes a token: its device can sync no more. False if none was live."""
     with db.transaction():

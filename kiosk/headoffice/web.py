@@ -8,20 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from kiosk.headoffice import events, hub, tokens
+from kiosk.headoffice.current import database
 from kiosk.headoffice.database import Database, open_database
 from sync.protocol import MAX_BODY, decode, encode
 from sync.server import Request, handle
 
 SYNC_ROUTES = {"hello": "POST", "push": "POST", "pull": "GET", "verify": "POST", "missing": "POST"}
-
-
-def database() -> Database:
-    """This thread's connection to head office's database."""
-    from flask import current_app
-
-    return open_database(current_app.config["HO_DATABASE"])
 
 
 def _error(status: int, error: str, message: str) -> Response:
@@ -81,9 +76,13 @@ def _note(db: Database, holder: tokens.Holder, name: str, answer: dict[str, Any]
 
 def create_app(url: str, overrides: dict[str, Any] | None = None) -> Flask:
     """The head-office app over the database at `url` (migrated on first use)."""
-    app = Flask("kiosk.headoffice")
+    from kiosk import STATIC_DIR
+    from kiosk.headoffice import console
+
+    app = Flask("kiosk.headoffice", static_folder=str(STATIC_DIR), static_url_path="/static",
+                template_folder=str(console.TEMPLATES))  # fmt: skip
     app.config.update(HO_DATABASE=url, SYNC_MAX_BODY=MAX_BODY, **(overrides or {}))
-    open_database(url)  # fail at start, not at the first request
+    console.register(app, open_database(url))  # the database fails at start, not later
 
     @app.before_request
     def limits() -> None:
@@ -98,8 +97,12 @@ def create_app(url: str, overrides: dict[str, Any] | None = None) -> Flask:
         database().execute("SELECT 1").fetchone()
         return jsonify({"status": "ok", "role": "headoffice"})
 
-    @app.errorhandler(404)
-    def not_found(_: Exception) -> Response:
-        return _error(404, "not_found", "No such page.")
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        """JSON to venues and monitors, a page to people."""
+        if request.path.startswith(("/sync/", "/healthz")):
+            return _error(exc.code or 500, "not_found" if exc.code == 404 else "error",
+                          "No such page." if exc.code == 404 else str(exc.description))  # fmt: skip
+        return console.error_page(exc)
 
     return app
