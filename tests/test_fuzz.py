@@ -22,7 +22,7 @@ from kiosk.desk import importer, reports
 from kiosk.desk.checkin import clean_code
 from kiosk.replication import peering as replication
 from kiosk.replication.node import load_node
-from sync import server
+from sync import admission, server
 from sync.protocol import ProtocolError
 
 FUZZ = settings(max_examples=150, deadline=None,
@@ -194,7 +194,7 @@ BATCHES = st.one_of(JSON_VALUES, st.fixed_dictionaries(BATCH))
 @given(body=BATCHES)
 def test_parse_batch_refuses_with_400_or_413(body):
     try:
-        sender, ops = server.parse_batch(body)
+        sender, ops = admission.parse_batch(body)
     except ProtocolError as exc:
         assert exc.status in (400, 413) and exc.message
     else:

@@ -13,7 +13,7 @@ from kiosk.db import open_db, transaction
 from kiosk.demo import loader
 from kiosk.replication import fold, peering
 from kiosk.replication.node import load_node
-from sync import server
+from sync import admission
 from sync.client import SyncError, sync_once
 from sync.oplog import Op, OpError, all_ops, insert, new_op
 from sync.protocol import ProtocolError
@@ -137,7 +137,7 @@ def test_a_push_with_a_bad_room_set_is_refused_with_its_index_and_field() -> Non
     bad = {**_op("room_set", "hall-b", {"fields": {"capacity": "lots"}}).to_dict(),
            "op_id": "0190a0b0-0000-7000-8000-000000000002"}  # fmt: skip
     with pytest.raises(ProtocolError) as refused:
-        server.parse_batch({"node_id": "venue-1", "ops": [good, bad]}, fold.check)
+        admission.parse_batch({"node_id": "venue-1", "ops": [good, bad]}, fold.check)
     assert refused.value.status == 400 and refused.value.code == "bad_op"
     assert "op 1" in refused.value.message and "fields.capacity" in refused.value.message
 
