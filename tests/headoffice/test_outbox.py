@@ -17,7 +17,7 @@ import pytest
 
 from kiosk.headoffice import outbox
 from kiosk.headoffice.smtp import MailSettings
-from tests.headoffice.maildb import SqliteDb, create, queue, row
+from tests.headoffice.maildb import create, queue, reopen, row
 from tests.support.processes import free_port
 from tests.support.smtp import ROOT, Relay, relay
 
@@ -197,10 +197,10 @@ WORKER = """
 import sys
 from pathlib import Path
 from kiosk.headoffice import outbox, smtp
-from tests.headoffice.maildb import SqliteDb
+from tests.headoffice.maildb import reopen
 settings = smtp.MailSettings(host="127.0.0.1", port=int(sys.argv[2]), starttls=False,
                              from_address="noreply@pycon.example", timeout=600)
-outbox.deliver_due(SqliteDb(Path(sys.argv[1])), settings, int(sys.argv[3]))
+outbox.deliver_due(reopen(Path(sys.argv[1])), settings, int(sys.argv[3]))
 """
 
 
@@ -228,7 +228,7 @@ def test_the_mailer_thread_recovers_sends_and_stops(tmp_path, db) -> None:
     db.execute("UPDATE mail SET status = 'sending' WHERE attendee_id = 'a0'")  # a crash before
     key = queue(db, "a1", "ana@example.org")
     with relay(tmp_path) as r:
-        opener = lambda: SqliteDb(tmp_path / "headoffice.sqlite3")  # noqa: E731
+        opener = lambda: reopen(tmp_path / "headoffice.sqlite3")  # noqa: E731
         mailer = outbox.Mailer(opener, plain(r.port), interval=0.05)
         mailer.start()
         wait_for(lambda: row(db, key)["status"] == "sent", "the mailer sent the mail")
