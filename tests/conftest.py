@@ -19,6 +19,7 @@ from kiosk.clock import FixedClock
 from kiosk.db import open_db, transaction
 from kiosk.desk import importer
 from kiosk.desk.event import set_event, set_ticket_type
+from kiosk.headoffice.database import Database, migrate
 from kiosk.replication.node import Node, load_node
 from tests.support import postgres
 
@@ -161,6 +162,15 @@ def ho_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     base = request.getfixturevalue("postgres_cluster")
     name = postgres.database_name(request.node.name, next(DATABASE_NUMBERS))
     return postgres.fresh_database(base, name)
+
+
+@pytest.fixture
+def ho(ho_database_url: str) -> Iterator[Database]:
+    """A migrated, empty head-office database, once on SQLite and once on PostgreSQL."""
+    db = Database(ho_database_url)
+    migrate(db)
+    yield db
+    db.close()
 
 
 # Modules whose answers turn on the event's days, ticket validity or the schedule's hours.

@@ -4,7 +4,6 @@ SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 
 from kiosk.cli import main
 from kiosk.headoffice import events, importing, retention, tokens
-from kiosk.headoffice.database import Database, close_held, migrate
+from kiosk.headoffice.database import Database, close_held
 from kiosk.headoffice.eventlog import EventLog
 from kiosk.headoffice.web import create_app
 
@@ -20,14 +19,6 @@ ROSTER = (b"code,first_name,last_name,email,company\n"
           b"A1,Ana,Lim,ana@example.com,Acme\n"
           b"A2,Budi,Santoso,budi@example.com,Kopi Co\n")  # fmt: skip
 ANA = ("Ana", "Lim", "ana@example.com", "Acme")
-
-
-@pytest.fixture
-def ho(ho_database_url: str) -> Iterator[Database]:
-    db = Database(ho_database_url)
-    migrate(db)
-    yield db
-    db.close()
 
 
 def _cli(url: str, *args: str) -> tuple[int, str]:

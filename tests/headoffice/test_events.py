@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from kiosk.desk.sheets import CsvError
 from kiosk.headoffice import events, fold, importing, tokens
-from kiosk.headoffice.database import Database, migrate
+from kiosk.headoffice.database import Database
 from kiosk.headoffice.eventlog import EventLog
 
 ROSTER = (b"code,first_name,last_name,email,company\n"
           b"A1,Ana,Lim,ana@example.com,Acme\n"
           b"A2,Budi,Santoso,budi@example.com,\n"
           b"A3,Siti,Rahma,,Kopi Co\n")  # fmt: skip
-
-
-@pytest.fixture
-def ho(ho_database_url: str) -> Iterator[Database]:
-    db = Database(ho_database_url)
-    migrate(db)
-    yield db
-    db.close()
 
 
 def _people(ho: Database, event: events.Event) -> dict[str, tuple[str, str, str]]:

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
 
 from kiosk.headoffice import events, fleet, importing, tokens
-from kiosk.headoffice.database import Database, migrate
+from kiosk.headoffice.database import Database
 from tests.headoffice.fleet_data import ROSTER, ago, arrival, attendee_ids, machine, mail
 
 DURING = datetime(2026, 12, 9, 5, 0, tzinfo=UTC)  # noon of day two in Jakarta
-
-
-@pytest.fixture
-def ho(ho_database_url: str) -> Iterator[Database]:
-    db = Database(ho_database_url)
-    migrate(db)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 from kiosk.db import open_db, transaction
 from kiosk.desk import checkin, search
 from kiosk.headoffice import erasure, events, hub, importing
-from kiosk.headoffice.database import Database, migrate
+from kiosk.headoffice.database import Database
 from kiosk.headoffice.eventlog import EventLog
 from kiosk.replication import copies, peering
 from kiosk.replication.node import load_node
@@ -34,18 +33,13 @@ HO_URL = "http://ho:8000"
 
 
 @pytest.fixture
-def ho(ho_database_url: str) -> Iterator[Database]:
-    db = Database(ho_database_url)
-    migrate(db)
-    yield db
-    db.close()
-
-
-@pytest.fixture
 def event(ho: Database) -> events.Event:
     event = events.add(ho, "jcon", "JCon", "2026-12-01", days=3)
     importing.import_attendees(ho, event, ROSTER)
     return event
+
+
+ERASED_AT = datetime(2026, 12, 9, 2, 0, tzinfo=UTC)  # the request's time, as it is recorded
 
 
 def _venue(tmp_path: Path, name: str) -> sqlite3.Connection:
@@ -62,7 +56,7 @@ def _sync(venue: sqlite3.Connection, url: str, transport: LocalTransport, page: 
 
 def _erase(ho: Database, event: events.Event, code: str = "A1") -> None:
     chosen = erasure.find(ho, event, code, None)
-    erasure.erase(ho, event, chosen, "Dewi (privacy)", "request 41", datetime.now(UTC))
+    erasure.erase(ho, event, chosen, "Dewi (privacy)", "request 41", ERASED_AT)
 
 
 def _person(venue: sqlite3.Connection) -> tuple:
