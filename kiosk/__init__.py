@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app, request
 from flask_babel import Babel
 
 # The domain packages register their ops' fold rules when imported; importing them here means
@@ -35,14 +35,6 @@ def _select_timezone() -> str:
     return load_event(web.get_db()).timezone
 
 
-def _security_headers(response: Response) -> Response:
-    for name, value in web.security_headers(request.path, request.is_secure):
-        response.headers.setdefault(name, value)
-    if request.is_secure:
-        web.secure_cookies(response)
-    return response
-
-
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Builds the app: defaults, then KIOSK_* environment, then `test_config`."""
     app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
@@ -64,7 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     Babel(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     web.register(app)
-    app.after_request(_security_headers)
+    app.after_request(web.add_security_headers)
 
     from kiosk.views import (
         admin,

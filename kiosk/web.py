@@ -276,6 +276,15 @@ def secure_cookies(response: Response) -> None:
                                             for c in cookies])  # fmt: skip
 
 
+def add_security_headers(response: Response) -> Response:
+    """Every answer's security headers (an `after_request` hook of each app)."""
+    for name, value in security_headers(request.path, request.is_secure):
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        secure_cookies(response)
+    return response
+
+
 def _template_context() -> dict[str, Any]:
     from flask_babel import get_locale
 

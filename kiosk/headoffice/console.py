@@ -202,14 +202,6 @@ def _language() -> str:
                                i18n.languages(current_app))  # fmt: skip
 
 
-def _headers(response: Response) -> Response:
-    for name, value in web.security_headers(request.path, request.is_secure):
-        response.headers.setdefault(name, value)
-    if request.is_secure:
-        web.secure_cookies(response)
-    return response
-
-
 def error_page(exc: HTTPException) -> Response:
     """What people read instead of a stack trace or a JSON body."""
     status = exc.code or 500
@@ -236,7 +228,7 @@ def register(app: Flask, db: Database) -> None:
     app.session_interface = web.SessionInterface()
     Babel(app, locale_selector=_language)
     app.before_request(web.check_csrf)
-    app.after_request(_headers)
+    app.after_request(web.add_security_headers)
     app.jinja_env.globals.update(csrf_token=web.csrf_token, ago=display.ago,
                                  exact=display.exact, offset=display.offset,
                                  languages=i18n.language_choices)  # fmt: skip
