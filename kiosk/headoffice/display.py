@@ -47,4 +47,5 @@ def offset(ms: int | None) -> str:
     sign = "+" if ms >= 0 else "−"
     if abs(ms) >= 120_000:
         return f"{sign}{abs(ms) // 60_000} min"
-    return f"{sign}{abs(ms) / 1000:.1f} s"
+    tenths = round(abs(ms) / 100)
+    return f"{sign if tenths else ''}{tenths / 10:.1f} s"  # not "−0.0 s" for a few ms behind
