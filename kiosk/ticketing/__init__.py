@@ -1,0 +1,1 @@
+"""Connections to ticketing systems (pretix, Eventbrite, Indico): tickets in, check-ins out."""
