@@ -1,0 +1,1 @@
+"""Printable documents Kiosk writes for people: day logs and reports as PDF."""
