@@ -87,6 +87,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
+    from kiosk.views import dashboard, reports
+
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(dashboard.api_bp)
+    app.register_blueprint(reports.bp)
     from kiosk.views.api_scan import FastScan
 
     app.wsgi_app = FastScan(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -61,6 +61,9 @@ PRINT_FILE_DIRS = ""
 # This machine's id in the database's fingerprint (empty: /etc/machine-id). For tests, and for
 # machines made from one disk image that share a machine id; give each machine its own value.
 MACHINE_ID = ""
+# Minutes of expected wait at the desks (Erlang C) above which the dashboard says "open another
+# lane" (it also says so whenever people arrive faster than the open desks can serve them).
+DASHBOARD_WAIT_MINUTES = 5
 
 SETTINGS = (
     "DATABASE", "SECRET_KEY", "MAX_CONTENT_LENGTH", "LANGUAGES", "DEFAULT_DESK",
@@ -70,6 +73,7 @@ SETTINGS = (
     "SELFSERVICE_IDLE_SECONDS", "SELFSERVICE_MAX_FAILURES",
     "SELFSERVICE_COOLDOWN_SECONDS", "SELFSERVICE_SCAN_GAP_MS", "TOKEN_MAX_FAILURES", "CLOCK_START",
     "PRINT_FILE_DIRS", "MACHINE_ID",
+    "DASHBOARD_WAIT_MINUTES",
 )  # fmt: skip
 
 

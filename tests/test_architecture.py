@@ -18,6 +18,8 @@ LAYERS = {
     "kiosk.printing": 3,
     "kiosk.rooms": 3,
     "kiosk.demo": 3,
+    "kiosk.dashboard": 3,
+    "kiosk.reports": 3,
     "kiosk.headoffice": 3,
     # Head office's own web app and what only it uses: the views' layer.
     "kiosk.headoffice.web": 4,
