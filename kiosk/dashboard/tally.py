@@ -134,10 +134,9 @@ def catch_up(db: sqlite3.Connection, tally: Tally) -> Tally:
         return tally
     ops = db.execute("SELECT kind, entity, op_id FROM op WHERE seq > ? AND seq <= ?",
                      (tally.seq, top[0])).fetchall()  # fmt: skip
-    _signups(db, tally, {e for k, e, _ in ops if k in SCHEDULE_SIGNUPS})
-    doors = [o for k, _, o in ops if k == "door_scan"]
-    _doors(db, tally, doors)
     _reread(db, tally, {e for k, e, _ in ops if k not in SCHEDULE_SIGNUPS and k != "door_scan"})
+    _signups(db, tally, {e for k, e, _ in ops if k in SCHEDULE_SIGNUPS})  # counted last: as stored
+    _doors(db, tally, [o for k, _, o in ops if k == "door_scan"])
     tally.seq, tally.marker, tally.held = top
     return tally
 
