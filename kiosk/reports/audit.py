@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from kiosk.documents.pdf import Section
 from kiosk.replication import peering
+from kiosk.reports.facts import Facts
 from sync import peers
-
-if TYPE_CHECKING:
-    from kiosk.reports.event import Facts
 
 _PRINTS = (
     "SELECT coalesce(json_extract(payload, '$.reason'), ''), sum(json_extract(payload, '$.reprint')"

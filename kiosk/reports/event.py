@@ -10,34 +10,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.dashboard import figures
-from kiosk.desk.event import Event
 from kiosk.desk.event import load as load_event
 from kiosk.documents.pdf import Section
 from kiosk.reports import audit
+from kiosk.reports.facts import Facts, Translate
 from kiosk.rooms import schedule
-
-Translate = Callable[..., str]
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What every builder may read: the database, its tally's key, the event and the time."""
-
-    db: sqlite3.Connection
-    key: str
-    event: Event
-    now: datetime
-    _: Translate
-
-    def days(self) -> list[figures.Arrivals]:
-        """Each event day's arrivals in one-hour slots."""
-        return [figures.arrivals(self.db, self.key, d, 60, self.now, 5.0)
-                for d in self.event.dates()]  # fmt: skip
-
 
 Builder = Callable[[Facts], Section]
 

@@ -1,0 +1,66 @@
+"""The post-event report: every section on the page and in the PDF, for supervisors only."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from kiosk.db import open_db
+from kiosk.desk import checkin
+from kiosk.replication.node import load_node
+from tests.conftest import sign_in
+
+HEADINGS = ("Registrations and arrivals", "Arrival curve", "Desk throughput",
+            "Session attendance", "Room changes and their impact", "Incidents and deliveries",
+            "Badge prints and reprints", "Sync audit")  # fmt: skip
+
+
+def _arrive(db_path: Path, clock) -> None:
+    conn = open_db(db_path)
+    code = conn.execute("SELECT code FROM attendee WHERE status = 'valid' AND block_note = ''"
+                        " ORDER BY attendee_id").fetchone()[0]  # fmt: skip
+    checkin.scan(conn, load_node(conn), code, desk="Desk North-1", now=clock.now())
+    conn.close()
+
+
+def test_the_page_has_every_section_and_the_curve(client, db_path, clock) -> None:
+    _arrive(db_path, clock)
+    sign_in(client, "Budi")
+    html = client.get("/reports/event").get_data(as_text=True)
+    for heading in HEADINGS:
+        assert heading in html
+    assert "No logistics recorded." in html
+    assert 'role="img"' in html and "Desk North-1" in html
+    assert "Head office never confirmed" in html  # this node never ran sync --final
+
+
+def test_the_pdf_says_the_same(client, db_path, clock, tmp_path: Path) -> None:
+    _arrive(db_path, clock)
+    sign_in(client, "Budi")
+    answer = client.get("/reports/event.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(answer.data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+    for heading in HEADINGS:
+        assert heading in text
+    assert "Test Conference" in text and "Desk North-1" in text
+
+
+def test_desk_staff_cannot_read_it(client) -> None:
+    sign_in(client, "Ana")
+    assert client.get("/reports/event").status_code == 403
+    assert client.get("/reports/event.pdf").status_code == 403
+
+
+def test_the_cli_writes_the_pdf(db_path: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kiosk.cli import main
+
+    target = tmp_path / "out.pdf"
+    result = CliRunner().invoke(main, ["--db", str(db_path), "report", "event", "--pdf",
+                                       str(target)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF")
