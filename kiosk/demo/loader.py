@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from kiosk import auth, clock
+from kiosk.dashboard import demo as dashboard_demo
 from kiosk.db import transaction
 from kiosk.demo import data as demo_data
 from kiosk.desk.checkin import utc_iso
@@ -124,6 +125,7 @@ def load(
                     arrived += 1
             progress(len(batch))
         signed_up = load_schedule(db, node, seed, starts, ids)
+        arrived += dashboard_demo.morning(db, node, starts, seed, DESKS)
     for name, role, pin in STAFF:
         auth.add_staff(db, name, role, pin)
     if badge_dir is not None:
