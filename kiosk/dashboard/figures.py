@@ -115,12 +115,17 @@ def _expected(db: sqlite3.Connection, event: Event, t: tally.Tally, day: date) -
     }
 
 
+def upto(now: datetime) -> str:
+    """The last stamp counted at `now`: the end of its minute (the tally counts by minute)."""
+    return utc_iso(now)[:16] + ":59.999Z"
+
+
 def _buckets(event: Event, t: tally.Tally, day: date, size: int, now: datetime) -> list[Bucket]:
-    key = day.isoformat()
+    key, last_minute = day.isoformat(), upto(now)[:16]
     counts: dict[datetime, int] = {}
     day_start = datetime.combine(day, time(0), event.zone)
     for (d, minute), n in t.first_by_minute.items():
-        if d == key and n:
+        if d == key and n and minute <= last_minute:
             slot = _slot(_local_minute(event, minute), day_start, size)
             counts[slot] = counts.get(slot, 0) + n
     if not counts:
@@ -142,7 +147,7 @@ def _seconds(at: str) -> float:
 
 def _desks(t: tally.Tally, day: date, buckets: list[Bucket], size: int,
            now: datetime) -> list[Desk]:  # fmt: skip
-    key, since = day.isoformat(), utc_iso(now - timedelta(minutes=RATE_WINDOW_MIN))
+    key, since, end = day.isoformat(), utc_iso(now - timedelta(minutes=RATE_WINDOW_MIN)), upto(now)
     edges = [utc_iso(b.start) for b in buckets] + (
         [utc_iso(buckets[-1].start + timedelta(minutes=size))] if buckets else []
     )
@@ -152,12 +157,15 @@ def _desks(t: tally.Tally, day: date, buckets: list[Bucket], size: int,
             continue
         cuts = [bisect.bisect_left(times, e) for e in edges]
         per_bucket = tuple(b - a for a, b in itertools.pairwise(cuts))
-        recent = len(times) - bisect.bisect_left(times, since)
+        stop = bisect.bisect_right(times, end)
+        if stop == 0:
+            continue
+        recent = stop - bisect.bisect_left(times, since)
         service_from = utc_iso(now - timedelta(minutes=SERVICE_WINDOW_MIN))
         rate = queueing.service_rate(
-            [_seconds(a) for a in times[bisect.bisect_left(times, service_from) :]]
+            [_seconds(a) for a in times[bisect.bisect_left(times, service_from) : stop]]
         )
-        out.append(Desk(desk, len(times), per_bucket, recent * 60 / RATE_WINDOW_MIN,
+        out.append(Desk(desk, stop, per_bucket, recent * 60 / RATE_WINDOW_MIN,
                         1 / rate if rate else None))  # fmt: skip
     return out
 
@@ -212,10 +220,11 @@ def arrivals(db: sqlite3.Connection, key: str, day: date, size: int, now: dateti
         buckets = _buckets(event, t, day, size, now)
         desks = _desks(t, day, buckets, size, now)
         by_type = _expected(db, event, t, day)
-        seen = {tt for (d, tt), n in t.arrived_by_type.items() if d == day.isoformat() and n}
-        tickets = tuple(TicketRow(tt, by_type.get(tt, 0), t.arrived_by_type[(day.isoformat(), tt)])
+        key, end = day.isoformat(), upto(now)
+        seen = {tt for (d, tt), times in t.firsts.items() if d == key and times}
+        tickets = tuple(TicketRow(tt, by_type.get(tt, 0), t.arrived(key, end, tt))
                         for tt in sorted(by_type.keys() | seen))  # fmt: skip
-        checked_in, expected = t.arrived(day.isoformat()), sum(by_type.values())
+        checked_in, expected = t.arrived(key, end), sum(by_type.values())
         today = event.local_date(now) == day
         return Arrivals(
             day,

@@ -46,7 +46,7 @@ class Tally:
     held: int = 0  # ops set aside (quarantined): one fewer means one was applied late
     people: dict[str, Person] = field(default_factory=dict)
     valid_by_type: Counter = field(default_factory=Counter)
-    arrived_by_type: Counter = field(default_factory=Counter)  # (day, ticket type)
+    firsts: dict = field(default_factory=lambda: defaultdict(list))  # (day, ticket type) → at
     first_by_minute: Counter = field(default_factory=Counter)  # (day, "YYYY-MM-DDTHH:MM" UTC)
     desk_times: dict = field(default_factory=lambda: defaultdict(list))  # (day, desk) → at
     registered: Counter = field(default_factory=Counter)  # session_id → sign-ups
@@ -66,11 +66,16 @@ class Tally:
             firsts[day] = min(firsts.get(day, at), at)
         for day, at in firsts.items():
             self.first_by_minute[(day, at[:16])] += sign
-            self.arrived_by_type[(day, person.ticket_type)] += sign
+            times = self.firsts[(day, person.ticket_type)]
+            if sign > 0:
+                bisect.insort(times, at)
+            else:
+                times.remove(at)
 
-    def arrived(self, day: str) -> int:
-        """People with a standing check-in on `day`."""
-        return sum(n for (d, _), n in self.arrived_by_type.items() if d == day)
+    def arrived(self, day: str, upto: str, ticket_type: str | None = None) -> int:
+        """People with a standing check-in on `day` at or before `upto` (of one ticket type)."""
+        return sum(bisect.bisect_right(times, upto) for (d, tt), times in self.firsts.items()
+                   if d == day and ticket_type in (None, tt))  # fmt: skip
 
 
 def _people(db: sqlite3.Connection, ids: Iterable[str] | None) -> dict[str, Person]:

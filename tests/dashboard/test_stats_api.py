@@ -91,3 +91,18 @@ def test_the_page_is_for_supervisors_and_refreshes_its_figures(client, db_path, 
     live = client.get("/dashboard/live", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert '<span id="dash-arrived">3</span>' in live
     assert "<html" not in live
+
+
+def test_figures_are_as_of_now(client, make_token, db_path, clock) -> None:
+    """A stamp after the app's clock (a desk whose clock runs ahead) counts once its time comes."""
+    headers = make_token("supervisor")
+    codes = _codes(db_path, 2)
+    _arrive(db_path, clock, codes[:1])
+    clock.advance(timedelta(minutes=30))
+    _arrive(db_path, clock, codes[1:])
+    clock.advance(timedelta(minutes=-30))
+    early = client.get("/api/v1/stats/arrivals", headers=headers).get_json()
+    clock.advance(timedelta(minutes=31))
+    late = client.get("/api/v1/stats/arrivals", headers=headers).get_json()
+    assert (early["checked_in"], late["checked_in"]) == (1, 2)
+    assert sum(b["checked_in"] for b in early["buckets"]) == 1
