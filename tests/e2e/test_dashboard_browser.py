@@ -48,13 +48,15 @@ def page(browser, server: LiveServer):
     sign_in_supervisor(page, server)
     yield page
     context.close()
-    assert [e for e in errors if "Failed to load resource" not in e] == [], errors
+    if server.process.poll() is not None:  # the server was stopped: failed polls are expected
+        errors = [e for e in errors if not e.startswith(("htmx:", "Failed to load resource"))]
+    assert errors == [], errors
 
 
 def _scan(server: LiveServer, code: str) -> dict:
-    request = urllib.request.Request(
-        server.url + "/api/v1/scan", data=json.dumps({"code": code, "desk": "Desk South-1"}).encode(),
-        headers={"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"})  # fmt: skip
+    body = json.dumps({"code": code, "desk": "Desk South-1"}).encode()
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(server.url + "/api/v1/scan", data=body, headers=headers)  # noqa: S310
     with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - 127.0.0.1
         return json.load(answer)
 
@@ -63,7 +65,7 @@ def test_the_dashboard_updates_live_after_a_check_in(page, server: LiveServer) -
     page.click("nav.topbar-nav >> text=Dashboard")
     page.wait_for_url("**/dashboard")
     before = int(page.inner_text("#dash-arrived"))
-    assert before > 100  # the demo's morning so far
+    assert before > 20  # the demo's morning so far (300 attendees)
     assert page.locator("svg.arrival-curve[role=img] title").count() == 1
     assert page.locator("#h-queue").count() == 1 and page.locator("#dash-headcount").count() == 1
     screenshot(page, "dashboard-tablet")
