@@ -241,8 +241,9 @@ def arrivals(db: sqlite3.Connection, key: str, day: date, size: int, now: dateti
     return tally.read(db, key, figures)
 
 
-def sessions(db: sqlite3.Connection, key: str, day: date) -> list[SessionRow]:
-    """The day's sessions with sign-ups, door scans in, and the room's seats."""
+def sessions(db: sqlite3.Connection, key: str, day: date, now: datetime) -> list[SessionRow]:
+    """The day's sessions with sign-ups, people scanned in at the door by `now`, and seats."""
+    end = upto(now)
     rows = schedule.session_rows(db, "WHERE s.day = ?", (day.isoformat(),))
     zone = load_event(db).zone
 
@@ -251,6 +252,7 @@ def sessions(db: sqlite3.Connection, key: str, day: date) -> list[SessionRow]:
                            schedule.parse_utc(r["starts_at"]).astimezone(zone)
                            if r["starts_at"] else datetime.min.replace(tzinfo=UTC),
                            r["room_name"], r["capacity"], t.registered.get(r["session_id"], 0),
-                           len(t.attended.get(r["session_id"], ()))) for r in rows]  # fmt: skip
+                           sum(at <= end for at in t.attended.get(r["session_id"], {}).values()))
+                for r in rows]  # fmt: skip
 
     return tally.read(db, key, figures)

@@ -24,6 +24,8 @@ _STANDING = ("SELECT attendee_id, day, at, desk FROM checkin c WHERE {where} AND
 _REGISTERED = ("SELECT g.session_id, count(*) FROM registration g JOIN attendee a"
                " ON a.attendee_id = g.attendee_id WHERE g.status = 'registered'"
                " AND a.status = 'valid' {where} GROUP BY g.session_id")  # fmt: skip
+_DOOR_IN = ("SELECT session_id, attendee_id, at FROM door_scan WHERE direction = 'in'"
+            " AND session_id != ''")  # fmt: skip
 SCHEDULE_SIGNUPS = ("registration_add", "registration_cancel")
 T = TypeVar("T")
 
@@ -50,7 +52,7 @@ class Tally:
     first_by_minute: Counter = field(default_factory=Counter)  # (day, "YYYY-MM-DDTHH:MM" UTC)
     desk_times: dict = field(default_factory=lambda: defaultdict(list))  # (day, desk) → at
     registered: Counter = field(default_factory=Counter)  # session_id → sign-ups
-    attended: dict = field(default_factory=lambda: defaultdict(set))  # session_id → people
+    attended: dict = field(default_factory=lambda: defaultdict(dict))  # session → person → at
 
     def count(self, person: Person, sign: int) -> None:
         """Adds (1) or takes away (−1) what `person` contributes."""
@@ -115,10 +117,7 @@ def load(db: sqlite3.Connection) -> Tally:
     for person in tally.people.values():
         tally.count(person, 1)
     tally.registered.update(dict(db.execute(_REGISTERED.format(where="")).fetchall()))
-    for session_id, attendee_id in db.execute(
-        "SELECT session_id, attendee_id FROM door_scan WHERE direction = 'in' AND session_id != ''"
-    ):
-        tally.attended[session_id].add(attendee_id)
+    _scanned_in(tally, db.execute(f"{_DOOR_IN}"))
     return tally
 
 
@@ -155,12 +154,15 @@ def _signups(db: sqlite3.Connection, tally: Tally, sessions: set[str]) -> None:
 def _doors(db: sqlite3.Connection, tally: Tally, op_ids: list[str]) -> None:
     for i in range(0, len(op_ids), _CHUNK):
         part = op_ids[i : i + _CHUNK]
-        for session_id, attendee_id in db.execute(
-            "SELECT session_id, attendee_id FROM door_scan WHERE direction = 'in'"  # noqa: S608
-            f" AND session_id != '' AND op_id IN ({', '.join('?' * len(part))})",
-            part,
-        ):
-            tally.attended[session_id].add(attendee_id)
+        marks = ", ".join("?" * len(part))
+        _scanned_in(tally, db.execute(f"{_DOOR_IN} AND op_id IN ({marks})", part))
+
+
+def _scanned_in(tally: Tally, rows: Iterable[tuple[str, str, str]]) -> None:
+    """Each person's first scan in at a session's door."""
+    for session_id, attendee_id, at in rows:
+        seen = tally.attended[session_id]
+        seen[attendee_id] = min(seen.get(attendee_id, at), at)
 
 
 def _reread(db: sqlite3.Connection, tally: Tally, entities: set[str]) -> None:

@@ -60,7 +60,7 @@ def sessions(f: Facts) -> Section:
     _ = f._
     rows = [[s.starts_at.strftime("%Y-%m-%d %H:%M"), s.title, s.room_name, s.attended,
              s.registered, s.capacity, _("over capacity") if s.overflowing else ""]
-            for d in f.event.dates() for s in figures.sessions(f.db, f.key, d)]  # fmt: skip
+            for d in f.event.dates() for s in figures.sessions(f.db, f.key, d, f.now)]  # fmt: skip
     return Section(_("Session attendance"), [],
                    [_("Starts"), _("Session"), _("Room"), _("Scanned in"), _("Signed up"),
                     _("Seats"), ""], rows, widths=(14, 34, 16, 9, 9, 8, 10))  # fmt: skip

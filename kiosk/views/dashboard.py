@@ -72,7 +72,7 @@ def _context(day: date, bucket: int) -> dict[str, Any]:
     return {
         "found": found,
         "chart": chart(found),
-        "sessions": figures.sessions(db, current_app.config["DATABASE"], day),
+        "sessions": figures.sessions(db, current_app.config["DATABASE"], day, clock.now()),
         "occupancy": door.all_occupancy(db, clock.now()) if today else [],
         "sync": peering.status(db, current_app.config["SYNC_PEER"]),
         "updated": clock.now(),

@@ -23,6 +23,7 @@ def _same(a: tally.Tally, b: tally.Tally) -> None:
         k: v for k, v in b.desk_times.items() if v
     }
     assert clean(a.registered) == clean(b.registered)
+    assert {k: v for k, v in a.attended.items() if v} == {k: v for k, v in b.attended.items() if v}
 
 
 def _codes(db) -> list[str]:
@@ -44,10 +45,14 @@ def test_check_ins_undos_and_cancellations_keep_it_exact(db, node: Node, clock) 
     with transaction(db):
         node.record(db, "attendee_upsert", who, {"fields": {"status": "cancelled"}})
         node.record(db, "registration_add", "s-1", {"attendee_ids": [who, outcomes[2].attendee_id]})
+        for at in ("2026-12-01T03:05:00.000Z", "2026-12-01T03:01:00.000Z"):  # in twice: once
+            node.record(db, "door_scan", "room-1", {"attendee_id": who, "direction": "in",
+                        "at": at, "device": "door", "session_id": "s-1"})  # fmt: skip
     kept = tally.catch_up(db, kept)
     _same(kept, tally.load(db))
     assert kept.arrived(DAY, LATER) == 4  # the cancelled one still came
     assert kept.registered["s-1"] == 1  # a cancelled attendee's sign-up does not count
+    assert kept.attended["s-1"] == {who: "2026-12-01T03:01:00.000Z"}  # their first scan in
 
 
 def test_a_log_that_went_back_is_counted_afresh(db, node: Node, clock) -> None:
