@@ -16,12 +16,14 @@ from kiosk.dashboard import headcount, queueing, tally
 from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import Event, parse_valid_days
 from kiosk.desk.event import load as load_event
-from kiosk.rooms import schedule
+from kiosk.rooms import door, schedule
+from kiosk.rooms import rules as rooms
 
 RATE_WINDOW_MIN = 15  # λ and each desk's pace: check-ins of the last this many minutes
 SERVICE_WINDOW_MIN = 30  # μ: each desk's scan gaps over the last this many minutes
 HEADCOUNT_TRACKS = ("Break", "Meal", "Lunch", "Plenary", "Keynote")  # tracks the caterer feeds
 DEFAULT_FIRST_SESSION = time(9, 0)
+UPCOMING_HOURS = 3  # today's dashboard lists sessions running or starting within this
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class SessionRow:
     session_id: str
     title: str
     starts_at: datetime
+    ends_at: datetime
     room_name: str
     capacity: int
     registered: int
@@ -247,12 +250,34 @@ def sessions(db: sqlite3.Connection, key: str, day: date, now: datetime) -> list
     rows = schedule.session_rows(db, "WHERE s.day = ?", (day.isoformat(),))
     zone = load_event(db).zone
 
+    def local(at: str) -> datetime:
+        return schedule.parse_utc(at).astimezone(zone) if at else datetime.min.replace(tzinfo=UTC)
+
     def figures(t: tally.Tally) -> list[SessionRow]:
-        return [SessionRow(r["session_id"], r["title"],
-                           schedule.parse_utc(r["starts_at"]).astimezone(zone)
-                           if r["starts_at"] else datetime.min.replace(tzinfo=UTC),
-                           r["room_name"], r["capacity"], t.registered.get(r["session_id"], 0),
+        return [SessionRow(r["session_id"], r["title"], local(r["starts_at"]),
+                           local(r["ends_at"]), r["room_name"], r["capacity"],
+                           t.registered.get(r["session_id"], 0),
                            sum(at <= end for at in t.attended.get(r["session_id"], {}).values()))
                 for r in rows]  # fmt: skip
 
     return tally.read(db, key, figures)
+
+
+def around(rows: list[SessionRow], now: datetime, hours: int = UPCOMING_HOURS) -> list[SessionRow]:
+    """What a supervisor acts on now: sessions running or starting within `hours`, and any
+    session of the day over capacity."""
+    soon = now + timedelta(hours=hours)
+    return [s for s in rows if s.overflowing or (s.ends_at > now and s.starts_at <= soon)]
+
+
+def occupancy(db: sqlite3.Connection, now: datetime) -> list[door.Occupancy]:
+    """Every room's live count (as kiosk.rooms.door counts it), reading the day's schedule once
+    for all rooms rather than once a room: a day of 300 sessions."""
+    zone = load_event(db).zone
+    local = now.astimezone(zone).date()
+    slots = schedule.slots_on(db, local.isoformat())
+    day_start = datetime.combine(local, time(0), zone)
+    return [door.Occupancy(room, door.count(db, room.room_id, utc_iso(
+                rooms.occupancy_since(slots, room.room_id, now, day_start))),
+                rooms.door_session(slots, room.room_id, now))
+            for room in schedule.rooms(db)]  # fmt: skip

@@ -14,7 +14,6 @@ from kiosk import clock
 from kiosk.dashboard import figures, svg
 from kiosk.desk.event import load as load_event
 from kiosk.replication import peering
-from kiosk.rooms import door
 from kiosk.views.staff import staff_required
 from kiosk.web import api_permission, get_db, json_error
 
@@ -69,11 +68,14 @@ def _context(day: date, bucket: int) -> dict[str, Any]:
     db = get_db()
     found = _arrivals(day, bucket)
     today = load_event(db).local_date(clock.now()) == day
+    every = figures.sessions(db, current_app.config["DATABASE"], day, clock.now())
     return {
         "found": found,
         "chart": chart(found),
-        "sessions": figures.sessions(db, current_app.config["DATABASE"], day, clock.now()),
-        "occupancy": door.all_occupancy(db, clock.now()) if today else [],
+        "sessions": figures.around(every, clock.now()) if today else every,
+        "all_sessions": len(every),
+        "upcoming_hours": figures.UPCOMING_HOURS,
+        "occupancy": figures.occupancy(db, clock.now()) if today else [],
         "sync": peering.status(db, current_app.config["SYNC_PEER"]),
         "updated": clock.now(),
         "today": today,
