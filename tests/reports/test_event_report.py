@@ -64,3 +64,27 @@ def test_the_cli_writes_the_pdf(db_path: Path, tmp_path: Path) -> None:
                                        str(target)])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_a_room_change_and_a_reprint_are_in_the_report(client, db_path, schedule_loaded) -> None:
+    from kiosk.db import transaction
+    from kiosk.rooms import moves, schedule
+
+    conn = open_db(db_path)
+    node = load_node(conn)
+    session = schedule.session_rows(conn)[0]
+    other = next(r for r in schedule.rooms(conn) if r.room_id != session["room_id"])
+    with transaction(conn):
+        plan = moves.preview(conn, session["session_id"], other.room_id)
+        moves.move(conn, node, plan, "Budi", "projector broken", "2026-12-01T03:00:00.000Z")
+        for reprint in (False, True):
+            node.record(conn, "badge_printed", "a-jose", {
+                "job_id": f"j{reprint}", "printer": "p", "template": "default",
+                "reason": "lost badge" if reprint else "auto", "reprint": reprint,
+                "name": "José", "shortened": False, "outcome": "printed", "desk": "Desk 1",
+                "staff": "Ana", "at": "2026-12-01T03:00:00.000Z"})  # fmt: skip
+    conn.close()
+    sign_in(client, "Budi")
+    html = client.get("/reports/event").get_data(as_text=True)
+    assert "projector broken" in html and f"→ {other.name}" in html
+    assert "2 badges printed, 1 of them reprints." in html and "lost badge" in html
