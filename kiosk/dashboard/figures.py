@@ -270,14 +270,18 @@ def around(rows: list[SessionRow], now: datetime, hours: int = UPCOMING_HOURS) -
     return [s for s in rows if s.overflowing or (s.ends_at > now and s.starts_at <= soon)]
 
 
-def occupancy(db: sqlite3.Connection, now: datetime) -> list[door.Occupancy]:
-    """Every room's live count (as kiosk.rooms.door counts it), reading the day's schedule once
-    for all rooms rather than once a room: a day of 300 sessions."""
+def occupancy(db: sqlite3.Connection, key: str, now: datetime) -> list[door.Occupancy]:
+    """Every room's live count, as kiosk.rooms.door counts it, from the tally."""
     zone = load_event(db).zone
     local = now.astimezone(zone).date()
     slots = schedule.slots_on(db, local.isoformat())
     day_start = datetime.combine(local, time(0), zone)
-    return [door.Occupancy(room, door.count(db, room.room_id, utc_iso(
-                rooms.occupancy_since(slots, room.room_id, now, day_start))),
-                rooms.door_session(slots, room.room_id, now))
-            for room in schedule.rooms(db)]  # fmt: skip
+    since = {r.room_id: utc_iso(rooms.occupancy_since(slots, r.room_id, now, day_start))
+             for r in schedule.rooms(db)}  # fmt: skip
+
+    def figures(t: tally.Tally) -> list[door.Occupancy]:
+        return [door.Occupancy(room, t.in_room(room.room_id, since[room.room_id]),
+                               rooms.door_session(slots, room.room_id, now))
+                for room in schedule.rooms(db)]  # fmt: skip
+
+    return tally.read(db, key, figures)

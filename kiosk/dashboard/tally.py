@@ -24,8 +24,7 @@ _STANDING = ("SELECT attendee_id, day, at, desk FROM checkin c WHERE {where} AND
 _REGISTERED = ("SELECT g.session_id, count(*) FROM registration g JOIN attendee a"
                " ON a.attendee_id = g.attendee_id WHERE g.status = 'registered'"
                " AND a.status = 'valid' {where} GROUP BY g.session_id")  # fmt: skip
-_DOOR_IN = ("SELECT session_id, attendee_id, at FROM door_scan WHERE direction = 'in'"
-            " AND session_id != ''")  # fmt: skip
+_DOORS = "SELECT attendee_id, room_id, direction, session_id, at, hlc FROM door_scan"
 SCHEDULE_SIGNUPS = ("registration_add", "registration_cancel")
 T = TypeVar("T")
 
@@ -53,6 +52,8 @@ class Tally:
     desk_times: dict = field(default_factory=lambda: defaultdict(list))  # (day, desk) → at
     registered: Counter = field(default_factory=Counter)  # session_id → sign-ups
     attended: dict = field(default_factory=lambda: defaultdict(dict))  # session → person → at
+    last_door: dict = field(default_factory=dict)  # person → (order key, room, direction)
+    inside: dict = field(default_factory=lambda: defaultdict(list))  # room → at of last "in"s
 
     def count(self, person: Person, sign: int) -> None:
         """Adds (1) or takes away (−1) what `person` contributes."""
@@ -73,6 +74,12 @@ class Tally:
                 bisect.insort(times, at)
             else:
                 times.remove(at)
+
+    def in_room(self, room_id: str, since: str) -> int:
+        """People whose latest door scan is an "in" at this room, made at or after `since`:
+        what kiosk.rooms.door.count counts, without reading every scan."""
+        times = self.inside.get(room_id, [])
+        return len(times) - bisect.bisect_left(times, since)
 
     def arrived(self, day: str, upto: str, ticket_type: str | None = None) -> int:
         """People with a standing check-in on `day` at or before `upto` (of one ticket type)."""
@@ -117,7 +124,7 @@ def load(db: sqlite3.Connection) -> Tally:
     for person in tally.people.values():
         tally.count(person, 1)
     tally.registered.update(dict(db.execute(_REGISTERED.format(where="")).fetchall()))
-    _scanned_in(tally, db.execute(f"{_DOOR_IN}"))
+    _door_scans(tally, db.execute(_DOORS))
     return tally
 
 
@@ -155,14 +162,28 @@ def _doors(db: sqlite3.Connection, tally: Tally, op_ids: list[str]) -> None:
     for i in range(0, len(op_ids), _CHUNK):
         part = op_ids[i : i + _CHUNK]
         marks = ", ".join("?" * len(part))
-        _scanned_in(tally, db.execute(f"{_DOOR_IN} AND op_id IN ({marks})", part))
+        _door_scans(tally, db.execute(f"{_DOORS} WHERE op_id IN ({marks})", part))
 
 
-def _scanned_in(tally: Tally, rows: Iterable[tuple[str, str, str]]) -> None:
-    """Each person's first scan in at a session's door."""
-    for session_id, attendee_id, at in rows:
-        seen = tally.attended[session_id]
-        seen[attendee_id] = min(seen.get(attendee_id, at), at)
+def _door_scans(tally: Tally, rows: Iterable[tuple[str, str, str, str, str, str]]) -> None:
+    """Each person's first scan in at a session's door, and their latest scan at any door.
+
+    The latest is kiosk.rooms.door's: by time, then clock stamp (`sync.hlc.sql_order`). A person
+    counts in a room while that latest scan is an "in" there (`Tally.in_room`).
+    """
+    for attendee_id, room_id, direction, session_id, at, hlc in rows:
+        if direction == "in" and session_id:
+            seen = tally.attended[session_id]
+            seen[attendee_id] = min(seen.get(attendee_id, at), at)
+        key = (at, hlc.find("-"), hlc)
+        old = tally.last_door.get(attendee_id)
+        if old is not None and old[0] >= key:
+            continue
+        if old is not None and old[2] == "in":
+            tally.inside[old[1]].remove(old[0][0])
+        tally.last_door[attendee_id] = (key, room_id, direction)
+        if direction == "in":
+            bisect.insort(tally.inside[room_id], at)
 
 
 def _reread(db: sqlite3.Connection, tally: Tally, entities: set[str]) -> None:

@@ -75,7 +75,9 @@ def _context(day: date, bucket: int) -> dict[str, Any]:
         "sessions": figures.around(every, clock.now()) if today else every,
         "all_sessions": len(every),
         "upcoming_hours": figures.UPCOMING_HOURS,
-        "occupancy": figures.occupancy(db, clock.now()) if today else [],
+        "occupancy": figures.occupancy(db, current_app.config["DATABASE"], clock.now())
+        if today
+        else [],
         "sync": peering.status(db, current_app.config["SYNC_PEER"]),
         "updated": clock.now(),
         "today": today,
