@@ -20,7 +20,8 @@ from kiosk.rooms import door, schedule
 from kiosk.rooms import rules as rooms
 
 RATE_WINDOW_MIN = 15  # λ and each desk's pace: check-ins of the last this many minutes
-SERVICE_WINDOW_MIN = 30  # μ: each desk's scan gaps over the last this many minutes
+SERVICE_WINDOW_MIN = 30  # μ: each desk's scan gaps over the last this many minutes,
+SERVICE_SCANS = 60  # and of at most this many of its latest scans
 HEADCOUNT_TRACKS = ("Break", "Meal", "Lunch", "Plenary", "Keynote")  # tracks the caterer feeds
 DEFAULT_FIRST_SESSION = time(9, 0)
 UPCOMING_HOURS = 3  # today's dashboard lists sessions running or starting within this
@@ -165,9 +166,8 @@ def _desks(t: tally.Tally, day: date, buckets: list[Bucket], size: int,
             continue
         recent = stop - bisect.bisect_left(times, since)
         service_from = utc_iso(now - timedelta(minutes=SERVICE_WINDOW_MIN))
-        rate = queueing.service_rate(
-            [_seconds(a) for a in times[bisect.bisect_left(times, service_from) : stop]]
-        )
+        start = max(bisect.bisect_left(times, service_from), stop - SERVICE_SCANS)
+        rate = queueing.service_rate([_seconds(a) for a in times[start:stop]])
         out.append(Desk(desk, stop, per_bucket, recent * 60 / RATE_WINDOW_MIN,
                         1 / rate if rate else None))  # fmt: skip
     return out
@@ -257,7 +257,7 @@ def sessions(db: sqlite3.Connection, key: str, day: date, now: datetime) -> list
         return [SessionRow(r["session_id"], r["title"], local(r["starts_at"]),
                            local(r["ends_at"]), r["room_name"], r["capacity"],
                            t.registered.get(r["session_id"], 0),
-                           sum(at <= end for at in t.attended.get(r["session_id"], {}).values()))
+                           t.scanned_in(r["session_id"], end))
                 for r in rows]  # fmt: skip
 
     return tally.read(db, key, figures)

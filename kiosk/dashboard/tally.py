@@ -52,6 +52,7 @@ class Tally:
     desk_times: dict = field(default_factory=lambda: defaultdict(list))  # (day, desk) → at
     registered: Counter = field(default_factory=Counter)  # session_id → sign-ups
     attended: dict = field(default_factory=lambda: defaultdict(dict))  # session → person → at
+    attended_at: dict = field(default_factory=lambda: defaultdict(list))  # session → those, sorted
     last_door: dict = field(default_factory=dict)  # person → (order key, room, direction)
     inside: dict = field(default_factory=lambda: defaultdict(list))  # room → at of last "in"s
 
@@ -74,6 +75,10 @@ class Tally:
                 bisect.insort(times, at)
             else:
                 times.remove(at)
+
+    def scanned_in(self, session_id: str, upto: str) -> int:
+        """People scanned in at the session's door at or before `upto`."""
+        return bisect.bisect_right(self.attended_at.get(session_id, []), upto)
 
     def in_room(self, room_id: str, since: str) -> int:
         """People whose latest door scan is an "in" at this room, made at or after `since`:
@@ -165,6 +170,17 @@ def _doors(db: sqlite3.Connection, tally: Tally, op_ids: list[str]) -> None:
         _door_scans(tally, db.execute(f"{_DOORS} WHERE op_id IN ({marks})", part))
 
 
+def _first_in(tally: Tally, session_id: str, attendee_id: str, at: str) -> None:
+    seen, times = tally.attended[session_id], tally.attended_at[session_id]
+    old = seen.get(attendee_id)
+    if old is not None and old <= at:
+        return
+    if old is not None:
+        times.remove(old)
+    seen[attendee_id] = at
+    bisect.insort(times, at)
+
+
 def _door_scans(tally: Tally, rows: Iterable[tuple[str, str, str, str, str, str]]) -> None:
     """Each person's first scan in at a session's door, and their latest scan at any door.
 
@@ -173,8 +189,7 @@ def _door_scans(tally: Tally, rows: Iterable[tuple[str, str, str, str, str, str]
     """
     for attendee_id, room_id, direction, session_id, at, hlc in rows:
         if direction == "in" and session_id:
-            seen = tally.attended[session_id]
-            seen[attendee_id] = min(seen.get(attendee_id, at), at)
+            _first_in(tally, session_id, attendee_id, at)
         key = (at, hlc.find("-"), hlc)
         old = tally.last_door.get(attendee_id)
         if old is not None and old[0] >= key:
