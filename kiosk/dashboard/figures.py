@@ -215,8 +215,9 @@ def _minute_of_day(event: Event, minute_key: str) -> int:
 
 
 def arrivals(db: sqlite3.Connection, key: str, day: date, size: int, now: datetime,
-             threshold: float) -> Arrivals:  # fmt: skip
-    """The day's figures in `size`-minute buckets; the queue and headcount only for today."""
+             threshold: float = 5.0) -> Arrivals:  # fmt: skip
+    """The day's figures in `size`-minute buckets; the queue (lane past `threshold` minutes of
+    wait) and the headcount only for today."""
     event = load_event(db)
 
     def figures(t: tally.Tally) -> Arrivals:

@@ -62,19 +62,11 @@ class Tally:
             self.valid_by_type[person.ticket_type] += sign
         firsts: dict[str, str] = {}
         for day, at, desk in person.arrivals:
-            times = self.desk_times[(day, desk)]
-            if sign > 0:
-                bisect.insort(times, at)
-            else:
-                times.remove(at)
+            _step(self.desk_times[(day, desk)], at, sign)
             firsts[day] = min(firsts.get(day, at), at)
         for day, at in firsts.items():
             self.first_by_minute[(day, at[:16])] += sign
-            times = self.firsts[(day, person.ticket_type)]
-            if sign > 0:
-                bisect.insort(times, at)
-            else:
-                times.remove(at)
+            _step(self.firsts[(day, person.ticket_type)], at, sign)
 
     def scanned_in(self, session_id: str, upto: str) -> int:
         """People scanned in at the session's door at or before `upto`."""
@@ -90,6 +82,14 @@ class Tally:
         """People with a standing check-in on `day` at or before `upto` (of one ticket type)."""
         return sum(bisect.bisect_right(times, upto) for (d, tt), times in self.firsts.items()
                    if d == day and ticket_type in (None, tt))  # fmt: skip
+
+
+def _step(times: list[str], at: str, sign: int) -> None:
+    """Adds `at` to a sorted list, or takes it out."""
+    if sign > 0:
+        bisect.insort(times, at)
+    else:
+        times.remove(at)
 
 
 def _people(db: sqlite3.Connection, ids: Iterable[str] | None) -> dict[str, Person]:

@@ -25,5 +25,5 @@ class Facts:
 
     def days(self) -> list[figures.Arrivals]:
         """Each event day's arrivals in one-hour slots."""
-        return [figures.arrivals(self.db, self.key, d, 60, self.now, 5.0)
+        return [figures.arrivals(self.db, self.key, d, 60, self.now)
                 for d in self.event.dates()]  # fmt: skip

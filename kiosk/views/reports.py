@@ -29,7 +29,7 @@ def event() -> str:
     """The whole report on one page, with each day's arrival curve; prints on A4."""
     title, subtitle, sections = _build()
     db, key, now = get_db(), current_app.config["DATABASE"], clock.now()
-    days = [figures.arrivals(db, key, d, 60, now, 0) for d in load_event(db).dates()]
+    days = [figures.arrivals(db, key, d, 60, now) for d in load_event(db).dates()]
     curves = [chart(day, f"curve-{day.day.isoformat()}") for day in days if day.buckets]
     return render_template("reports/event.html", title=title, subtitle=subtitle,
                            sections=sections, curves=curves,
