@@ -28,7 +28,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import HOST, KIOSK, free_port, kiosk_server, make_demo, percentile, request
+from common import (
+    HOST,
+    KIOSK,
+    free_port,
+    kiosk_server,
+    make_demo,
+    memory_kb,
+    percentile,
+    request,
+)
 
 TITLE = "Dashboard"
 CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
@@ -123,6 +132,7 @@ def run(attendees: int, sessions: int, renders: int) -> list[tuple[str, str]]:
         port = free_port()
         with kiosk_server(db, port).start() as server:
             server.wait_ready("/login")
+            before = memory_kb(server.pid)["VmRSS"]
             cookie = {"Cookie": _sign_in(port), "HX-Request": "true"}
             bearer = {"Authorization": f"Bearer {supervisor.splitlines()[-1]}"}
             scan = {"Authorization": f"Bearer {desk.splitlines()[-1]}"}
@@ -135,6 +145,7 @@ def run(attendees: int, sessions: int, renders: int) -> list[tuple[str, str]]:
                     raise RuntimeError(f"scan answered {status}")
                 live.append(_timed(port, "/dashboard/live", cookie))
                 api.append(_timed(port, "/api/v1/stats/arrivals?bucket=15", bearer))
+            after = memory_kb(server.pid)["VmRSS"]
     ms = 1000
     return [
         ("attendees · arrived on day 1 · sessions on day 1",
@@ -144,6 +155,10 @@ def run(attendees: int, sessions: int, renders: int) -> list[tuple[str, str]]:
          f"{percentile(live, 99) * ms:.1f} · {max(live) * ms:.1f} ms ({len(live)} renders)"),
         ("/api/v1/stats/arrivals p50 · p99 · max", f"{percentile(api, 50) * ms:.1f} · "
          f"{percentile(api, 99) * ms:.1f} · {max(api) * ms:.1f} ms"),
+        ("server memory (RSS) before the first render → after the last",
+         f"{before / 1024:.0f} → {after / 1024:.0f} MiB"),
+        ("load average (1 min) after the run",
+         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"),
     ]  # fmt: skip
 
 
