@@ -16,6 +16,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from sys import intern
 from typing import TypeVar
 
 _CHUNK = 500
@@ -24,14 +25,16 @@ _STANDING = ("SELECT attendee_id, day, at, desk FROM checkin c WHERE {where} AND
 _REGISTERED = ("SELECT g.session_id, count(*) FROM registration g JOIN attendee a"
                " ON a.attendee_id = g.attendee_id WHERE g.status = 'registered'"
                " AND a.status = 'valid' {where} GROUP BY g.session_id")  # fmt: skip
+_ATTENDEES = "SELECT attendee_id, ticket_type, status FROM attendee"
 _DOORS = "SELECT attendee_id, room_id, direction, session_id, at, hlc FROM door_scan"
 SCHEDULE_SIGNUPS = ("registration_add", "registration_cancel")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
-    """What one attendee adds to the counts."""
+    """What one attendee adds to the counts (a day, a desk or a ticket type is one shared
+    string for all: 100,000 of these stay small)."""
 
     ticket_type: str
     valid: bool
@@ -95,15 +98,15 @@ def _step(times: list[str], at: str, sign: int) -> None:
 def _people(db: sqlite3.Connection, ids: Iterable[str] | None) -> dict[str, Person]:
     """Attendees (all, or these) with their standing check-ins, read from the tables."""
     chosen = None if ids is None else sorted(set(ids))
-    rows, arrivals = [], defaultdict(list)
+    found, arrivals = [], defaultdict(list)
     for where, args in _wheres(chosen):
-        rows += db.execute(f"SELECT attendee_id, ticket_type, status FROM attendee{where}",  # noqa: S608
-                           args).fetchall()  # fmt: skip
+        rows = db.execute(_ATTENDEES + where, args)
+        found += [(r[0], intern(r[1]), r[2] == "valid") for r in rows]
         cond = where.replace(" WHERE ", "") or "1"
         for r in db.execute(_STANDING.format(where=cond), args):
-            arrivals[r[0]].append((r[1], r[2], r[3]))
-    return {r[0]: Person(r[1], r[2] == "valid", tuple(sorted(arrivals.get(r[0], ()))))
-            for r in rows}  # fmt: skip
+            arrivals[r[0]].append((intern(r[1]), r[2], intern(r[3])))
+    return {attendee_id: Person(ticket_type, valid, tuple(sorted(arrivals.get(attendee_id, ()))))
+            for attendee_id, ticket_type, valid in found}  # fmt: skip
 
 
 def _wheres(ids: list[str] | None) -> Iterable[tuple[str, tuple]]:

@@ -4,7 +4,7 @@ GET /api/v1/stats/arrivals, which answers the same figures to other screens."""
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -45,9 +45,9 @@ def _bucket(raw: str | None, allowed: tuple[int, ...]) -> int:
     return int(raw)
 
 
-def _arrivals(day: date, bucket: int) -> figures.Arrivals:
+def _arrivals(day: date, bucket: int, now: datetime) -> figures.Arrivals:
     cfg = current_app.config
-    return figures.arrivals(get_db(), cfg["DATABASE"], day, bucket, clock.now(),
+    return figures.arrivals(get_db(), cfg["DATABASE"], day, bucket, now,
                             float(cfg["DASHBOARD_WAIT_MINUTES"]))  # fmt: skip
 
 
@@ -65,21 +65,19 @@ def chart(found: figures.Arrivals, ident: str = "curve") -> Any:
 
 
 def _context(day: date, bucket: int) -> dict[str, Any]:
-    db = get_db()
-    found = _arrivals(day, bucket)
-    today = load_event(db).local_date(clock.now()) == day
-    every = figures.sessions(db, current_app.config["DATABASE"], day, clock.now())
+    db, key, now = get_db(), current_app.config["DATABASE"], clock.now()  # one instant throughout
+    found = _arrivals(day, bucket, now)
+    today = load_event(db).local_date(now) == day
+    every = figures.sessions(db, key, day, now)
     return {
         "found": found,
         "chart": chart(found),
-        "sessions": figures.around(every, clock.now()) if today else every,
+        "sessions": figures.around(every, now) if today else every,
         "all_sessions": len(every),
         "upcoming_hours": figures.UPCOMING_HOURS,
-        "occupancy": figures.occupancy(db, current_app.config["DATABASE"], clock.now())
-        if today
-        else [],
+        "occupancy": figures.occupancy(db, key, now) if today else [],
         "sync": peering.status(db, current_app.config["SYNC_PEER"]),
-        "updated": clock.now(),
+        "updated": now,
         "today": today,
         "bucket": bucket,
         "threshold": current_app.config["DASHBOARD_WAIT_MINUTES"],
@@ -145,7 +143,7 @@ def arrivals() -> Any:
         bucket = _bucket(request.args.get("bucket"), tuple(range(1, 1441)))
     except BadQuery as exc:
         return json_error(400, "bad_request", str(exc))
-    found = _arrivals(day, bucket)
+    found = _arrivals(day, bucket, clock.now())
     return jsonify({
         "day": day.isoformat(), "bucket_minutes": bucket, "checked_in": found.checked_in,
         "expected": found.expected,
