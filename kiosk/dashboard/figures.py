@@ -22,7 +22,8 @@ from kiosk.rooms import rules as rooms
 RATE_WINDOW_MIN = 15  # λ and each desk's pace: check-ins of the last this many minutes
 SERVICE_WINDOW_MIN = 30  # μ: each desk's scan gaps over the last this many minutes,
 SERVICE_SCANS = 60  # and of at most this many of its latest scans
-HEADCOUNT_TRACKS = ("Break", "Meal", "Lunch", "Plenary", "Keynote")  # tracks the caterer feeds
+# The caterer's headcounts: the day's next meal and next plenary, known by their track.
+HEADCOUNT_TRACKS = (("Break", "Meal", "Lunch"), ("Plenary", "Keynote"))
 DEFAULT_FIRST_SESSION = time(9, 0)
 UPCOMING_HOURS = 3  # today's dashboard lists sessions running or starting within this
 
@@ -78,7 +79,7 @@ class SessionRow:
 
 @dataclass(frozen=True)
 class Meal:
-    """The headcount forecast for the day's next meal or plenary."""
+    """The headcount forecast for the day's next meal, or its next plenary."""
 
     title: str
     starts_at: datetime
@@ -97,7 +98,7 @@ class Arrivals:
     desks: tuple[Desk, ...]
     tickets: tuple[TicketRow, ...]
     queue: queueing.Advice | None  # only for today
-    meal: Meal | None
+    meals: tuple[Meal, ...]  # the next meal and the next plenary, soonest first; only today
 
 
 def _local_minute(event: Event, minute_key: str) -> datetime:
@@ -180,17 +181,17 @@ def _queue(desks: list[Desk], threshold: float) -> queueing.Advice:
     return queueing.advise(arrivals, rates, threshold)
 
 
-def _meal(db: sqlite3.Connection, event: Event, t: tally.Tally, day: date, arrived: int,
-          expected: int, now: datetime) -> Meal | None:  # fmt: skip
+def _meals(db: sqlite3.Connection, event: Event, t: tally.Tally, day: date, arrived: int,
+           expected: int, now: datetime) -> tuple[Meal, ...]:  # fmt: skip
     rows = schedule.session_rows(db, "WHERE s.day = ? AND s.starts_at != ''", (day.isoformat(),))
     local = now.astimezone(event.zone)
     minute = local.hour * 60 + local.minute
     starts = [schedule.parse_utc(r["starts_at"]).astimezone(event.zone) for r in rows]
-    upcoming = [(s, r) for s, r in zip(starts, rows, strict=True)
-                if s > local and r["track"] in HEADCOUNT_TRACKS]  # fmt: skip
-    if not upcoming:
-        return None
-    at, row = upcoming[0]
+    upcoming = [(s, r) for s, r in zip(starts, rows, strict=True) if s > local]
+    nexts = [next(((s, r) for s, r in upcoming if r["track"] in tracks), None)
+             for tracks in HEADCOUNT_TRACKS]  # fmt: skip
+    if not any(nexts):
+        return ()
     earlier = [
         [
             _minute_of_day(event, m)
@@ -205,8 +206,9 @@ def _meal(db: sqlite3.Connection, event: Event, t: tally.Tally, day: date, arriv
     if curve is None:
         first = min(starts).time() if starts else DEFAULT_FIRST_SESSION
         curve = headcount.default_curve(first.hour * 60 + first.minute)
-    then = at.hour * 60 + at.minute
-    return Meal(row["title"], at, headcount.forecast(arrived, expected, curve, minute, then))
+    return tuple(Meal(r["title"], at, headcount.forecast(arrived, expected, curve, minute,
+                                                         at.hour * 60 + at.minute))
+                 for at, r in sorted((n for n in nexts if n), key=lambda n: n[0]))  # fmt: skip
 
 
 def _minute_of_day(event: Event, minute_key: str) -> int:
@@ -239,7 +241,7 @@ def arrivals(db: sqlite3.Connection, key: str, day: date, size: int, now: dateti
             tuple(desks),
             tickets,
             _queue(desks, threshold) if today else None,
-            _meal(db, event, t, day, checked_in, expected, now) if today else None,
+            _meals(db, event, t, day, checked_in, expected, now) if today else (),
         )
 
     return tally.read(db, key, figures)
@@ -281,7 +283,7 @@ def occupancy(db: sqlite3.Connection, key: str, now: datetime) -> list[door.Occu
              for r in schedule.rooms(db)}  # fmt: skip
 
     def figures(t: tally.Tally) -> list[door.Occupancy]:
-        return [door.Occupancy(room, t.in_room(room.room_id, since[room.room_id]),
+        return [door.Occupancy(room, t.in_room(room.room_id, since[room.room_id], upto(now)),
                                rooms.door_session(slots, room.room_id, now))
                 for room in schedule.rooms(db)]  # fmt: skip
 

@@ -75,11 +75,13 @@ class Tally:
         """People scanned in at the session's door at or before `upto`."""
         return bisect.bisect_right(self.attended_at.get(session_id, []), upto)
 
-    def in_room(self, room_id: str, since: str) -> int:
-        """People whose latest door scan is an "in" at this room, made at or after `since`:
-        what kiosk.rooms.door.count counts, without reading every scan."""
+    def in_room(self, room_id: str, since: str, upto: str) -> int:
+        """People whose latest door scan is an "in" at this room, made from `since` to `upto`:
+        what kiosk.rooms.door.count counts, without reading every scan. (A scan stamped after
+        `upto`, by a door whose clock runs ahead, takes its person out of the count until then.)
+        """
         times = self.inside.get(room_id, [])
-        return len(times) - bisect.bisect_left(times, since)
+        return bisect.bisect_right(times, upto) - bisect.bisect_left(times, since)
 
     def arrived(self, day: str, upto: str, ticket_type: str | None = None) -> int:
         """People with a standing check-in on `day` at or before `upto` (of one ticket type)."""

@@ -117,8 +117,9 @@ def _finite(value: float) -> float | None:
 
 
 def forecast_json(found: figures.Arrivals) -> dict[str, Any]:
-    """The contract's `forecast` object: the queue (Erlang C) and the next meal's headcount."""
-    out: dict[str, Any] = {"model": "erlang_c", "queue": None, "headcount": None}
+    """The contract's `forecast` object: the queue (Erlang C) and the headcounts of the next
+    meal and the next plenary."""
+    out: dict[str, Any] = {"model": "erlang_c", "queue": None, "headcount": []}
     if (q := found.queue) is not None:
         out["queue"] = {"arrival_rate_per_min": round(q.arrival_rate, 3),
                         "service_rate_per_min": round(q.service_rate, 3), "desks_open": q.desks,
@@ -127,10 +128,9 @@ def forecast_json(found: figures.Arrivals) -> dict[str, Any]:
                         "expected_wait_min": _finite(q.expected_wait),
                         "open_another_lane": q.open_lane,
                         "desks_needed": q.desks_needed}  # fmt: skip
-    if (m := found.meal) is not None:
-        out["headcount"] = {"title": m.title, "starts_at": m.starts_at.isoformat(),
-                            "people": m.forecast.people, "day_total": m.forecast.day_total,
-                            "curve": m.forecast.source}  # fmt: skip
+    out["headcount"] = [{"title": m.title, "starts_at": m.starts_at.isoformat(),
+                         "people": m.forecast.people, "day_total": m.forecast.day_total,
+                         "curve": m.forecast.source} for m in found.meals]  # fmt: skip
     return out
 
 

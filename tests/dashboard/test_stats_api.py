@@ -74,7 +74,7 @@ def test_another_day_has_its_own_counts(client, make_token, db_path, clock) -> N
     answer = client.get("/api/v1/stats/arrivals?day=2026-12-02", headers=make_token("supervisor"))
     body = answer.get_json()
     assert body["checked_in"] == 0 and body["buckets"] == []
-    assert body["forecast"]["queue"] is None  # only today has a queue
+    assert body["forecast"]["queue"] is None and body["forecast"]["headcount"] == []  # today only
 
 
 def test_the_page_is_for_supervisors_and_refreshes_its_figures(client, db_path, clock) -> None:
