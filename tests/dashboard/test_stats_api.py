@@ -106,3 +106,27 @@ def test_figures_are_as_of_now(client, make_token, db_path, clock) -> None:
     late = client.get("/api/v1/stats/arrivals", headers=headers).get_json()
     assert (early["checked_in"], late["checked_in"]) == (1, 2)
     assert sum(b["checked_in"] for b in early["buckets"]) == 1
+
+
+def test_a_desk_serving_back_to_back_while_people_keep_coming_needs_a_lane(
+    client, make_token, db_path, clock
+) -> None:
+    """One desk checks someone in every 15 s for 15 minutes: it serves 4 a minute and 4 a
+    minute come, so the line never empties (ρ = 1) and the dashboard says to open a lane."""
+    from kiosk.db import transaction
+
+    conn = open_db(db_path)
+    node = load_node(conn)
+    with transaction(conn):
+        node.create_attendees(conn, [(f"rush-{i}", {"fields": {
+            "code": f"RUSH-{i:03d}", "first_name": "Rush", "last_name": str(i),
+            "ticket_type": "Attendee", "status": "valid"}}) for i in range(60)])  # fmt: skip
+    conn.close()
+    _arrive(db_path, clock, [f"RUSH-{i:03d}" for i in range(60)], step=timedelta(seconds=15))
+    queue = client.get("/api/v1/stats/arrivals", headers=make_token("supervisor")).get_json()[
+        "forecast"]["queue"]  # fmt: skip
+    assert queue["desks_open"] == 1 and queue["service_rate_per_min"] == 4.0
+    assert queue["open_another_lane"] and queue["expected_wait_min"] is None
+    assert queue["desks_needed"] == 2
+    sign_in(client, "Budi")
+    assert "Open another lane" in client.get("/dashboard/live").get_data(as_text=True)
