@@ -39,6 +39,7 @@ BEARER = {
     ("POST", "/api/v1/sessions/<session_id>/room"): {"supervisor"},
     ("POST", "/api/v1/rooms/<room_id>/scan"): STAFF,
     ("GET", "/api/v1/sync/status"): STAFF | {"sync"},
+    ("GET", "/api/v1/stats/arrivals"): {"supervisor"},
     **{(m, f"/sync/v1/{name}"): {"sync"}
        for m, name in [("POST", "hello"), ("POST", "push"), ("GET", "pull"), ("POST", "verify"),
                        ("POST", "missing")]},
