@@ -126,10 +126,10 @@ def test_a_supervisor_reads_every_sponsor_report_and_desk_staff_none(db_path, ap
 
 
 def test_an_import_keeps_each_attendees_consent_and_names_a_bad_cell(db, node) -> None:
-    data = ("code,first_name,last_name,email,share_email\n"
-            "C-1,Ayu,Lestari,ayu@example.id,Ya\n"
-            "C-2,Bima,Sakti,bima@example.id,no\n"
-            "C-3,Citra,Dewi,citra@example.id,\n").encode()  # fmt: skip
+    data = (b"code,first_name,last_name,email,share_email\n"
+            b"C-1,Ayu,Lestari,ayu@example.id,Ya\n"
+            b"C-2,Bima,Sakti,bima@example.id,no\n"
+            b"C-3,Citra,Dewi,citra@example.id,\n")  # fmt: skip
     importer.import_attendees(db, node, data)
     got = dict(db.execute("SELECT code, share_email FROM attendee WHERE code LIKE 'C-%'"))
     assert got == {"C-1": "yes", "C-2": "no", "C-3": ""}

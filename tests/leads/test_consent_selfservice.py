@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.db import open_db
-from tests.test_selfservice import _mark_printed, post, printer, scan, screen  # noqa: F401
+from tests.test_selfservice import _mark_printed, post, scan
 
 
 def _answer(db_path, attendee_id: str) -> str:
@@ -22,7 +22,7 @@ def _done(screen, db_path, code: str) -> str:
     return screen[0].get("/self").get_data(as_text=True)
 
 
-def test_an_attendee_answers_the_consent_question_after_checking_in(screen, printer, db_path) -> None:
+def test_an_attendee_answers_consent_after_checking_in(screen, printer, db_path) -> None:
     page = _done(screen, db_path, "KN-JOSE01")
     assert "May they also get your e-mail address?" in page
     assert "jose.nunez" not in page  # the screen asks, it never shows the address
