@@ -101,11 +101,13 @@
       })
       .then(function () { return makeReader(view.video); })
       .then(function (read) {
+        performance.mark("camera-frame");
         function tick() {
           if (done) return;
           read().then(function (text) {
             if (done) return;
             if (text) {
+              performance.mark("camera-read");
               stop();
               field.value = text;
               var form = field.form;
