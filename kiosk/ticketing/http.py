@@ -124,7 +124,9 @@ def decode(raw: bytes) -> Any:
 def describe(payload: Any) -> str:
     """The system's own short reason, from the usual places an error body keeps it."""
     if isinstance(payload, dict):
-        for key in ("error_description", "message", "error"):
+        if isinstance(payload.get("error"), dict):  # Indico: {"error": {"title", "message"}}
+            return describe(payload["error"])
+        for key in ("error_description", "message", "error", "title"):
             if isinstance(payload.get(key), str) and payload[key]:
                 return payload[key]
     return str(payload or "no reason given")[:200]
