@@ -8,8 +8,10 @@ Shapes come from Eventbrite's own documentation:
 - the page: https://www.eventbrite.com/developer/v3/api_overview/pagination/ (`pagination` with
   object_count, page_number, page_size, page_count, continuation, has_more_items);
 - errors: https://www.eventbrite.com/developer/v3/api_overview/errors/ (`error`,
-  `error_description`, `status_code`; INVALID_AUTH is 400, NO_AUTH 401, NOT_FOUND 404; a rate
-  limit is 429 HIT_RATE_LIMIT, here with a Retry-After header).
+  `error_description`, `status_code`; INVALID_AUTH is 400, NO_AUTH 401, NOT_FOUND 404). A rate
+  limit answers 429 in that format; its code name here and the Retry-After header are not in
+  the pages consulted, so the connector keys on the status only and the fake sends the header
+  or not (`retry_after = ""`).
 `changed_since` keeps attendees changed on or after it; `continuation` is opaque to the client.
 """
 
