@@ -9,6 +9,7 @@ which a connector may turn into a refused check-in instead of a failed run.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import time
 import urllib.error
@@ -107,7 +108,7 @@ class JsonClient:
         except urllib.error.HTTPError as error:
             with error:
                 return error.code, error.headers, decode(error.read())
-        except (urllib.error.URLError, OSError) as error:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
             reason = getattr(error, "reason", error)
             raise TicketingError(f"{self.system} cannot be reached ({reason}); the desk keeps "
                                  "working and Kiosk tries again later.") from error  # fmt: skip

@@ -43,6 +43,7 @@ class FakeIndico(FakeApi):
     now: str = "2026-12-01T02:30:00.000000+00:00"  # when Indico's clock says a PATCH arrived
     managers_only: bool = False  # the token's user may check in but not manage registrations
     last_name_first: bool = False  # the token's user shows names as "Last, First"
+    registrants_down: bool = False  # the older list fails with 503 (a proxy, an overload)
     registrations: dict[int, dict[str, Any]] = field(default_factory=dict)
     checkins: list[tuple[int, bool]] = field(default_factory=list)
 
@@ -111,6 +112,9 @@ class FakeIndico(FakeApi):
                 "checked_in_count": sum(r["checked_in"] for r in regs)}  # fmt: skip
 
     def registrants(self) -> tuple[int, dict[str, str], Any]:
+        if self.registrants_down:
+            message = "The service is unavailable."
+            return 503, {}, {"error": {"title": "Service Unavailable", "message": message}}
         if self.managers_only:
             message = "You are not authorized to access this page."
             return 403, {}, {"error": {"title": "Access Denied", "message": message}}

@@ -6,12 +6,13 @@ Eventbrite cannot run here, so tests/support/eventbrite_fake.py serves the docum
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
 from kiosk.ticketing import records
 from kiosk.ticketing.eventbrite import EventbriteConnector, connect
-from kiosk.ticketing.http import RETRIES
+from kiosk.ticketing.http import RETRIES, backoff
 from kiosk.ticketing.records import CheckinToSend, GateArrival, TicketingError
 from tests.support.eventbrite_fake import EVENT, TOKEN, FakeEventbrite
 from tests.support.fake_http import serving
@@ -157,3 +158,9 @@ def test_eventbrite_is_a_kind_of_connection():
     assert records.KINDS["eventbrite"] is connect
     with pytest.raises(TicketingError):
         connect({"event": EVENT})  # no token
+
+
+def test_retry_after_may_be_an_http_date():
+    now = datetime(2026, 12, 1, 2, 0, 0, tzinfo=UTC)
+    assert backoff(0, "Tue, 01 Dec 2026 02:00:30 GMT", now) == 30.0
+    assert backoff(2, "soon", now) == 4.0  # unreadable: the growing wait

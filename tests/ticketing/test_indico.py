@@ -86,6 +86,15 @@ def test_names_come_whole_when_the_token_may_only_check_in(indico, fake):
     assert (tickets["1"].first_name, tickets["1"].last_name) == ("Maria José", "Silva")
 
 
+def test_a_failing_registrants_list_fails_the_pull_rather_than_change_names(indico, fake):
+    cursor = indico.pull({}).cursor
+    fake.registrants_down = True
+    with pytest.raises(TicketingError) as raised:
+        indico.pull(cursor)
+    assert not raised.value.auth
+    assert "Indico had a problem of its own" in raised.value.words
+
+
 def test_a_check_in_is_sent_once_whatever_the_retries(indico, fake):
     assert [s.accepted for s in indico.push([checkin(fake, 1)])] == [True]
     assert [s.accepted for s in indico.push([checkin(fake, 1)])] == [True]  # sent again
