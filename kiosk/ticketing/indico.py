@@ -25,9 +25,22 @@ from kiosk.ticketing.records import CheckinToSend, GateArrival, Pulled, Sent, Ti
 CANCELLED_STATES = {"rejected", "withdrawn"}
 Row = tuple[dict[str, Any], dict[str, Any]]  # a registration form and one of its registrations
 WAITING_STATES = {"pending"}  # not yet approved: not a ticket until Indico accepts it
+OTHER_EVENT = "The ticket is for another Indico event"
 RENEWAL = ("Create a new personal API token in Indico (your profile, API tokens) with the scope "
            "'Event registrants', as a user who may check people in at this event, and store "
            "it for this connection.")  # fmt: skip
+
+
+NO_RIGHTS = ("Indico accepts this connection's token, but its user may no longer check people "
+             "in at this event. Give that user the registration check-in permission again, or "
+             "store a token of a user who has it.")  # fmt: skip
+
+
+def auth_failed(status: int, payload: Any) -> bool:
+    """401 is a token Indico does not know, 403 insufficient_scope one without the scope. Indico's
+    own 403 page is a user without rights at one event: for a foreign ticket, only a refusal."""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    return status == 401 or (status == 403 and error == "insufficient_scope")
 
 
 class IndicoConnector:
@@ -41,15 +54,25 @@ class IndicoConnector:
 
     def pull(self, cursor: Mapping[str, Any]) -> Pulled:
         """All registrations, handed on only where they changed since the cursor's pull."""
-        base = f"api/checkin/event/{self.event}"
-        rows = [(form, registration) for form in self.client.call("GET", f"{base}/forms/")
-                for registration in self.client.call(
-                    "GET", f"{base}/forms/{form['id']}/registrations/")]  # fmt: skip
+        rows = [
+            (form, registration)
+            for form in self._call("GET", "forms/")
+            for registration in self._call("GET", f"forms/{form['id']}/registrations/")
+        ]
         return changes(rows, self._personal_data(), cursor)
 
     def push(self, checkins: list[CheckinToSend]) -> list[Sent]:
         """Sets `checked_in` on each ticket's registration (unsets it for an undo)."""
         return [self._send(checkin) for checkin in checkins]
+
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        """A call on this event's check-in API, where a 403 means the rights are gone."""
+        try:
+            return self.client.call(method, f"api/checkin/event/{self.event}/{path}", body=body)
+        except HttpRefusal as refusal:
+            if refusal.status == 403:
+                raise TicketingError(NO_RIGHTS, auth=True) from refusal
+            raise
 
     def _personal_data(self) -> dict[str, dict[str, Any]]:
         """The older registrants list by registration id; {} where this token may not read it."""
@@ -69,16 +92,21 @@ class IndicoConnector:
             return Sent(checkin.op_id, False, "Not an Indico ticket")
         try:
             reg = self.client.call("GET", f"api/checkin/ticket/{secret}")
-            if str(reg["event_id"]) != str(self.event):
-                return Sent(checkin.op_id, False, "The ticket is for another Indico event")
-            if reg["state"] in CANCELLED_STATES and not checkin.undo:
-                return Sent(checkin.op_id, False, f"The registration is {reg['state']} in Indico")
-            path = f"{self.event}/forms/{reg['regform_id']}/registrations/{reg['id']}"
-            self.client.call("PATCH", f"api/checkin/event/{path}",
-                             body={"checked_in": not checkin.undo})  # fmt: skip
         except HttpRefusal as refusal:
             if refusal.status == 404:
                 return Sent(checkin.op_id, False, "Indico does not know this ticket")
+            if refusal.status == 403:  # no rights at the ticket's event: this one, or another?
+                self._call("GET", "forms/")  # raises if they are gone here too
+                return Sent(checkin.op_id, False, OTHER_EVENT)
+            return Sent(checkin.op_id, False, refusal.words)
+        if str(reg["event_id"]) != str(self.event):
+            return Sent(checkin.op_id, False, OTHER_EVENT)
+        if reg["state"] in CANCELLED_STATES and not checkin.undo:
+            return Sent(checkin.op_id, False, f"The registration is {reg['state']} in Indico")
+        try:
+            self._call("PATCH", f"forms/{reg['regform_id']}/registrations/{reg['id']}",
+                       body={"checked_in": not checkin.undo})  # fmt: skip
+        except HttpRefusal as refusal:
             return Sent(checkin.op_id, False, refusal.words)
         return Sent(checkin.op_id, True)
 
@@ -156,7 +184,7 @@ def connect(settings: Mapping[str, str], *,
         raise TicketingError("An Indico connection needs the site's URL, the event number "
                              "and a personal API token.")  # fmt: skip
     client = JsonClient(settings["url"], settings["token"], system="Indico", renewal=RENEWAL,
-                        sleep=sleep)  # fmt: skip
+                        auth_failed=auth_failed, sleep=sleep)  # fmt: skip
     return IndicoConnector(client, settings["event"])
 
 

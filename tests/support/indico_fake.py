@@ -11,8 +11,10 @@ Shapes come from Indico's source (github.com/indico/indico, master of August 202
   models/registrations.py), so a repeated PATCH changes nothing;
 - the older list: build_registrations_api_data in registration/util.py (active registrations
   only, `personal_data` with firstName/surname/affiliation), for event managers only;
-- errors: `{"error": {"title", "message", "error_uuid"}}` from web/errors.py; a token Indico
-  does not know is 401 `{"error": "invalid_token", ...}` (core/oauth/protector.py, authlib).
+- errors: `{"error": {"title", "message", "error_uuid"}}` from web/errors.py, 403 for a user
+  without rights at the event (RHManageEventBase); a token Indico does not know is 401
+  `{"error": "invalid_token", ...}`, one without the scope 403 `insufficient_scope`
+  (core/oauth/protector.py, authlib; core/oauth/oauth2_test.py).
 """
 
 from __future__ import annotations
@@ -30,9 +32,16 @@ FORM_TITLES = {1: "Registration Form", 2: "Students"}
 CHECKIN = re.compile(r"/api/checkin/event/(\d+)/forms/(?:(\d+)/registrations/(?:(\d+))?)?$")
 
 
+def page(status: int, title: str, message: str) -> tuple[int, dict[str, str], Any]:
+    return status, {}, {"error": {"title": title, "message": message, "error_uuid": None}}
+
+
 def not_found() -> tuple[int, dict[str, str], Any]:
-    message = "The requested URL was not found on the server."
-    return 404, {}, {"error": {"title": "Not Found", "message": message, "error_uuid": None}}
+    return page(404, "Not Found", "The requested URL was not found on the server.")
+
+
+def forbidden() -> tuple[int, dict[str, str], Any]:
+    return page(403, "Access Denied", "You are not authorized to access this page.")
 
 
 @dataclass
@@ -44,14 +53,16 @@ class FakeIndico(FakeApi):
     managers_only: bool = False  # the token's user may check in but not manage registrations
     last_name_first: bool = False  # the token's user shows names as "Last, First"
     registrants_down: bool = False  # the older list fails with 503 (a proxy, an overload)
+    may_check_in: bool = True  # the token's user has the check-in right at EVENT
+    scoped: bool = True  # the token has the 'registrants' scope
     registrations: dict[int, dict[str, Any]] = field(default_factory=dict)
     checkins: list[tuple[int, bool]] = field(default_factory=list)
 
     def add(self, reg_id: int, first: str, last: str, *, form: int = 1, email: str = "",
-            affiliation: str = "", state: str = "complete") -> str:  # fmt: skip
+            affiliation: str = "", state: str = "complete", event: int = EVENT) -> str:  # fmt: skip
         """A registration; answers its check-in secret (the ticket's QR code holds it)."""
         secret = str(uuid.UUID(int=reg_id))
-        self.registrations[reg_id] = {"form": form, "first": first, "last": last,
+        self.registrations[reg_id] = {"event": event, "form": form, "first": first, "last": last,
                                       "email": email, "affiliation": affiliation,
                                       "state": state, "checked_in": False,
                                       "checked_in_dt": None, "secret": secret}  # fmt: skip
@@ -69,7 +80,7 @@ class FakeIndico(FakeApi):
         r = self.registrations[reg_id]
         name = f"{r['last']}, {r['first']}" if self.last_name_first else f"{r['first']} {r['last']}"
         return {
-            "id": reg_id, "regform_id": r["form"], "event_id": EVENT, "full_name": name,
+            "id": reg_id, "regform_id": r["form"], "event_id": r["event"], "full_name": name,
             "email": r["email"], "state": r["state"], "checked_in": r["checked_in"],
             "checked_in_dt": r["checked_in_dt"], "checkin_secret": r["secret"],
             "is_paid": False, "price": 0, "payment_date": None, "currency": "USD",
@@ -84,28 +95,40 @@ class FakeIndico(FakeApi):
             description = ("The access token provided is expired, revoked, malformed, or "
                            "invalid for other reasons.")  # fmt: skip
             return 401, {}, {"error": "invalid_token", "error_description": description}
+        if not self.scoped:
+            description = "The request requires higher privileges than provided by the token."
+            return 403, {}, {"error": "insufficient_scope", "error_description": description}
         if path == f"/api/events/{EVENT}/registrants":
             return self.registrants()
         if match := re.fullmatch(r"/api/checkin/ticket/([0-9a-f-]{36})", path):
             found = [i for i, r in self.registrations.items() if r["secret"] == match[1]]
+            if found and (self.registrations[found[0]]["event"] != EVENT or not self.may_check_in):
+                return forbidden()
             return (200, {}, self.shown(found[0])) if found else not_found()
         match = CHECKIN.fullmatch(path)
         if not match or int(match[1]) != EVENT:
             return not_found()
+        if not self.may_check_in:
+            return forbidden()
         form, reg_id = match[2] and int(match[2]), match[3] and int(match[3])
         if not form:
             return 200, {}, [self.form(f) for f in FORM_TITLES]
         if not reg_id:
-            ids = [i for i, r in sorted(self.registrations.items()) if r["form"] == form]
+            ids = [i for i, r in self.ours() if r["form"] == form]
             return 200, {}, [self.shown(i) for i in ids]
-        if reg_id not in self.registrations or self.registrations[reg_id]["form"] != form:
+        reg = self.registrations.get(reg_id)
+        if not reg or reg["form"] != form or reg["event"] != EVENT:
             return not_found()
         if method == "PATCH" and "checked_in" in (body or {}):
             self.set_checked_in(reg_id, bool(body["checked_in"]))
         return 200, {}, self.shown(reg_id)
 
+    def ours(self) -> list[tuple[int, dict[str, Any]]]:
+        """This event's registrations by id (others belong to events the token cannot see)."""
+        return [(i, r) for i, r in sorted(self.registrations.items()) if r["event"] == EVENT]
+
     def form(self, form: int) -> dict[str, Any]:
-        regs = [r for r in self.registrations.values() if r["form"] == form]
+        regs = [r for _, r in self.ours() if r["form"] == form]
         return {"id": form, "event_id": EVENT, "title": FORM_TITLES[form], "introduction": "",
                 "start_dt": None, "end_dt": None, "is_open": True,
                 "registration_count": len(regs),
@@ -113,13 +136,10 @@ class FakeIndico(FakeApi):
 
     def registrants(self) -> tuple[int, dict[str, str], Any]:
         if self.registrants_down:
-            message = "The service is unavailable."
-            return 503, {}, {"error": {"title": "Service Unavailable", "message": message}}
+            return page(503, "Service Unavailable", "The service is unavailable.")
         if self.managers_only:
-            message = "You are not authorized to access this page."
-            return 403, {}, {"error": {"title": "Access Denied", "message": message}}
-        active = [(i, r) for i, r in sorted(self.registrations.items())
-                  if r["state"] not in ("rejected", "withdrawn")]  # fmt: skip
+            return forbidden()
+        active = [(i, r) for i, r in self.ours() if r["state"] not in ("rejected", "withdrawn")]
         return 200, {}, {"registrants": [{
             "registrant_id": str(i), "checked_in": r["checked_in"], "checkin_secret": r["secret"],
             "full_name": f"{r['first']} {r['last']}", "tags": [],

@@ -112,12 +112,14 @@ def test_an_undo_unsets_the_check_in(indico, fake):
 
 
 def test_indico_refusals_are_answers_not_errors(indico, fake):
+    fake.add(6, "Eko", "Saputra", event=999)  # a ticket of an event this token cannot see
     unknown = CheckinToSend(op_id="op-9", code=str(uuid.UUID(int=99)), at="2026-12-01T02:00:00Z")
     garbage = CheckinToSend(op_id="op-8", code="EB-1234", at="2026-12-01T02:00:00Z")
-    sent = indico.push([unknown, garbage, checkin(fake, 3, "op-3")])
+    sent = indico.push([unknown, garbage, checkin(fake, 3, "op-3"), checkin(fake, 6, "op-6")])
     assert [(s.accepted, s.reason) for s in sent] == [
         (False, "Indico does not know this ticket"), (False, "Not an Indico ticket"),
-        (False, "The registration is withdrawn in Indico")]  # fmt: skip
+        (False, "The registration is withdrawn in Indico"),
+        (False, "The ticket is for another Indico event")]  # fmt: skip
     assert fake.checkins == []
 
 
@@ -143,3 +145,20 @@ def test_indico_is_a_kind_of_connection():
     assert records.KINDS["indico"] is connect
     with pytest.raises(TicketingError):
         connect({"url": "https://indico.example.org", "event": "1234"})  # no token
+
+
+def test_a_user_who_lost_the_check_in_right_is_reported_in_words(indico, fake):
+    fake.may_check_in = False
+    for attempt in (lambda: indico.pull({}), lambda: indico.push([checkin(fake, 1)])):
+        with pytest.raises(TicketingError) as raised:  # not a refusal of that one check-in
+            attempt()
+        assert raised.value.auth
+        assert "may no longer check people in at this event" in raised.value.words
+
+
+def test_a_token_without_the_scope_is_a_token_that_stopped_working(indico, fake):
+    fake.scoped = False
+    with pytest.raises(TicketingError) as raised:
+        indico.push([checkin(fake, 1)])
+    assert raised.value.auth
+    assert fake.checkins == []
