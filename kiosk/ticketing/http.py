@@ -50,13 +50,13 @@ def backoff(attempt: int, retry_after: str | None, now: datetime) -> float:
 
 
 class JsonClient:
-    """Calls one system's API with a bearer token; `sleep` is injectable so tests need not wait."""
+    """Calls one system's API with a token; `sleep` is injectable so tests need not wait."""
 
     def __init__(self, base_url: str, token: str, *, system: str, renewal: str,
-                 auth_failed: Callable[[int, Any], bool] | None = None,
+                 auth_failed: Callable[[int, Any], bool] | None = None, scheme: str = "Bearer",
                  sleep: Callable[[float], None] = time.sleep) -> None:  # fmt: skip
         self.base_url = base_url.rstrip("/") + "/"
-        self.token = token
+        self.authorization = f"{scheme} {token}"  # pretix says "Token …", the others "Bearer …"
         self.system = system  # "Eventbrite", "Indico": how the supervisor knows it
         self.renewal = renewal  # where to get a new token, in words
         self.auth_failed = auth_failed or (lambda status, payload: status in (401, 403))
@@ -98,7 +98,7 @@ class JsonClient:
     def _once(self, method: str, url: str, body: Any) -> tuple[int, Mapping[str, str], Any]:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (https URL)
-        request.add_header("Authorization", f"Bearer {self.token}")
+        request.add_header("Authorization", self.authorization)
         request.add_header("Accept", "application/json")
         if data is not None:
             request.add_header("Content-Type", "application/json")
