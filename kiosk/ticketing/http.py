@@ -80,8 +80,11 @@ class JsonClient:
                     retry_after=wait,
                 )
             self.sleep(wait)
-        if status < 300:
+        if status < 300 and isinstance(payload, dict | list):
             return payload
+        if status < 300:  # a venue Wi-Fi's sign-in page answers 200 too
+            raise TicketingError(f"Something that is not {self.system} answered (a Wi-Fi "
+                                 "sign-in page?); Kiosk tries again later.")  # fmt: skip
         if self.auth_failed(status, payload):
             raise TicketingError(
                 f"{self.system} no longer accepts this connection's token (it was revoked, "

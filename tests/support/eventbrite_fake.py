@@ -40,6 +40,7 @@ class FakeEventbrite(FakeApi):
     page_size: int = 50
     rate_limited: int = 0  # the next this many requests answer 429
     retry_after: str = "2"
+    portal: bool = False  # a venue Wi-Fi's sign-in page answers every request instead
     attendees: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def add(self, attendee_id: str, first: str, last: str, *, barcode: str, at: str,
@@ -71,6 +72,8 @@ class FakeEventbrite(FakeApi):
 
     def answer(self, method: str, path: str, query: dict[str, str],
                headers: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:  # fmt: skip
+        if self.portal:
+            return 200, {}, b"<html><body>Sign in to Venue WiFi</body></html>"
         if self.rate_limited:
             self.rate_limited -= 1
             status, _, payload = error(429, "HIT_RATE_LIMIT", "Rate limit exceeded.")

@@ -1,8 +1,9 @@
 """A JSON web server on 127.0.0.1 for the fakes of ticketing systems that cannot run here.
 
 A fake subclasses `FakeApi` and answers `answer(method, path, query, headers, body)` with a
-status, extra headers and a JSON payload; every request it saw is kept in `seen`, in order,
-so a test can assert how many calls a connector made and what it sent.
+status, extra headers and a JSON payload (bytes: an HTML page instead); every request it saw
+is kept in `seen`, in order, so a test can assert how many calls a connector made and what it
+sent.
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ class _Handler(BaseHTTPRequestHandler):
             fake.seen.append(Seen(self.command, url.path, query, body))
             status, headers, payload = fake.answer(self.command, url.path, query,
                                                    dict(self.headers), body)  # fmt: skip
-        raw = json.dumps(payload).encode()
+        page = isinstance(payload, bytes)  # a web page, not the API
+        raw = payload if page else json.dumps(payload).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", "text/html" if page else "application/json")
         self.send_header("Content-Length", str(len(raw)))
         for name, value in headers.items():
             self.send_header(name, value)

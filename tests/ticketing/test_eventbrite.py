@@ -144,6 +144,13 @@ def test_an_unreachable_eventbrite_is_an_error_not_a_crash():
     assert "cannot be reached" in raised.value.words
 
 
+def test_a_wifi_sign_in_page_is_not_taken_for_eventbrite(eventbrite, fake):
+    fake.portal = True
+    with pytest.raises(TicketingError) as raised:
+        eventbrite.pull({})
+    assert "Wi-Fi sign-in page" in raised.value.words
+
+
 def test_check_ins_are_not_pushed_to_eventbrite(eventbrite, fake):
     sent = eventbrite.push([CheckinToSend(op_id="op-1", code="1010000001001",
                                           at="2026-12-01T02:00:00.000Z")])  # fmt: skip
