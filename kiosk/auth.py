@@ -70,10 +70,7 @@ def token_hash(token: str) -> str:
 
 
 def create_token(db: sqlite3.Connection, role: str, name: str, sponsor: str = "") -> str:
-    """A new bearer token; only its hash is kept, so it is shown once.
-
-    An exhibitor token names its sponsor (an id of `kiosk.leads.sponsors`); no other role has one.
-    """
+    """A new bearer token, shown once (only its hash is kept); an exhibitor's names its sponsor."""
     if role not in ROLES:
         raise AuthError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     if not name.strip():
@@ -82,11 +79,9 @@ def create_token(db: sqlite3.Connection, role: str, name: str, sponsor: str = ""
         raise AuthError("an exhibitor token needs --sponsor, and only an exhibitor token has one")
     token = "kt_" + secrets.token_urlsafe(32)
     with transaction(db):
-        db.execute(
-            "INSERT INTO api_token (name, role, token_hash, created_at, sponsor)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (name.strip(), role, token_hash(token), _now(), sponsor),
-        )
+        db.execute("INSERT INTO api_token (name, role, token_hash, created_at, sponsor)"
+                   " VALUES (?, ?, ?, ?, ?)",
+                   (name.strip(), role, token_hash(token), _now(), sponsor))  # fmt: skip
     return token
 
 
@@ -109,11 +104,8 @@ def principal_for_token(db: sqlite3.Connection, token: str) -> Principal | None:
     """The device a bearer token belongs to, if the token is valid and not revoked."""
     if not plausible(token):
         return None
-    row = db.execute(
-        "SELECT token_id, name, role, sponsor FROM api_token"
-        " WHERE token_hash = ? AND revoked_at IS NULL",
-        (token_hash(token),),
-    ).fetchone()
+    row = db.execute("SELECT token_id, name, role, sponsor FROM api_token WHERE token_hash = ?"
+                     " AND revoked_at IS NULL", (token_hash(token),)).fetchone()  # fmt: skip
     return _principal(row) if row else None
 
 

@@ -34,18 +34,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     yield from demo_server(tmp_path_factory)
 
 
+def _get(server: LiveServer, path: str, token: str | None = None) -> bytes:
+    headers = {"Authorization": f"Bearer {token or server.token}"}
+    request = urllib.request.Request(server.url + path, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        return answer.read()
+
+
 def _api(server: LiveServer, path: str, token: str | None = None) -> dict:
-    request = urllib.request.Request(server.url + path,
-                                     headers={"Authorization": f"Bearer {token or server.token}"})  # fmt: skip
-    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
-        return json.loads(answer.read())
+    return json.loads(_get(server, path, token))
 
 
 def _badge(server: LiveServer, attendee_id: str) -> bytes:
-    request = urllib.request.Request(f"{server.url}/api/v1/attendees/{attendee_id}/badge.png",
-                                     headers={"Authorization": f"Bearer {server.token}"})  # fmt: skip
-    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
-        return answer.read()
+    return _get(server, f"/api/v1/attendees/{attendee_id}/badge.png")
 
 
 def _not_arrived(server: LiveServer, skip: int = 0) -> dict:
@@ -76,8 +77,10 @@ def _read_by_camera(page) -> float:
     page.click("button.camera")
     page.wait_for_selector("dialog.camera-dialog video")
     page.wait_for_selector("dialog.camera-dialog", state="detached", timeout=15_000)
-    return page.evaluate("performance.getEntriesByName('camera-read').at(-1).startTime"
-                         " - performance.getEntriesByName('camera-frame').at(0).startTime")  # fmt: skip
+    return page.evaluate(
+        "performance.getEntriesByName('camera-read').at(-1).startTime"
+        " - performance.getEntriesByName('camera-frame').at(0).startTime"
+    )
 
 
 def test_a_badge_held_to_the_booth_phone_camera_becomes_a_lead(server, tmp_path) -> None:
@@ -91,7 +94,8 @@ def test_a_badge_held_to_the_booth_phone_camera_becomes_a_lead(server, tmp_path)
         assert page.is_visible("button.camera")  # 127.0.0.1 is a secure context
         _read_by_camera(page)
         name = f"{person['first_name']} {person['last_name']}"
-        page.wait_for_function("n => document.getElementById('lead-name').textContent === n", arg=name)
+        shown = "n => document.getElementById('lead-name').textContent === n"
+        page.wait_for_function(shown, arg=name)
         page.check("input[name=rating][value='4']", force=True)
         page.fill("#lead-note", "Wants the enterprise plan")
         # The viewport only: a full-page shot here moves the button under a later click.
