@@ -40,8 +40,9 @@
   function show(lead, offline) {
     leadForm.hidden = false;
     leadForm.reset();
-    document.getElementById("lead-name").textContent = lead ? (lead.attendee.first_name + " " + lead.attendee.last_name) : offline;
-    document.getElementById("lead-company").textContent = lead ? [lead.attendee.company, lead.attendee.email].filter(Boolean).join(" · ") : "";
+    leadForm.querySelector(".result").className = "result " + (lead ? "tone-ok" : "tone-warn");
+    document.getElementById("lead-name").textContent = lead ? (lead.attendee.first_name + " " + lead.attendee.last_name) : offline.code;
+    document.getElementById("lead-company").textContent = lead ? [lead.attendee.company, lead.attendee.email].filter(Boolean).join(" · ") : offline.words;
     document.getElementById("lead-visits").textContent = "";
     if (lead) {
       if (lead.rating) leadForm.querySelector("[name=rating][value='" + lead.rating + "']").checked = true;
@@ -88,7 +89,7 @@
     }, function () {
       keep(queue().concat([item]));
       current = {queued: item.op_id};
-      show(null, code + " — " + queueLabel.dataset.some.replace("{n}", queue().length));
+      show(null, {code: code, words: queueLabel.dataset.some.replace("{n}", queue().length)});
     }).finally(function () { field.focus(); });
   }
 

@@ -156,3 +156,37 @@ def test_a_booth_phone_offline_keeps_its_scans_and_sends_them_once(server, brows
     assert len(mine) == 1 and mine[0]["visits"] == 1
     assert mine[0]["note"] == "Met while the Wi-Fi was down"
     context.close()
+
+
+def test_booth_and_sponsor_screens_pass_axe(server, browser) -> None:
+    from tests.e2e.test_accessibility import check, small_targets
+
+    token = _exhibitor_token(server)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{server.url}/booth?token={token}")
+    check(page, "a11y-booth-empty")
+    page.fill("#scan", _not_arrived(server, skip=3)["code"])
+    page.press("#scan", "Enter")
+    page.wait_for_selector("#lead-form:not([hidden])")
+    check(page, "a11y-booth-lead")
+    assert small_targets(page) == []
+    page.click("button[lang=id]")
+    page.wait_for_selector("html[lang=id]")
+    check(page, "a11y-booth-id")
+    page.goto(f"{server.url}/booth/report")
+    check(page, "a11y-booth-report")
+    context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.select_option("#name", "Budi")
+    page.fill("#pin", "2222")
+    page.fill("#desk", "Office")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/desk")
+    page.click("text=Sponsors")
+    check(page, "a11y-sponsors")
+    page.click(f"text=Report of {page.inner_text('tbody tr td')}")
+    check(page, "a11y-sponsor-report")
+    context.close()
