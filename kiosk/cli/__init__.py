@@ -16,6 +16,7 @@ from kiosk.cli import (
     peers,
     privacy,
     schedule,
+    service,
     sponsors,
     venue,
 )
@@ -51,6 +52,7 @@ for _command in (
     headoffice.headoffice,
     peers.purge,
     sponsors.sponsor_group,
+    service.tls_group,
 ):
     main.add_command(_command)
 for _command in (

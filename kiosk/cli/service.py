@@ -1,0 +1,35 @@
+"""`kiosk tls` and `kiosk doctor`: what a technician runs on a venue machine."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+
+import click
+from cryptography.hazmat.primitives import serialization
+
+from kiosk.certificates import store
+from kiosk.cli.venue import Context, pass_ctx
+
+
+@click.group("tls")
+def tls_group() -> None:
+    """This machine's certificate authority, the one file each tablet trusts."""
+
+
+@tls_group.command("ca")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@pass_ctx
+def tls_ca(ctx: Context, file: str) -> None:
+    """Write the CA certificate to FILE (made now if this machine has none yet)."""
+    authority, made = store.ensure_authority(ctx.db_path, datetime.datetime.now(datetime.UTC))
+    pem = authority.cert.public_bytes(serialization.Encoding.PEM)
+    if file == "-":
+        sys.stdout.buffer.write(pem)
+    else:
+        with open(file, "wb") as out:
+            out.write(pem)
+    where = store.authority_paths(ctx.db_path)[0]
+    click.echo(f"{'Made' if made else 'Wrote'} the certificate authority of {where}"
+               f" to {file}: install it once on each tablet (docs/tls.md).", err=True)  # fmt: skip
+    click.echo(f"SHA-256 fingerprint: {store.fingerprint(where)}", err=True)
