@@ -23,7 +23,15 @@ from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from kiosk.certificates import authority, machine, server, store
-from tests.service.servers import Secure, demo, export_ca, get, kiosk, start
+from tests.service.servers import (
+    Secure,
+    demo,
+    export_ca,
+    get,
+    kiosk,
+    old_style_certificate,
+    start,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -92,10 +100,9 @@ def test_a_restart_keeps_the_authority_and_the_certificate(secure: tuple) -> Non
 def test_an_old_self_signed_certificate_is_replaced_at_start(tmp_path: Path) -> None:
     """Venues from before the CA have a self-signed CA certificate that Firefox refuses."""
     db, _ = demo(tmp_path)
-    old = authority.make_authority("old-desk", datetime.datetime.now(datetime.UTC))
-    cert_path, key_path = store.paths(db)
-    store.save_key(key_path, old.key)
-    store.save_certificates(cert_path, old.cert)
+    old_cert, old_key = old_style_certificate(tmp_path)
+    old_cert.rename(store.paths(db)[0])
+    old_key.rename(store.paths(db)[1])
     running = start(db)
     try:
         assert not authority.is_authority(served_certificate(db))

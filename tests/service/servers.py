@@ -74,3 +74,33 @@ def start(db: Path, *extra: str, ca: Path | None = None, env: dict | None = None
     process.kill()
     process.wait()
     raise AssertionError(f"no HTTPS answer: {log.read_text()[-2000:]}")
+
+
+def old_style_certificate(folder: Path) -> tuple[Path, Path]:
+    """What venues had before the CA: one self-signed certificate that is its own CA."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from kiosk.certificates import authority, store
+
+    now = datetime.datetime.now(datetime.UTC)
+    made = authority.make_authority("old-desk", now)
+    names = x509.SubjectAlternativeName(
+        [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    )
+    cert = (
+        x509.CertificateBuilder().subject_name(made.cert.subject).issuer_name(made.cert.subject)
+        .public_key(made.key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=825))
+        .add_extension(names, critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(made.key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = folder / "old.cert.pem", folder / "old.key.pem"
+    store.save_certificates(cert_path, cert)
+    store.save_key(key_path, made.key)
+    return cert_path, key_path
