@@ -11,6 +11,7 @@ import datetime
 import ipaddress
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -72,7 +73,7 @@ def reissue_reason(cert: x509.Certificate, authority: x509.Certificate, names: N
         return "the certificate was not signed by this machine's certificate authority"
     try:
         cert.verify_directly_issued_by(authority)
-    except (ValueError, TypeError, x509.InvalidSignature):
+    except (ValueError, TypeError, InvalidSignature):
         return "the certificate was not signed by this machine's certificate authority"
     have = named(cert)
     if have != names:

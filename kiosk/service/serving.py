@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -31,10 +32,10 @@ def serve_http(app: Any, db_path: str, label: str, host: str, port: int, threads
         server.run()  # returns on Ctrl+C or SIGTERM
 
 
-def issue_for_now(db_path: str) -> store.Issued:
-    """The server certificate for this machine's names now, re-issued if they changed."""
+def issue_for_now(db_path: str, names: machine.Names) -> store.Issued:
+    """The server certificate for `names` now, re-issued if they changed (said on stderr)."""
     now = datetime.datetime.now(datetime.UTC)
-    issued = store.ensure_server_certificate(db_path, machine.current(), now)
+    issued = store.ensure_server_certificate(db_path, names, now)
     if issued.made_authority:
         click.echo(f"Made this machine's certificate authority: {issued.authority}", err=True)
     if issued.reason is not None:
@@ -45,14 +46,15 @@ def issue_for_now(db_path: str) -> store.Issued:
 class Renewer(threading.Thread):
     """Re-issues the server certificate when the machine's names change, and loads it."""
 
-    def __init__(self, db_path: str, context: Any, interval: float = RENEW_CHECK_S) -> None:
+    def __init__(self, db_path: str, context: Any, interval: float = RENEW_CHECK_S,
+                 names: Callable[[], machine.Names] = machine.current) -> None:  # fmt: skip
         super().__init__(name="kiosk-certificate", daemon=True)
-        self.db_path, self.context, self.interval = db_path, context, interval
+        self.db_path, self.context, self.interval, self.names = db_path, context, interval, names
         self.stopped = threading.Event()
 
     def check(self) -> bool:
         """One look; True when a new certificate now serves new connections."""
-        issued = issue_for_now(self.db_path)
+        issued = issue_for_now(self.db_path, self.names())
         if issued.reason is None:
             return False
         self.context.load_cert_chain(str(issued.cert), str(issued.key))
@@ -77,7 +79,7 @@ def serve_https(app: Any, db_path: str, label: str, host: str, port: int, thread
 
     own = cert is None or key is None
     if own:
-        issued = issue_for_now(db_path)
+        issued = issue_for_now(db_path, machine.current())
         cert, key = str(issued.cert), str(issued.key)
         click.echo(f"Tablets trust {issued.authority} (SHA-256 fingerprint"
                    f" {store.fingerprint(issued.authority)}); `kiosk tls ca FILE` copies it.",
