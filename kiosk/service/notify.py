@@ -49,17 +49,17 @@ def watchdog_message(problem: str | None) -> str:
 @contextmanager
 def running(check: Check, status: str, environ: Mapping[str, str] = os.environ) -> Iterator[None]:
     """Around a server's serving loop: READY, watchdog pings while `check` passes, STOPPING."""
-    notify(f"READY=1\nSTATUS={status}", environ)
     interval = watchdog_interval(environ, os.getpid())
     stop = threading.Event()
-    if interval is not None:
 
-        def ping() -> None:
-            while not stop.wait(interval):
-                notify(watchdog_message(check()), environ)
+    def ping() -> None:
+        while not stop.wait(interval):
+            notify(watchdog_message(check()), environ)
 
-        threading.Thread(target=ping, name="kiosk-watchdog", daemon=True).start()
-    try:
+    try:  # a SIGTERM right after READY still says STOPPING
+        notify(f"READY=1\nSTATUS={status}", environ)
+        if interval is not None:
+            threading.Thread(target=ping, name="kiosk-watchdog", daemon=True).start()
         yield
     finally:
         stop.set()

@@ -28,8 +28,11 @@ def serve_http(app: Any, db_path: str, label: str, host: str, port: int, threads
     server = create_server(app, host=host, port=port, threads=threads, ident="kiosk",
                            clear_untrusted_proxy_headers=True)  # fmt: skip
     click.echo(f"{label} serving {db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
-    with notify.running(partial(health.database_problem, db_path), f"serving {db_path}"):
-        server.run()  # returns on Ctrl+C or SIGTERM
+    try:
+        with notify.running(partial(health.database_problem, db_path), f"serving {db_path}"):
+            server.run()  # returns on Ctrl+C or SIGTERM
+    except KeyboardInterrupt:  # one that came before waitress listened for it
+        pass
 
 
 def issue_for_now(db_path: str, names: machine.Names) -> store.Issued:
