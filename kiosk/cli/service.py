@@ -10,6 +10,20 @@ from cryptography.hazmat.primitives import serialization
 
 from kiosk.certificates import store
 from kiosk.cli.venue import Context, pass_ctx
+from kiosk.service import config_file
+
+
+def load_config(_ctx: click.Context, _param: click.Parameter, path: str | None) -> None:
+    """`--config FILE` / KIOSK_CONFIG: its settings fill in what the environment leaves unset.
+
+    Eager, so the file is read before `--db` and every other option looks at the environment.
+    """
+    if not path:
+        return
+    try:
+        config_file.apply(config_file.read(path))
+    except config_file.ConfigFileError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group("tls")

@@ -8,6 +8,7 @@ while the database can be written, and STOPPING on the way out.
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -25,9 +26,11 @@ def serve_http(app: Any, db_path: str, label: str, host: str, port: int, threads
     """Serves `app` over HTTP with waitress until Ctrl+C or SIGTERM."""
     from waitress.server import create_server
 
+    logging.basicConfig()  # as waitress.serve does: its own messages reach stderr
     server = create_server(app, host=host, port=port, threads=threads, ident="kiosk",
                            clear_untrusted_proxy_headers=True)  # fmt: skip
     click.echo(f"{label} serving {db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    server.print_listen("Serving on http://{}:{}")
     try:
         with notify.running(partial(health.database_problem, db_path), f"serving {db_path}"):
             server.run()  # returns on Ctrl+C or SIGTERM
