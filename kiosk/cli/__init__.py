@@ -56,6 +56,7 @@ for _command in (
     peers.purge,
     sponsors.sponsor_group,
     service.tls_group,
+    service.doctor,
 ):
     main.add_command(_command)
 for _command in (

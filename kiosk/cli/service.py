@@ -47,3 +47,16 @@ def tls_ca(ctx: Context, file: str) -> None:
     click.echo(f"{'Made' if made else 'Wrote'} the certificate authority of {where}"
                f" to {file}: install it once on each tablet (docs/tls.md).", err=True)  # fmt: skip
     click.echo(f"SHA-256 fingerprint: {store.fingerprint(where)}", err=True)
+
+
+@click.command()
+@pass_ctx
+def doctor(ctx: Context) -> None:
+    """Check fonts, printers, disk, clock, certificate and backups; say what to fix."""
+    from kiosk.service import checks
+    from kiosk.service import doctor as examining
+
+    findings = examining.examine(ctx.db_path)
+    for line in examining.report(findings):
+        click.echo(line)
+    sys.exit(checks.exit_code(findings))
