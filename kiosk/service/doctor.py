@@ -124,7 +124,8 @@ def certificate_finding(db_path: str, now: datetime.datetime) -> checks.Finding:
     change = None if authority is None else server.reissue_reason(
         cert, authority.cert, machine.current(), now)  # fmt: skip
     ca_days = None if authority is None else (authority.cert.not_valid_after_utc - now).days
-    private = not ca_key.exists() or ca_key.stat().st_mode & 0o077 == 0
+    # Windows keeps no Unix mode: there the folder's access list guards it (service-windows.md).
+    private = os.name == "nt" or not ca_key.exists() or ca_key.stat().st_mode & 0o077 == 0
     days = (cert.not_valid_after_utc - now).days
     return checks.certificate(str(cert_path), days, change, ca_days, private)
 
