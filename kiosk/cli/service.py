@@ -44,8 +44,10 @@ def tls_ca(ctx: Context, file: str) -> None:
         with open(file, "wb") as out:
             out.write(pem)
     where = store.authority_paths(ctx.db_path)[0]
-    click.echo(f"{'Made' if made else 'Wrote'} the certificate authority of {where}"
-               f" to {file}: install it once on each tablet (docs/tls.md).", err=True)  # fmt: skip
+    if made:
+        click.echo(f"Made this machine's certificate authority: {where}", err=True)
+    click.echo(f"Wrote it to {file}: install that file once on each tablet (docs/tls.md).",
+               err=True)  # fmt: skip
     click.echo(f"SHA-256 fingerprint: {store.fingerprint(where)}", err=True)
 
 

@@ -181,3 +181,15 @@ def test_head_office_serves_https_too(tmp_path: Path) -> None:
     finally:
         ho.process.kill()
         ho.process.wait()
+
+
+def test_the_ca_file_is_written_where_asked_or_to_stdout(tmp_path: Path) -> None:
+    db = tmp_path / "kiosk.sqlite3"
+    first = kiosk(db, "tls", "ca", str(tmp_path / "for-tablets.pem"))
+    assert first.returncode == 0 and "Made this machine's certificate authority" in first.stderr
+    again = kiosk(db, "tls", "ca", "-")
+    assert again.stdout == (tmp_path / "for-tablets.pem").read_text()  # the same CA, kept
+    assert "Made" not in again.stderr
+    ca = x509.load_pem_x509_certificate(again.stdout.encode())
+    usage = ca.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert authority.is_authority(ca) and usage.key_cert_sign
