@@ -154,7 +154,12 @@ def certificate(
 ) -> Finding:
     """The HTTPS certificate tablets see: valid, naming this machine, its CA key kept private."""
     if path is None:
-        return Finding(SKIP, "HTTPS certificate", "None yet: 'kiosk serve --tls' makes one.")
+        return Finding(
+            SKIP,
+            "HTTPS certificate",
+            "None of this machine's own yet: 'kiosk serve"
+            " --tls' makes one (one given with --cert is not checked).",
+        )
     if not ca_key_private:
         return Finding(
             FAIL,
@@ -203,14 +208,23 @@ def backup(last: str | None, age_hours: float | None) -> Finding:
     return Finding(OK, "Backup", words)
 
 
-def database(path: str, problem: str | None) -> Finding:
+def database(path: str, exists: bool, problem: str | None) -> Finding:
     """The check the service's watchdog makes: can a scan be written now?"""
+    if not exists:
+        return Finding(
+            FAIL,
+            "Database",
+            f"There is no database at {path}.",
+            "Check that --db or KIOSK_DB names the event's file, or make one with"
+            " kiosk init --event NAME.",
+        )
     if problem is not None:
         return Finding(
             FAIL,
             "Database",
             f"{problem[0].upper()}{problem[1:]}.",
-            "Free disk space or stop what holds it; 'kiosk restore' if damaged (docs/backups.md).",
+            "Free disk space, or stop the program that holds the database; if it is"
+            " damaged, kiosk restore a backup (docs/backups.md).",
         )
     return Finding(OK, "Database", f"{path} takes writes.")
 

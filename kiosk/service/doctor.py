@@ -143,10 +143,11 @@ def examine(db_path: str) -> list[checks.Finding]:
     peer = str(settings.get("SYNC_PEER", ""))
     folder = Path(db_path).resolve().parent
     usage = shutil.disk_usage(folder if folder.exists() else Path.cwd())
-    findings = [checks.database(db_path, health.database_problem(db_path)),
+    problem = health.database_problem(db_path)
+    findings = [checks.database(db_path, Path(db_path).is_file(), problem),
                 checks.disk(str(folder), usage.free, usage.total),
                 checks.fonts(font_probes())]  # fmt: skip
-    if Path(db_path).is_file():
+    if problem is None:  # the printers are set up in the database
         findings += printer_findings(db_path)
     offset, error = (
         clock_offset(peer, str(settings.get("SYNC_CA_BUNDLE", ""))) if peer else (None, None)

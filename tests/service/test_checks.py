@@ -64,3 +64,10 @@ def test_only_a_failure_fails_the_command() -> None:
     warned = [checks.Finding(WARN, "Backup", "old"), checks.Finding(OK, "Disk", "fine")]
     assert checks.exit_code(warned) == 0
     assert checks.exit_code([*warned, checks.Finding(FAIL, "Printer", "dead")]) == 1
+
+
+def test_a_missing_database_says_how_to_name_or_make_one() -> None:
+    missing = checks.database("/var/lib/kiosk/kiosk.sqlite3", False, "it is missing")
+    assert missing.status == FAIL and "KIOSK_DB" in missing.todo
+    locked = checks.database("k.sqlite3", True, "the database k.sqlite3 cannot be written (locked)")
+    assert locked.status == FAIL and locked.words.startswith("The database k.sqlite3 cannot")
