@@ -60,6 +60,9 @@ class Renewer(threading.Thread):
 
     def check(self) -> bool:
         """One look; True when a new certificate now serves new connections."""
+        if store.load_authority(self.db_path) is None:  # a new CA would leave tablets behind
+            raise OSError("the certificate authority's files are gone: restart kiosk to make"
+                          " a new one, and trust it on every tablet again")  # fmt: skip
         issued = issue_for_now(self.db_path, self.names())
         if issued.reason is None:
             return False

@@ -47,8 +47,8 @@ def serving(tmp_path: Path) -> Iterator[tuple[Path, wsgi.Server]]:
         thread.join()
 
 
-def served_names(db: Path, httpd: wsgi.Server) -> Names:
-    context = ssl.create_default_context(cafile=str(store.authority_paths(db)[0]))
+def served_names(db: Path, httpd: wsgi.Server, ca: Path | None = None) -> Names:
+    context = ssl.create_default_context(cafile=str(ca or store.authority_paths(db)[0]))
     with (
         socket.create_connection(httpd.bind_addr[:2], timeout=30) as raw,
         context.wrap_socket(raw, server_hostname="localhost") as tls,
@@ -71,3 +71,16 @@ def test_the_same_names_keep_the_certificate(serving: tuple) -> None:
     first = store.fingerprint(store.paths(db)[0])
     assert Renewer(str(db), httpd.ssl_adapter.context, names=lambda: BEFORE).check() is False
     assert store.fingerprint(store.paths(db)[0]) == first
+
+
+def test_a_vanished_authority_is_not_replaced_while_serving(serving: tuple) -> None:
+    """Tablets trust the CA they were given: a new one mid-event would lock them all out."""
+    db, httpd = serving
+    kept = db.with_name("tablet-copy.pem")
+    kept.write_bytes(store.authority_paths(db)[0].read_bytes())
+    for path in store.authority_paths(db):
+        path.unlink()
+    with pytest.raises(OSError, match="restart kiosk"):
+        Renewer(str(db), httpd.ssl_adapter.context, names=lambda: AFTER).check()
+    assert served_names(db, httpd, kept) == BEFORE  # still served, as before
+    assert not store.authority_paths(db)[0].exists()
