@@ -80,6 +80,11 @@ def test_a_dead_printer_and_a_damaged_font_are_told_plainly(tmp_path: Path) -> N
     assert "What to do: Install it again with 'apt-get install --reinstall fonts-noto-core'" in out
     assert "OK    Printer 'Badge files'" in out  # the demo's working printer is not blamed
     assert out.splitlines()[-1].startswith("2 to fix")
+    printed = subprocess.run([KIOSK, "--db", str(db), "print", "test", "--printer", "Badge files"],
+                             capture_output=True, text=True, check=False,
+                             env={**os.environ, "KIOSK_FONT_DIRS": str(fonts)})  # fmt: skip
+    assert printed.returncode != 0 and "Traceback" not in printed.stderr  # refused, in words
+    assert "NotoSans-Bold.ttf" in printed.stderr and "is damaged" in printed.stderr
 
 
 def test_a_healthy_machine_passes_and_a_wrong_clock_is_caught(tmp_path: Path,
