@@ -29,7 +29,7 @@ class BadQuery(ValueError):
 
 
 def _day(raw: str | None) -> date:
-    if not raw:
+    if raw is None:  # absent: today; present, it must be a date
         return load_event(get_db()).local_date(clock.now())
     try:
         return date.fromisoformat(raw)
@@ -38,7 +38,7 @@ def _day(raw: str | None) -> date:
 
 
 def _bucket(raw: str | None, allowed: tuple[int, ...]) -> int:
-    if raw is None or raw == "":
+    if raw is None:
         return DEFAULT_BUCKET
     if not raw.isdigit() or int(raw) not in allowed:
         raise BadQuery(f"bucket must be one of {', '.join(map(str, allowed))} minutes")

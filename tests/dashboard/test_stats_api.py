@@ -63,7 +63,15 @@ def test_desk_role_is_refused_and_bad_queries_are_400(client, make_token) -> Non
     assert client.get("/api/v1/stats/arrivals", headers=make_token("desk")).status_code == 403
     assert client.get("/api/v1/stats/arrivals").status_code == 401
     headers = make_token("supervisor")
-    for query in ("day=tomorrow", "day=2026-13-01", "bucket=0", "bucket=abc", "bucket=2000"):
+    for query in (
+        "day=tomorrow",
+        "day=2026-13-01",
+        "day=",
+        "bucket=0",
+        "bucket=abc",
+        "bucket=",
+        "bucket=2000",
+    ):
         answer = client.get(f"/api/v1/stats/arrivals?{query}", headers=headers)
         assert answer.status_code == 400, query
         assert answer.get_json()["error"] == "bad_request"
