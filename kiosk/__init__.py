@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -20,8 +19,9 @@ from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health
 from kiosk.db import start_checkpointer
 from kiosk.desk.event import load as load_event
+from kiosk.operations import assets
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = assets.static_dir()
 
 
 def _select_locale() -> str:
@@ -87,9 +87,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
+    from kiosk.operations.requestlog import RequestLog
     from kiosk.views.api_scan import FastScan
 
     app.wsgi_app = FastScan(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
     if not app.testing:
         from kiosk.replication import peering as replication
 

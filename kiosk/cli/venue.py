@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 from collections.abc import Callable
@@ -15,10 +16,13 @@ from kiosk import auth
 from kiosk.db import DatabaseError, open_db, transaction
 from kiosk.desk import importer, reports
 from kiosk.desk.event import EventError, set_event, set_ticket_type
+from kiosk.operations import startup
+from kiosk.operations.options import log_options
 from kiosk.replication import fold
 from kiosk.replication.node import get_setting, load_node
 
 DEFAULT_DB = "instance/kiosk.sqlite3"
+log = logging.getLogger("kiosk.import")
 BULK_CACHE_MB = 64  # commands import, load and sync in bulk: a larger page cache pays off
 
 
@@ -136,6 +140,8 @@ def run_import(ctx: Context, file: str, load: Callable[[Any, Any, bytes], Any]) 
         raise click.ClickException(f"{file}: {exc}. Nothing was imported.") from None
     if report.ignored_columns:
         click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}", err=True)
+    log.info("%s from %s: %d added, %d updated, %d unchanged", load.__name__, file, report.added,
+             report.updated, report.unchanged)  # fmt: skip
     return report
 
 
@@ -214,13 +220,14 @@ def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls
         from kiosk import tls as tls_serving
 
         return tls_serving.serve(app, db_path, host, port, threads, cert, key)
-    click.echo(f"{label} serving {db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    startup.announce(label, db_path, host, port, "http")
     waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk",
                    clear_untrusted_proxy_headers=True)  # fmt: skip
 
 
 @click.command()
 @server_options(port=5000)
+@log_options
 @pass_ctx
 def serve(ctx: Context, **options: Any) -> None:
     """Serve the desk, API and sync protocol with a production WSGI server."""
