@@ -87,6 +87,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
+    from kiosk.operations import views as operations
+
+    app.register_blueprint(operations.bp)
     from kiosk.operations.requestlog import RequestLog
     from kiosk.views.api_scan import FastScan
 
