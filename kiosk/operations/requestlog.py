@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, quote
-
-from werkzeug.wsgi import ClosingIterator
 
 from kiosk.operations import metrics
 
@@ -57,10 +55,37 @@ class RequestLog:
         except BaseException:
             _done(environ, status[0], started)
             raise
-        if isinstance(body, list):  # the whole answer is there: no need to wait for close()
+        wrapper = environ.get("wsgi.file_wrapper")
+        if isinstance(body, list) or (isinstance(wrapper, type) and isinstance(body, wrapper)):
+            # The whole answer is there, or a file the server sends its own fast way: logged
+            # now, and handed on as it is.
             _done(environ, status[0], started)
             return body
-        return ClosingIterator(body, lambda: _done(environ, status[0], started))
+        return _Sent(body, lambda: _done(environ, status[0], started))
+
+
+class _Sent:
+    """The answer's body, calling `done` once: after its last part, or on close() if sooner."""
+
+    def __init__(self, body: Iterable[bytes], done: Callable[[], None]) -> None:
+        self.body = body
+        self._done: Callable[[], None] | None = done
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.body
+        self.finish()
+
+    def finish(self) -> None:
+        done, self._done = self._done, None
+        if done is not None:
+            done()
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            self.finish()
 
 
 def _done(environ: dict[str, Any], status: str, started: float) -> None:

@@ -85,8 +85,8 @@ def venue(installed, tmp_path_factory) -> Iterator[tuple[Served, Demo]]:
     """The installed kiosk serving a demo from a directory that holds no Kiosk source."""
     _, kiosk = installed
     elsewhere = tmp_path_factory.mktemp("elsewhere")
-    demo = make_demo(str(kiosk), elsewhere)
-    served = serve(str(kiosk), demo.db, elsewhere)
+    demo = make_demo(str(kiosk), elsewhere, clean_env())
+    served = serve(str(kiosk), demo.db, elsewhere, env=clean_env())
     try:
         yield served, demo
     finally:

@@ -47,23 +47,28 @@ class Served:
         return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
 
-def clean_env(**extra: str) -> dict[str, str]:
+def checkout_env() -> dict[str, str]:
+    """This test run's environment without KIOSK_* settings (the checkout's code runs)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+
+
+def clean_env() -> dict[str, str]:
     """The environment of an operator's shell: no PYTHONPATH pointing into a checkout."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("KIOSK_")}
-    return {**env, **extra}
+    return {k: v for k, v in checkout_env().items() if k != "PYTHONPATH"}
 
 
-def run(kiosk: str, *args: str, cwd: Path) -> str:
+def run(kiosk: str, *args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
     done = subprocess.run([kiosk, *args], capture_output=True, text=True, cwd=cwd,
-                          env=clean_env(), check=False)  # fmt: skip
+                          env=env or checkout_env(), check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
-def make_demo(kiosk: str, directory: Path) -> Demo:
+def make_demo(kiosk: str, directory: Path, env: dict[str, str] | None = None) -> Demo:
     db = directory / "venue.sqlite3"
-    out = run(kiosk, "--db", str(db), "demo", "--attendees", "60", "--seed", "3", cwd=directory)
-    run(kiosk, "--db", str(db), "init", "--event", "Konferensi Rilis", cwd=directory)
+    out = run(kiosk, "--db", str(db), "demo", "--attendees", "60", "--seed", "3", cwd=directory,
+              env=env)  # fmt: skip
+    run(kiosk, "--db", str(db), "init", "--event", "Konferensi Rilis", cwd=directory, env=env)
     desk = re.search(r"API token \(role desk\): (\S+)", out)
     signage = re.search(r"(/signage\?token=\S+)", out)
     selfservice = re.search(r"(/self\?token=\S+)", out)
@@ -71,14 +76,15 @@ def make_demo(kiosk: str, directory: Path) -> Demo:
     return Demo(db, desk.group(1), signage.group(1), selfservice.group(1))
 
 
-def serve(kiosk: str, db: Path, cwd: Path, *options: str) -> Served:
+def serve(kiosk: str, db: Path, cwd: Path, *options: str,
+          env: dict[str, str] | None = None) -> Served:  # fmt: skip
     """`kiosk serve` on a free port, stderr into a log file; waits until /healthz answers."""
     port = free_port()
     log = cwd / f"serve-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen([kiosk, "--db", str(db), "serve", "--port", str(port),
                                     *options], stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
-                                   env=clean_env())  # fmt: skip
+                                   env=env or checkout_env())  # fmt: skip
     served = Served(f"http://127.0.0.1:{port}", process, log)
     for _ in range(TRIES):
         if process.poll() is not None:
@@ -116,6 +122,13 @@ def sign_in(served: Served, name: str, pin: str) -> urllib.request.OpenerDirecto
     with browser.open(served.url + "/login", data=form.encode(), timeout=30) as done:
         assert done.url.endswith("/desk"), done.url
     return browser
+
+
+def cookie(browser: urllib.request.OpenerDirector, name: str) -> str:
+    """The value of a cookie the browser holds."""
+    [jar] = [h.cookiejar for h in browser.handlers
+             if isinstance(h, urllib.request.HTTPCookieProcessor)]  # fmt: skip
+    return next(c.value for c in jar if c.name == name)
 
 
 def api(served: Served, method: str, path: str, token: str,
