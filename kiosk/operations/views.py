@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
+from flask import Blueprint, Response, current_app, jsonify, render_template
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
 from kiosk.operations import apidoc, assets, health
@@ -43,7 +43,7 @@ def metrics() -> Response:
 @bp.get("/api/v1/openapi.yaml")
 def openapi() -> Response:
     """The API description (docs/openapi.yaml in the source)."""
-    return send_file(assets.openapi_file(), mimetype="application/yaml", max_age=0)
+    return Response(assets.openapi_file().read_bytes(), mimetype="application/yaml")
 
 
 @bp.get("/api/v1/")
