@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 METHODS = ("get", "post", "put", "patch", "delete")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: ten times faster
 _cache: dict[str, tuple[float, Any]] = {}
 _cache_guard = threading.Lock()
 
@@ -50,7 +51,7 @@ def load(path: Path) -> dict[str, Any]:
     with _cache_guard:
         cached = _cache.get(str(path))
     if cached is None or cached[0] != stamp:
-        cached = (stamp, yaml.safe_load(path.read_text(encoding="utf-8")))
+        cached = (stamp, yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER))  # noqa: S506
         with _cache_guard:
             _cache[str(path)] = cached
     return cached[1]

@@ -2,8 +2,9 @@
 
 Three things stop a node from saving, and each has its own reason so a monitor's alert says
 what to fix: the disk is (nearly) full, another process holds the write lock, or the file is
-damaged. The lock is tried for real (BEGIN IMMEDIATE, then ROLLBACK: nothing is written); the
-file's check reads every page, so it runs at most every INTEGRITY_EVERY seconds per database.
+damaged. The lock is tried for real (BEGIN IMMEDIATE, then an empty COMMIT: nothing is
+written); the file's check reads every page, so it runs at most every INTEGRITY_EVERY seconds
+per database while it passes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.db import transaction
 
 MIN_FREE_BYTES = 16 * 1024 * 1024  # below this a WAL checkpoint or a badge file may not fit
 LOCK_WAIT_SECONDS = 2.0  # longer than any scan's write; shorter than a monitor's timeout
@@ -64,13 +67,17 @@ def probe(db_path: str | Path, now: float | None = None) -> Health:
 
 
 def _try_lock(path: Path) -> str:
-    """'' if a write transaction can begin now, else SQLite's error in lower case."""
+    """'' if a write transaction can begin now, else SQLite's error in lower case.
+
+    It queues behind this process's own writers (kiosk.db.transaction) like any write, so a
+    probe never makes a scan wait in SQLite's busy handler.
+    """
     try:
         db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=LOCK_WAIT_SECONDS,
                              isolation_level=None)  # fmt: skip
         try:
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("ROLLBACK")
+            with transaction(db):  # BEGIN IMMEDIATE, then a COMMIT that writes nothing
+                pass
         finally:
             db.close()
     except sqlite3.Error as exc:
