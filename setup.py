@@ -20,12 +20,15 @@ class BuildWithAssets(build_py):
 
     def run(self) -> None:
         super().run()
+        if getattr(self, "editable_mode", False):  # `pip install -e`: the checkout's files serve
+            return
         for source, target in SHIPPED.items():
-            built = str(Path(self.build_lib) / target)
+            built = Path(self.build_lib) / target
             if Path(source).is_dir():
-                self.copy_tree(source, built)
+                self.copy_tree(source, str(built))
             else:
-                self.copy_file(source, built)
+                self.mkpath(str(built.parent))
+                self.copy_file(source, str(built))
 
 
 setup(cmdclass={"build_py": BuildWithAssets})

@@ -58,23 +58,32 @@ def checkout_files() -> list[str]:
     return [name for name in listed.decode().split("\0") if name and (ROOT / name).is_file()]
 
 
+def copy_of_checkout(target: Path) -> Path:
+    for name in checkout_files():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+def fresh_venv(venv: Path) -> Path:
+    """A venv whose dependencies are this test run's (see the module's docstring)."""
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    [packages] = venv.glob("lib/python*/site-packages")
+    (packages / "kiosk_test_dependencies.pth").write_text("\n".join(site.getsitepackages()))
+    return venv
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     """(the built wheel, the `kiosk` script of a fresh venv with it installed)."""
     work = tmp_path_factory.mktemp("wheel")
-    source = work / "source"
-    for name in checkout_files():
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, source / name)
+    source = copy_of_checkout(work / "source")
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w",
                             str(work / "dist"), str(source)], capture_output=True, text=True,
                            env=clean_env(), check=False)  # fmt: skip
     assert built.returncode == 0, built.stderr[-3000:]
     [wheel] = (work / "dist").glob("kiosk-*.whl")
-    venv = work / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    [packages] = venv.glob("lib/python*/site-packages")
-    (packages / "kiosk_test_dependencies.pth").write_text("\n".join(site.getsitepackages()))
+    venv = fresh_venv(work / "venv")
     subprocess.run([venv / "bin" / "pip", "install", "--no-deps", "--no-index", str(wheel)],
                    capture_output=True, check=True, env=clean_env())  # fmt: skip
     yield wheel, venv / "bin" / "kiosk"
@@ -151,3 +160,16 @@ def test_templates_and_catalogs_come_from_the_wheel(venue):
     status, kind, spec = fetch(served.browser(), served.url + "/api/v1/openapi.yaml")
     assert status == 200 and kind.startswith("application/yaml")
     assert spec == (ROOT / "docs" / "openapi.yaml").read_bytes()
+
+
+def test_an_editable_install_serves_the_checkouts_files(tmp_path):
+    """`make` installs with -e: the build step copies nothing, and the checkout's files serve."""
+    source = copy_of_checkout(tmp_path / "source")
+    venv = fresh_venv(tmp_path / "venv")
+    subprocess.run([venv / "bin" / "pip", "install", "--no-deps", "-e", str(source)],
+                   capture_output=True, check=True, env=clean_env())  # fmt: skip
+    found = subprocess.run([venv / "bin" / "python", "-c", "import kiosk; print(kiosk.STATIC_DIR)"],
+                           cwd=tmp_path, capture_output=True, text=True, env=clean_env(),
+                           check=True)  # fmt: skip
+    assert found.stdout.strip() == str(source / "static")
+    assert not (source / "kiosk" / "static").exists()
