@@ -28,6 +28,9 @@ LAYERS = {
     "kiosk.headoffice.display": 4,
     "kiosk.privacy": 3,
     "kiosk.ticketing": 3,
+    "kiosk.leads": 3,
+    "kiosk.leads.booth": 4,  # the booth's pages and API: the views' layer
+    "kiosk.leads.api": 4,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,

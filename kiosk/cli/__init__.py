@@ -8,7 +8,17 @@ from __future__ import annotations
 import click
 
 from kiosk import files
-from kiosk.cli import access, backups, badges, headoffice, peers, privacy, schedule, venue
+from kiosk.cli import (
+    access,
+    backups,
+    badges,
+    headoffice,
+    peers,
+    privacy,
+    schedule,
+    sponsors,
+    venue,
+)
 from kiosk.cli.venue import DEFAULT_DB, Context
 from kiosk.operations.options import log_options
 from kiosk.version import kiosk_version
@@ -44,6 +54,7 @@ for _command in (
     peers.sync_command,
     headoffice.headoffice,
     peers.purge,
+    sponsors.sponsor_group,
 ):
     main.add_command(_command)
 for _command in (

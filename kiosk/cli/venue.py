@@ -16,6 +16,7 @@ from kiosk import auth
 from kiosk.db import DatabaseError, open_db, transaction
 from kiosk.desk import importer, reports
 from kiosk.desk.event import EventError, set_event, set_ticket_type
+from kiosk.leads import sponsors
 from kiosk.operations import startup
 from kiosk.operations.options import log_options
 from kiosk.replication import fold
@@ -107,6 +108,9 @@ def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
     click.echo(f"Lobby screen (signage): /signage?token={signage}")
     screen = auth.create_token(db, "selfservice", "demo self-service screen")
     click.echo(f"Self-service screen: /self?token={screen}")
+    sponsor = sponsors.listing(db)[0]
+    booth = auth.create_token(db, "exhibitor", "demo booth phone", sponsor.sponsor_id)
+    click.echo(f"Booth of {sponsor.name} (exhibitor): /booth?token={booth}")
     click.echo(f"Badges print as PDF files into {path.parent / 'badges'}/"
                f" (auto-print at {demo_module.DESKS[0]}).")  # fmt: skip
 
