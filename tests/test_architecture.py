@@ -31,13 +31,14 @@ LAYERS = {
     "kiosk.leads": 3,
     "kiosk.leads.booth": 4,  # the booth's pages and API: the views' layer
     "kiosk.leads.api": 4,
+    "kiosk.service": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,
     "kiosk.clock": 1,
     "kiosk.groupcommit": 1,
     "kiosk.backup": 1,
-    "kiosk.tls": 1,
+    "kiosk.certificates": 1,
     "kiosk.auth": 1,
     "kiosk.staff_sessions": 1,
     "kiosk.i18n": 1,
@@ -48,6 +49,8 @@ LAYERS = {
     # Running a release: its web side is a view; its counters are updated by the domains.
     "kiosk.operations": 4,
     "kiosk.operations.metrics": 1,
+    "kiosk.operations.health": 1,  # also the service manager's watchdog check
+    "kiosk.operations.startup": 1,
 }
 # The app factory puts the layers together, so it may import any of them.
 ASSEMBLY = {"kiosk"}

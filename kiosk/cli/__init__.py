@@ -16,6 +16,7 @@ from kiosk.cli import (
     peers,
     privacy,
     schedule,
+    service,
     sponsors,
     venue,
 )
@@ -29,6 +30,9 @@ from kiosk.version import kiosk_version
 @log_options
 @click.option("--db", "db_path", envvar="KIOSK_DB", default=DEFAULT_DB, show_default=True,
               help="SQLite database file (env KIOSK_DB).")  # fmt: skip
+@click.option("--config", envvar="KIOSK_CONFIG", type=click.Path(dir_okay=False),
+              is_eager=True, expose_value=False, callback=service.load_config,
+              help="Settings file (TOML; env KIOSK_CONFIG): docs/configuration.md.")  # fmt: skip
 @click.pass_context
 def main(ctx: click.Context, db_path: str) -> None:
     """Kiosk: offline-first check-in for conferences."""
@@ -55,6 +59,8 @@ for _command in (
     headoffice.headoffice,
     peers.purge,
     sponsors.sponsor_group,
+    service.tls_group,
+    service.doctor,
 ):
     main.add_command(_command)
 for _command in (

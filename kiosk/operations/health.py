@@ -47,8 +47,8 @@ def verdict(free_bytes: int, lock_error: str, integrity: str) -> Health:
         return Health("disk_full", f"Only {free_bytes // 1024 // 1024} MB free on the disk of"
                       " the database: free some space.", free_bytes)  # fmt: skip
     if "locked" in lock_error or "busy" in lock_error:
-        return Health("locked", "Another program holds the database's write lock: stop it"
-                      " (an import, a backup tool, a second server).", free_bytes)  # fmt: skip
+        return Health("locked", "The database is locked by another program (an import, a"
+                      " backup tool, a second server): stop it.", free_bytes)  # fmt: skip
     if lock_error:
         return Health("not_writable", f"The database cannot be written: {lock_error}.",
                       free_bytes)  # fmt: skip
