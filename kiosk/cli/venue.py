@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 from collections.abc import Callable
@@ -16,10 +17,12 @@ from kiosk.db import DatabaseError, open_db, transaction
 from kiosk.desk import importer, reports
 from kiosk.desk.event import EventError, set_event, set_ticket_type
 from kiosk.leads import sponsors
+from kiosk.operations.options import log_options
 from kiosk.replication import fold
 from kiosk.replication.node import get_setting, load_node
 
 DEFAULT_DB = "instance/kiosk.sqlite3"
+log = logging.getLogger("kiosk.import")
 BULK_CACHE_MB = 64  # commands import, load and sync in bulk: a larger page cache pays off
 
 
@@ -140,6 +143,8 @@ def run_import(ctx: Context, file: str, load: Callable[[Any, Any, bytes], Any]) 
         raise click.ClickException(f"{file}: {exc}. Nothing was imported.") from None
     if report.ignored_columns:
         click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}", err=True)
+    log.info("%s from %s: %d added, %d updated, %d unchanged", load.__name__, file, report.added,
+             report.updated, report.unchanged)  # fmt: skip
     return report
 
 
@@ -220,6 +225,7 @@ def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls
 
 @click.command()
 @server_options(port=5000)
+@log_options
 @pass_ctx
 def serve(ctx: Context, **options: Any) -> None:
     """Serve the desk, API and sync protocol with a production WSGI server."""
