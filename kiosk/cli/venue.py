@@ -6,12 +6,14 @@ import signal
 import sys
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 
 from kiosk import auth
+from kiosk.cli.progress import Bars, took
 from kiosk.db import DatabaseError, open_db, transaction
 from kiosk.desk import importer, reports
 from kiosk.desk.event import EventError, set_event, set_ticket_type
@@ -144,11 +146,15 @@ def run_import(ctx: Context, file: str, load: Callable[[Any, Any, bytes], Any]) 
 @pass_ctx
 def import_attendees(ctx: Context, file: str) -> None:
     """Import or update attendees; all or nothing."""
-    report = run_import(ctx, file, importer.import_attendees)
+    with Bars({"read": "Reading rows", "write": "Importing attendees"}) as bars:
+        report = run_import(ctx, file, partial(importer.import_attendees, progress=bars))
     arrived = (f", {report.arrivals} checked in at the {importer.TICKET_SYSTEM_DESK!r} desk"
                if report.arrivals else "")  # fmt: skip
     click.echo(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
                f"{arrived}")  # fmt: skip
+    total = report.added + report.updated + report.unchanged
+    click.echo(f"Imported {total:,} attendees ({report.added:,} new, {report.updated:,} updated)"
+               f" in {took(bars.seconds())}", err=True)  # fmt: skip
 
 
 @click.command("ticket-type")
