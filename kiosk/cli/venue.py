@@ -15,7 +15,7 @@ import click
 from kiosk import auth
 from kiosk.cli.progress import Bars, took
 from kiosk.db import DatabaseError, open_db, transaction
-from kiosk.desk import importer, reports
+from kiosk.desk import importer, reindex, reports
 from kiosk.desk.event import EventError, set_event, set_ticket_type
 from kiosk.replication import fold
 from kiosk.replication.node import get_setting, load_node
@@ -33,9 +33,13 @@ class Context:
 
     def db(self) -> Any:
         try:
-            return open_db(self.db_path, cache_mb=BULK_CACHE_MB)
+            db = open_db(self.db_path, cache_mb=BULK_CACHE_MB)
         except DatabaseError as exc:
             raise click.ClickException(str(exc)) from None
+        if reindex.stale(db) and not db.execute("SELECT 1 FROM attendee LIMIT 1").fetchone():
+            with transaction(db):  # a new database: its index starts under today's rules
+                reindex.refresh(db)
+        return db
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -209,9 +213,12 @@ def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls
         db = open_db(db_path)  # migrate, and fail early with a clear message
         with transaction(db):  # ops set aside by an older version: this one may apply them
             fold.retry_quarantined(db)
+            reindexed = reindex.refresh(db)  # names folded by an older version: fold them again
         db.close()
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
+    if reindexed:
+        click.echo(f"Search index rewritten for {reindexed:,} attendees", err=True)
     secure = tls or bool(cert)
     app = create_app({"DATABASE": db_path} | ({"SESSION_COOKIE_SECURE": True} if secure else {}))
     # Service managers stop servers with SIGTERM: stop as cleanly as on Ctrl+C.
