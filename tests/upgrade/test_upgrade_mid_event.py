@@ -125,8 +125,9 @@ def _write(path: Path, lines: list[str]) -> Path:
     return path
 
 
-def _make_event_with_0_1_0(old: Release, db: Path, folder: Path) -> dict[str, str]:
-    """What a venue running 0.1.0 did on day one; returns the tokens and ids it made."""
+def _make_event_with_0_1_0(old: Release, db: Path, folder: Path) -> tuple[dict[str, str], Client]:
+    """What a venue running 0.1.0 did on day one; returns the tokens and ids it made, and the
+    desk's browser, signed in."""
     out = old.run(db, "demo", "--attendees", "300", "--seed", "11")
     made = {"desk": re.search(r"API token \(role desk\): (\S+)", out).group(1),
             "signage": re.search(r"/signage\?token=(\S+)", out).group(1)}  # fmt: skip
@@ -146,13 +147,13 @@ def _make_event_with_0_1_0(old: Release, db: Path, folder: Path) -> dict[str, st
         "session_id,attendee_id", *[f"upg-talk,upg-{i:03d}" for i in range(1, 11)]])))  # fmt: skip
     process, url = old.serve(db, "serve")
     try:
-        _work_the_desk(url, made)
+        staff = _work_the_desk(url, made)
     finally:
         stop(process)
-    return made
+    return made, staff
 
 
-def _work_the_desk(url: str, made: dict[str, str]) -> None:
+def _work_the_desk(url: str, made: dict[str, str]) -> Client:
     desk, floor = Client(url, made["desk"]), Client(url, made["supervisor"])
     for code in CODES[:10]:
         assert desk.scan(code)["result"] == "checked_in"
@@ -175,6 +176,7 @@ def _work_the_desk(url: str, made: dict[str, str]) -> None:
                                                "ticket_type": "Attendee", "checkin": "1",
                                                "confirm": "1"})  # fmt: skip
     assert status == 200 and "Upgradewalk" in page, page[:300]
+    return staff
 
 
 def _snapshot(db: Path) -> dict[str, object]:
@@ -210,7 +212,7 @@ def test_a_database_of_0_1_0_upgrades_mid_event_and_keeps_every_checkin(
 ) -> None:
     db = tmp_path / "venue" / "kiosk.sqlite3"
     db.parent.mkdir()
-    made = _make_event_with_0_1_0(old, db, tmp_path)
+    made, signed_in = _make_event_with_0_1_0(old, db, tmp_path)
     before = _snapshot(db)
     old_schema, old_ops = _schema(db)[0], op_ids(db)
     newest = migrations()[-1][0]
@@ -225,6 +227,8 @@ def test_a_database_of_0_1_0_upgrades_mid_event_and_keeps_every_checkin(
         after = _snapshot(db)
         assert after == before  # each check-in: its op id, attendee, arrival time, desk, staff
         _pages_load(url, made)
+        signed_in.url = url  # the tablet that was signed in to 0.1.0 signs in once more
+        assert 'name="pin"' in signed_in.page("/desk")[1]
         _scans_go_on(Client(url, made["desk"]))
         _syncs_with_todays_headoffice(today, db, tmp_path)
     finally:
