@@ -27,6 +27,7 @@ LAYERS = {
     "kiosk.headoffice.supervisors": 4,
     "kiosk.headoffice.display": 4,
     "kiosk.privacy": 3,
+    "kiosk.ticketing": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,
@@ -40,6 +41,7 @@ LAYERS = {
     "kiosk.migrations": 1,
     "kiosk.files": 1,
     "kiosk.version": 1,
+    "kiosk.documents": 1,
 }
 # The app factory puts the layers together, so it may import any of them.
 ASSEMBLY = {"kiosk"}
