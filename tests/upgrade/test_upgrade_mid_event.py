@@ -5,8 +5,8 @@ shared interpreter with its own tree first on the path. It makes the event as a 
 (demo, imports, scans through its real server, a walk-in, an undo, a print, a room change);
 then today's `kiosk serve` opens the file. Migrations run forward as it starts, every
 check-in is still there with its op id and arrival time, the pages load, scans go on, and
-sync with today's head office takes the whole log. A second start has nothing left to
-migrate, and the state is what today's fold makes of the log from nothing.
+today's head offices (one event's, and one of many events) take the whole log. A second
+start has nothing left to migrate, and the state is what today's fold makes of the log.
 """
 
 from __future__ import annotations
@@ -52,29 +52,28 @@ class Release:
     def __init__(self, command: list[str], tree: Path) -> None:
         self.command, self.env = command, _env(tree)
 
-    def run(self, db: Path, *args: str) -> str:
-        done = subprocess.run([*self.command, "--db", str(db), *args], capture_output=True,
-                              text=True, env=self.env, cwd=db.parent, check=False)  # fmt: skip
+    def run(self, *args: str) -> str:
+        done = subprocess.run([*self.command, *args], capture_output=True, text=True,
+                              env=self.env, check=False)  # fmt: skip
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    def serve(self, db: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    def serve(self, log: Path, *args: str) -> tuple[subprocess.Popen, str]:
+        """Starts a server (`args` without --port) and waits until it answers."""
         port = free_port()
-        log = db.with_name(f"{db.stem}-{port}.log").open("wb")
-        process = subprocess.Popen([*self.command, "--db", str(db), *args, "--port", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT, env=self.env,
-                                   cwd=db.parent)  # fmt: skip
-        log.close()
+        with log.with_name(f"{log.stem}-{port}.log").open("wb") as out:
+            process = subprocess.Popen([*self.command, *args, "--port", str(port)], stdout=out,
+                                       stderr=subprocess.STDOUT, env=self.env)  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         for _ in range(POLLS):
-            assert process.poll() is None, Path(log.name).read_text()[-2000:]
+            assert process.poll() is None, f"{args} exited: see {out.name}"
             try:
                 urllib.request.urlopen(url + "/sync/v1/hello", timeout=2)  # noqa: S310
             except urllib.error.HTTPError:
                 return process, url  # it answers, even if only to say no
             except OSError:
                 time.sleep(0.1)
-        raise AssertionError(f"{args[0]} never answered on {url}")
+        raise AssertionError(f"{args} never answered on {url}")
 
 
 class Client:
@@ -128,24 +127,24 @@ def _write(path: Path, lines: list[str]) -> Path:
 def _make_event_with_0_1_0(old: Release, db: Path, folder: Path) -> tuple[dict[str, str], Client]:
     """What a venue running 0.1.0 did on day one; returns the tokens and ids it made, and the
     desk's browser, signed in."""
-    out = old.run(db, "demo", "--attendees", "300", "--seed", "11")
+    out = old.run("--db", str(db), "demo", "--attendees", "300", "--seed", "11")
     made = {"desk": re.search(r"API token \(role desk\): (\S+)", out).group(1),
             "signage": re.search(r"/signage\?token=(\S+)", out).group(1)}  # fmt: skip
-    made["supervisor"] = old.run(db, "token", "create", "--role", "supervisor", "--name",
-                                 "floor").strip()  # fmt: skip
+    made["supervisor"] = old.run("--db", str(db), "token", "create", "--role", "supervisor",
+                                 "--name", "floor").strip()  # fmt: skip
     people = [f"upg-{i:03d},{code},Putri {i},Santoso,putri{i}@example.org,Firma"
               for i, code in enumerate(CODES, 1)]  # fmt: skip
     people.append("upg-hangul,UPGKR1,박수빈,,subin@example.org,Firma")  # Park / Bak Subin
-    old.run(db, "import", "attendees", str(_write(folder / "people.csv", [
+    old.run("--db", str(db), "import", "attendees", str(_write(folder / "people.csv", [
         "attendee_id,code,first_name,last_name,email,company", *people])))  # fmt: skip
     today = date.today().isoformat()
-    old.run(db, "import", "sessions", str(_write(folder / "sessions.csv", [
+    old.run("--db", str(db), "import", "sessions", str(_write(folder / "sessions.csv", [
         "session_id,title,starts_at,ends_at,room_id,room_name,capacity",
         f"upg-talk,Upgrading mid-event,{today}T15:00,{today}T16:00,upg-hall,Upgrade Hall,120",
     ])))  # fmt: skip
-    old.run(db, "import", "registrations", str(_write(folder / "signups.csv", [
+    old.run("--db", str(db), "import", "registrations", str(_write(folder / "signups.csv", [
         "session_id,attendee_id", *[f"upg-talk,upg-{i:03d}" for i in range(1, 11)]])))  # fmt: skip
-    process, url = old.serve(db, "serve")
+    process, url = old.serve(db, "--db", str(db), "serve")
     try:
         staff = _work_the_desk(url, made)
     finally:
@@ -220,7 +219,7 @@ def test_a_database_of_0_1_0_upgrades_mid_event_and_keeps_every_checkin(
     assert len(before["checkins"]) >= 12 and len(before["undos"]) == 1
 
     today = Release([KIOSK], ROOT)
-    process, url = today.serve(db, "serve")
+    process, url = today.serve(db, "--db", str(db), "serve")
     try:
         assert _schema(db)[0] == newest  # serve ran the migrations as it started
         assert op_ids(db) >= old_ops
@@ -231,11 +230,14 @@ def test_a_database_of_0_1_0_upgrades_mid_event_and_keeps_every_checkin(
         assert 'name="pin"' in signed_in.page("/desk")[1]
         _scans_go_on(Client(url, made["desk"]))
         _syncs_with_todays_headoffice(today, db, tmp_path)
+        _proves_its_log_to_a_headoffice_of_many_events(today, db, tmp_path)
     finally:
         stop(process)
 
     schema = _schema(db)
-    process, url = today.serve(db, "serve")  # the second start of the upgraded file
+    process, url = today.serve(
+        db, "--db", str(db), "serve"
+    )  # the second start of the upgraded file
     try:
         assert Client(url, made["desk"]).scan(CODES[20])["result"] == "checked_in"
     finally:
@@ -247,8 +249,8 @@ def test_a_database_of_0_1_0_upgrades_mid_event_and_keeps_every_checkin(
 def _state_is_the_fold_of_the_log(today: Release, db: Path, copy: Path) -> None:
     """What the migrations made of 0.1.0's tables (columns filled in, indexes derived) is what
     today's fold makes of the same log from nothing: `kiosk rebuild` on a copy."""
-    today.run(db, "backup", str(copy))
-    today.run(copy, "rebuild")
+    today.run("--db", str(db), "backup", str(copy))
+    today.run("--db", str(copy), "rebuild")
     with read_only(db) as upgraded, read_only(copy) as rebuilt:
         for table in STATE_TABLES:
             assert _rows(upgraded, table) == _rows(rebuilt, table), table
@@ -304,10 +306,12 @@ def _scans_go_on(desk: Client) -> None:
 def _syncs_with_todays_headoffice(today: Release, venue: Path, folder: Path) -> None:
     ho = folder / "ho" / "ho.sqlite3"
     ho.parent.mkdir()
-    token = today.run(ho, "token", "create", "--role", "sync", "--name", "upgraded venue").strip()
-    process, url = today.serve(ho, "headoffice", "serve")
+    token = today.run(
+        "--db", str(ho), "token", "create", "--role", "sync", "--name", "upgraded venue"
+    ).strip()
+    process, url = today.serve(ho, "--db", str(ho), "headoffice", "serve")
     try:
-        out = today.run(venue, "sync", "--peer", url, "--token", token, "--once")
+        out = today.run("--db", str(venue), "sync", "--peer", url, "--token", token, "--once")
         assert out.startswith("pushed "), out
     finally:
         stop(process)
@@ -317,10 +321,27 @@ def _syncs_with_todays_headoffice(today: Release, venue: Path, folder: Path) -> 
         assert hq.execute(query).fetchall() == here.execute(query).fetchall()
 
 
+def _proves_its_log_to_a_headoffice_of_many_events(today: Release, venue: Path,
+                                                   folder: Path) -> None:  # fmt: skip
+    store = folder / "ho-many" / "events.sqlite3"
+    store.parent.mkdir()
+    ho = ["headoffice", "--database", str(store)]
+    today.run(*ho, "init")
+    today.run(*ho, "events", "add", "upgrade-conf", "--name", "Upgrade Conf")
+    token = today.run(*ho, "token", "create", "--event", "upgrade-conf", "--name",
+                      "upgraded venue").strip().splitlines()[-1]  # fmt: skip
+    process, url = today.serve(store, *ho, "serve")
+    try:  # --final: head office proves by count and digest that it holds every op, both ways
+        out = today.run("--db", str(venue), "sync", "--peer", url, "--token", token, "--final")
+        assert "Proven" in out, out
+    finally:
+        stop(process)
+
+
 def test_0_1_0_refuses_a_database_that_today_upgraded(old: Release, tmp_path: Path) -> None:
     """Going back after an upgrade must not quietly run an old Kiosk on a newer schema."""
     db = tmp_path / "kiosk.sqlite3"
-    Release([KIOSK], ROOT).run(db, "init", "--event", "Upgrade Conf")
+    Release([KIOSK], ROOT).run("--db", str(db), "init", "--event", "Upgrade Conf")
     done = subprocess.run([*old.command, "--db", str(db), "export", "checkins", "-"],
                           capture_output=True, text=True, env=old.env, check=False)  # fmt: skip
     assert done.returncode != 0 and "newer Kiosk" in done.stderr
