@@ -1,28 +1,21 @@
 """A venue upgrades Kiosk mid-event: 0.1.0 stops, today's Kiosk starts on the same file.
 
-0.1.0 is built from this repository's history (tests/upgrade/release.py) and runs on the
-shared interpreter with its own tree first on the path. It makes the event as a venue does
-(demo, imports, scans through its real server, a walk-in, an undo, a print, a room change);
-then today's `kiosk serve` opens the file. Migrations run forward as it starts, every
-check-in is still there with its op id and arrival time, the pages load, scans go on, and
-today's head offices (one event's, and one of many events) take the whole log. A second
-start has nothing left to migrate, and the state is what today's fold makes of the log.
+0.1.0 is built from this repository's history (tests/upgrade/release.py, kiosks.py). It
+makes the event as a venue does (demo, imports, scans through its real server, a walk-in, an
+undo, a print, a room change, a sync with its head office); then today's `kiosk serve` opens
+the file. Migrations run forward as it starts, every check-in is still there with its op id
+and arrival time, the pages load, scans go on, and head office, still on 0.1.0 and then
+upgraded in turn, and a head office of many events take the whole log. A second start has
+nothing left to migrate, and the state is what today's fold makes of the log.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
-import json
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -30,93 +23,12 @@ import pytest
 
 from kiosk.db import migrations
 from kiosk.replication.fold import STATE_TABLES
-from tests.support.processes import free_port, op_ids, read_only, stop
-from tests.upgrade.release import ROOT, unpack_release
+from tests.support.processes import free_port, op_ids, read_only
+from tests.upgrade import kiosks
+from tests.upgrade.kiosks import POLLS, Client, Release, serving
 
 pytestmark = pytest.mark.e2e
-KIOSK = str(Path(sys.executable).with_name("kiosk"))
-OLD_MAIN = "import sys; from kiosk.cli import main; sys.exit(main())"  # 0.1.0's console script
 CODES = [f"UPG{i:03d}" for i in range(1, 41)]
-POLLS = 300  # × 0.1 s: a bound, so a broken build fails instead of hanging
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _env(pythonpath: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-    return env | {"PYTHONPATH": str(pythonpath)}
-
-
-class Release:
-    """One Kiosk's `kiosk` command: 0.1.0's from its tree, or today's from this checkout."""
-
-    def __init__(self, command: list[str], tree: Path) -> None:
-        self.command, self.env = command, _env(tree)
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run([*self.command, *args], capture_output=True, text=True,
-                              env=self.env, check=False)  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    def serve(self, log: Path, *args: str) -> tuple[subprocess.Popen, str]:
-        """Starts a server (`args` without --port) and waits until it answers."""
-        port = free_port()
-        with log.with_name(f"{log.stem}-{port}.log").open("wb") as out:
-            process = subprocess.Popen([*self.command, *args, "--port", str(port)], stdout=out,
-                                       stderr=subprocess.STDOUT, env=self.env)  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(POLLS):
-            assert process.poll() is None, f"{args} exited: see {out.name}"
-            try:
-                urllib.request.urlopen(url + "/sync/v1/hello", timeout=2)  # noqa: S310
-            except urllib.error.HTTPError:
-                return process, url  # it answers, even if only to say no
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"{args} never answered on {url}")
-
-
-class Client:
-    """HTTP to a running Kiosk: the JSON API with a token, pages with a signed-in session."""
-
-    def __init__(self, url: str, token: str = "") -> None:
-        self.url, self.token = url, token
-        jar = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        self.opener = urllib.request.build_opener(jar)
-
-    def call(self, method: str, path: str, body: object = None) -> tuple[int, dict]:
-        data = None if body is None else json.dumps(body).encode()
-        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
-        status, text = self._send(path, data, headers, method)
-        return status, json.loads(text)
-
-    def page(self, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
-        """GET a page, or POST a form with the CSRF token of the page it is on."""
-        if form is None:
-            return self._send(path)
-        token = CSRF.search(self.page(path)[1]).group(1)
-        body = urllib.parse.urlencode({**form, "csrf_token": token}).encode()
-        return self._send(path, body, {}, "POST")
-
-    def _send(self, path: str, data: bytes | None = None, headers: dict[str, str] | None = None,
-              method: str = "GET") -> tuple[int, str]:  # fmt: skip
-        request = urllib.request.Request(self.url + path, data, headers or {}, method=method)  # noqa: S310
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
-
-    def sign_in(self, name: str, pin: str) -> None:
-        status, text = self.page("/login", {"name": name, "pin": pin, "desk": "Desk Upgrade"})
-        assert status == 200, text[:300]  # a wrong PIN answers 401
-
-    def scan(self, code: str) -> dict:
-        status, answer = self.call(
-            "POST", "/api/v1/scan", {"code": code, "op_id": str(uuid.uuid4())}
-        )
-        assert status == 200, answer
-        return answer
 
 
 def _write(path: Path, lines: list[str]) -> Path:
@@ -144,11 +56,15 @@ def _make_event_with_0_1_0(old: Release, db: Path, folder: Path) -> tuple[dict[s
     ])))  # fmt: skip
     old.run("--db", str(db), "import", "registrations", str(_write(folder / "signups.csv", [
         "session_id,attendee_id", *[f"upg-talk,upg-{i:03d}" for i in range(1, 11)]])))  # fmt: skip
-    process, url = old.serve(db, "--db", str(db), "serve")
-    try:
+    with serving(old, db, "--db", str(db), "serve") as url:
         staff = _work_the_desk(url, made)
-    finally:
-        stop(process)
+    ho = folder / "ho" / "ho.sqlite3"  # head office, also on 0.1.0, has all of it by noon
+    ho.parent.mkdir()
+    made["sync"] = old.run("--db", str(ho), "token", "create", "--role", "sync", "--name",
+                           "venue").strip()  # fmt: skip
+    made["ho_port"] = str(free_port())  # a peer is its URL: head office keeps its address
+    with serving(old, ho, "--db", str(ho), "headoffice", "serve", port=int(made["ho_port"])) as url:
+        old.run("--db", str(db), "sync", "--peer", url, "--token", made["sync"], "--once")
     return made, staff
 
 
@@ -196,16 +112,6 @@ def _schema(db: Path) -> tuple[int, list[tuple]]:
         return conn.execute("PRAGMA user_version").fetchone()[0], sql.fetchall()
 
 
-@pytest.fixture(scope="module")
-def old(tmp_path_factory: pytest.TempPathFactory) -> Release:
-    tree = unpack_release(tmp_path_factory.mktemp("kiosk-0.1.0"))
-    release = Release([sys.executable, "-P", "-c", OLD_MAIN], tree)  # -P: not the cwd's kiosk
-    where = subprocess.run([sys.executable, "-P", "-c", "import kiosk; print(kiosk.__file__)"],
-                           capture_output=True, text=True, env=release.env, check=True)  # fmt: skip
-    assert Path(where.stdout.strip()).is_relative_to(tree)  # 0.1.0's code, not today's
-    return release
-
-
 def test_a_database_of_0_1_0_upgrades_mid_event_and_keeps_every_checkin(
     old: Release, tmp_path: Path
 ) -> None:
@@ -218,9 +124,8 @@ def test_a_database_of_0_1_0_upgrades_mid_event_and_keeps_every_checkin(
     assert old_schema < newest  # there is something to migrate
     assert len(before["checkins"]) >= 12 and len(before["undos"]) == 1
 
-    today = Release([KIOSK], ROOT)
-    process, url = today.serve(db, "--db", str(db), "serve")
-    try:
+    today = kiosks.today()
+    with serving(today, db, "--db", str(db), "serve") as url:
         assert _schema(db)[0] == newest  # serve ran the migrations as it started
         assert op_ids(db) >= old_ops
         after = _snapshot(db)
@@ -229,19 +134,12 @@ def test_a_database_of_0_1_0_upgrades_mid_event_and_keeps_every_checkin(
         signed_in.url = url  # the tablet that was signed in to 0.1.0 signs in once more
         assert 'name="pin"' in signed_in.page("/desk")[1]
         _scans_go_on(Client(url, made["desk"]))
-        _syncs_with_todays_headoffice(today, db, tmp_path)
+        _syncs_with_its_headoffice_before_and_after_that_upgrades(old, today, db, made)
         _proves_its_log_to_a_headoffice_of_many_events(today, db, tmp_path)
-    finally:
-        stop(process)
 
     schema = _schema(db)
-    process, url = today.serve(
-        db, "--db", str(db), "serve"
-    )  # the second start of the upgraded file
-    try:
+    with serving(today, db, "--db", str(db), "serve") as url:  # the second start
         assert Client(url, made["desk"]).scan(CODES[20])["result"] == "checked_in"
-    finally:
-        stop(process)
     assert _schema(db) == schema  # no migration was left to run
     _state_is_the_fold_of_the_log(today, db, tmp_path / "rebuilt.sqlite3")
 
@@ -303,19 +201,26 @@ def _scans_go_on(desk: Client) -> None:
         assert "upg-hangul" in [a["attendee_id"] for a in found["attendees"]], spelling
 
 
-def _syncs_with_todays_headoffice(today: Release, venue: Path, folder: Path) -> None:
-    ho = folder / "ho" / "ho.sqlite3"
-    ho.parent.mkdir()
-    token = today.run(
-        "--db", str(ho), "token", "create", "--role", "sync", "--name", "upgraded venue"
-    ).strip()
-    process, url = today.serve(ho, "--db", str(ho), "headoffice", "serve")
-    try:
-        out = today.run("--db", str(venue), "sync", "--peer", url, "--token", token, "--once")
-        assert out.startswith("pushed "), out
-    finally:
-        stop(process)
-    assert op_ids(ho) == op_ids(venue)  # head office took every op, 0.1.0's among them
+def _syncs_with_its_headoffice_before_and_after_that_upgrades(
+    old: Release, today: Release, venue: Path, made: dict[str, str]
+) -> None:
+    """Machines upgrade one at a time: the venue first, head office later, and sync goes on
+    from its cursors (nothing starts over, nothing is sent twice)."""
+    ho = venue.parent.parent / "ho" / "ho.sqlite3"
+    sync = ("--db", str(venue), "sync", "--token", made["sync"], "--once", "--peer")
+    port = int(made["ho_port"])
+    with serving(old, ho, "--db", str(ho), "headoffice", "serve", port=port) as url:  # still 0.1.0
+        mixed = subprocess.run([*today.command, *sync, url], capture_output=True, text=True,
+                               env=today.env, check=False)  # fmt: skip
+        assert mixed.returncode == 0, mixed.stderr
+        # From its cursor: only the two check-ins made since the upgrade, none of 0.1.0's again.
+        assert mixed.stdout.startswith("pushed 2 new (0 already there)"), mixed.stdout
+        assert "Started over" not in mixed.stderr
+    with serving(
+        today, ho, "--db", str(ho), "headoffice", "serve", port=port
+    ) as url:  # upgraded in turn
+        assert today.run(*sync, url) == "pushed 0 new (0 already there), pulled 0 new of 0\n"
+    assert op_ids(ho) == op_ids(venue)  # head office holds every op, 0.1.0's among them
     with read_only(ho) as hq, read_only(venue) as here:
         query = "SELECT op_id, at FROM checkin ORDER BY op_id"
         assert hq.execute(query).fetchall() == here.execute(query).fetchall()
@@ -330,18 +235,16 @@ def _proves_its_log_to_a_headoffice_of_many_events(today: Release, venue: Path,
     today.run(*ho, "events", "add", "upgrade-conf", "--name", "Upgrade Conf")
     token = today.run(*ho, "token", "create", "--event", "upgrade-conf", "--name",
                       "upgraded venue").strip().splitlines()[-1]  # fmt: skip
-    process, url = today.serve(store, *ho, "serve")
-    try:  # --final: head office proves by count and digest that it holds every op, both ways
+    with serving(today, store, *ho, "serve") as url:
+        # --final: head office proves by count and digest that it holds every op, both ways
         out = today.run("--db", str(venue), "sync", "--peer", url, "--token", token, "--final")
         assert "Proven" in out, out
-    finally:
-        stop(process)
 
 
 def test_0_1_0_refuses_a_database_that_today_upgraded(old: Release, tmp_path: Path) -> None:
     """Going back after an upgrade must not quietly run an old Kiosk on a newer schema."""
     db = tmp_path / "kiosk.sqlite3"
-    Release([KIOSK], ROOT).run("--db", str(db), "init", "--event", "Upgrade Conf")
+    kiosks.today().run("--db", str(db), "init", "--event", "Upgrade Conf")
     done = subprocess.run([*old.command, "--db", str(db), "export", "checkins", "-"],
                           capture_output=True, text=True, env=old.env, check=False)  # fmt: skip
     assert done.returncode != 0 and "newer Kiosk" in done.stderr
