@@ -211,6 +211,7 @@ def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls
     try:
         backup.check_health(db_path)  # a damaged database says what to do, and stops here
         db = open_db(db_path)  # migrate, and fail early with a clear message
+        load_node(db)  # applies ops stored by an older version that did not know their kind
         with transaction(db):  # ops set aside by an older version: this one may apply them
             fold.retry_quarantined(db)
             reindexed = reindex.refresh(db)  # names folded by an older version: fold them again
