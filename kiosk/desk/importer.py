@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from kiosk import clock
 from kiosk.db import transaction
@@ -82,11 +82,10 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
 
     def add(self, part: ImportReport) -> None:
-        """Counts what a part of the same import did."""
-        self.added += part.added
-        self.updated += part.updated
-        self.unchanged += part.unchanged
-        self.arrivals += part.arrivals
+        """Counts what a part of the same import did (every counter, also ones added later)."""
+        for counter in fields(self):
+            if isinstance(value := getattr(part, counter.name), int):
+                setattr(self, counter.name, getattr(self, counter.name) + value)
 
 
 @dataclass(frozen=True)
