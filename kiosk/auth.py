@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from kiosk import clock
 from kiosk.db import transaction
 
-ROLES = ("desk", "supervisor", "selfservice", "signage", "sync", "exhibitor")
+ROLES = ("desk", "supervisor", "selfservice", "signage", "sync", "exhibitor", "metrics")
 STAFF_ROLES = ("desk", "supervisor")
 # What each role may do. Supervisor includes everything desk may.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -20,11 +20,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                        "walkin", "edit", "door"}),
     "supervisor": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
                              "walkin", "edit", "room_change", "resolve", "settings", "door",
-                             "sponsor_reports"}),
+                             "sponsor_reports", "metrics"}),
     "selfservice": frozenset({"scan", "own_badge"}),
     "signage": frozenset({"read_schedule"}),
     "sync": frozenset({"sync"}),
     "exhibitor": frozenset({"leads"}),  # its own sponsor's leads; never attendee reads
+    "metrics": frozenset({"metrics"}),  # a monitoring system scraping GET /metrics
 }  # fmt: skip
 # Wrong PINs are counted per name and device: a tablet that signed someone in before keeps its
 # own count; any other browser counts with the others at its address. Five wrong PINs wait

@@ -64,6 +64,10 @@ MACHINE_ID = ""
 # Minutes of expected wait at the desks (Erlang C) above which the dashboard says "open another
 # lane" (it also says so whenever people arrive faster than the open desks can serve them).
 DASHBOARD_WAIT_MINUTES = 5
+# Least severe log records written to stderr: debug, info, warning or error (`--log-level`).
+LOG_LEVEL = "info"
+# How log lines read: text for people, json (one object a line) for a log collector.
+LOG_FORMAT = "text"
 
 SETTINGS = (
     "DATABASE", "SECRET_KEY", "MAX_CONTENT_LENGTH", "LANGUAGES", "DEFAULT_DESK",
@@ -72,7 +76,7 @@ SETTINGS = (
     "SYNC_PIN",
     "SELFSERVICE_IDLE_SECONDS", "SELFSERVICE_MAX_FAILURES",
     "SELFSERVICE_COOLDOWN_SECONDS", "SELFSERVICE_SCAN_GAP_MS", "TOKEN_MAX_FAILURES", "CLOCK_START",
-    "PRINT_FILE_DIRS", "MACHINE_ID",
+    "PRINT_FILE_DIRS", "MACHINE_ID", "LOG_LEVEL", "LOG_FORMAT",
     "DASHBOARD_WAIT_MINUTES",
 )  # fmt: skip
 

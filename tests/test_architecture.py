@@ -48,6 +48,11 @@ LAYERS = {
     "kiosk.files": 1,
     "kiosk.version": 1,
     "kiosk.documents": 1,
+    # Running a release: its web side is a view; its counters are updated by the domains.
+    "kiosk.operations": 4,
+    "kiosk.operations.metrics": 1,
+    "kiosk.operations.health": 1,  # also the service manager's watchdog check
+    "kiosk.operations.startup": 1,
 }
 # The app factory puts the layers together, so it may import any of them.
 ASSEMBLY = {"kiosk"}

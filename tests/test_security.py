@@ -21,9 +21,10 @@ from tests.conftest import csrf_from, sign_in
 # Anyone may reach these: signing in, the files of the pages, the language switch, and two
 # that only redirect or clear a session. Everything else needs a credential.
 PUBLIC = {("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
-          ("POST", "/lang"), ("GET", "/static/<path:filename>")}  # fmt: skip
+          ("POST", "/lang"), ("GET", "/static/<path:filename>"), ("GET", "/healthz"),
+          ("GET", "/api/v1/openapi.yaml"), ("GET", "/api/v1/")}  # fmt: skip
 STAFF = {"desk", "supervisor"}
-TOKEN_ROLES = ("desk", "supervisor", "selfservice", "signage", "sync", "exhibitor")
+TOKEN_ROLES = ("desk", "supervisor", "selfservice", "signage", "sync", "exhibitor", "metrics")
 # (method, rule) -> roles that may; the contract's role table. Every other token role is 403.
 BEARER = {
     ("POST", "/api/v1/scan"): STAFF | {"selfservice"},
@@ -42,6 +43,7 @@ BEARER = {
     ("GET", "/api/v1/stats/arrivals"): {"supervisor"},
     **{(m, r): {"exhibitor"} for m, r in [("POST", "/api/v1/leads"), ("GET", "/api/v1/leads"),
                                            ("POST", "/api/v1/leads/<lead_id>")]},
+    ("GET", "/metrics"): {"supervisor", "metrics"},
     **{(m, f"/sync/v1/{name}"): {"sync"}
        for m, name in [("POST", "hello"), ("POST", "push"), ("GET", "pull"), ("POST", "verify"),
                        ("POST", "missing")]},
@@ -55,7 +57,7 @@ _addresses = (f"10.9.{i // 250}.{i % 250 + 1}" for i in itertools.count())
 
 def binding(rule: str) -> str:
     """Which credential a route takes."""
-    if rule.startswith(("/api/", "/sync/")):
+    if rule.startswith(("/api/", "/sync/")) or rule == "/metrics":
         return "bearer"
     if rule.startswith("/signage"):
         return "signage"
@@ -494,7 +496,7 @@ def debug_kiosk(log, *args: str, **popen: object):
     import subprocess
     import sys
 
-    cmd = [sys.executable, "-c", DEBUG_KIOSK, str(log), *args]
+    cmd = [sys.executable, "-c", DEBUG_KIOSK, str(log), "--log-level", "debug", *args]
     with log.open("ab") as out:
         return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, **popen)
 
@@ -535,7 +537,7 @@ def test_secrets_and_tokens_never_reach_the_log(tmp_path):
     secrets_ = {"desk token": desk_token, "sync token": sync_token, "PIN": SECRET_PIN,
                 "session cookie": cookie, "secret key": files.signing_key(venue)}  # fmt: skip
     text = log.read_text(errors="replace")
-    assert "Serving on" in text and "pulled" in text  # the log did record the work
+    assert " serving " in text and "pulled" in text  # the log did record the work
     assert [name for name, value in secrets_.items() if value and value in text] == []
     assert [name for name, value in secrets_.items()
             if value and urllib.parse.quote(value) in text] == []  # fmt: skip

@@ -22,9 +22,13 @@ from kiosk.cli import (
     venue,
 )
 from kiosk.cli.venue import DEFAULT_DB, Context
+from kiosk.operations.options import log_options
+from kiosk.version import kiosk_version
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(kiosk_version(), "--version", message="kiosk %(version)s")
+@log_options
 @click.option("--db", "db_path", envvar="KIOSK_DB", default=DEFAULT_DB, show_default=True,
               help="SQLite database file (env KIOSK_DB).")  # fmt: skip
 @click.option("--config", envvar="KIOSK_CONFIG", type=click.Path(dir_okay=False),

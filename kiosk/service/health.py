@@ -1,13 +1,14 @@
-"""Whether this machine's database can take writes: what the watchdog and monitors ask."""
+"""Whether this machine's database can take writes: what the watchdog and `kiosk doctor` ask.
+
+The check is GET /healthz's (kiosk.operations.health), so the service manager, the doctor and
+a monitor never disagree about one database; here it reads as one sentence, or None.
+"""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
-MIN_FREE_BYTES = 16 * 1024 * 1024  # below this a scan's write may fail half-way
-LOCK_WAIT_S = 5.0
+from kiosk.operations.health import probe
 
 
 def database_problem(db_path: str | Path) -> str | None:
@@ -15,16 +16,5 @@ def database_problem(db_path: str | Path) -> str | None:
     path = Path(db_path)
     if not path.is_file():
         return f"the database {path} is missing"
-    try:
-        free = shutil.disk_usage(path.resolve().parent).free
-        if free < MIN_FREE_BYTES:
-            return f"the disk holding {path} is full ({free // 1024 // 1024} MB free)"
-        db = sqlite3.connect(path, timeout=LOCK_WAIT_S, isolation_level=None)
-        try:
-            db.execute("BEGIN IMMEDIATE")  # the write lock: what a scan needs first
-            db.execute("ROLLBACK")
-        finally:
-            db.close()
-    except (OSError, sqlite3.Error) as exc:
-        return f"the database {path} cannot be written ({exc})"
-    return None
+    found = probe(path)
+    return None if found.ok else f"the database {path} cannot be written ({found.message})"

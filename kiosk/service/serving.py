@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from kiosk.certificates import machine, store
+from kiosk.operations import startup
 from kiosk.service import health, notify
 
 RENEW_CHECK_S = 60.0  # how often a serving machine compares its addresses with its certificate
@@ -29,8 +30,7 @@ def serve_http(app: Any, db_path: str, label: str, host: str, port: int, threads
     logging.basicConfig()  # as waitress.serve does: its own messages reach stderr
     server = create_server(app, host=host, port=port, threads=threads, ident="kiosk",
                            clear_untrusted_proxy_headers=True)  # fmt: skip
-    click.echo(f"{label} serving {db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
-    server.print_listen("Serving on http://{}:{}")
+    startup.announce(label, db_path, host, port, "http")  # the LAN's URLs, never 0.0.0.0
     try:
         with notify.running(partial(health.database_problem, db_path), f"serving {db_path}"):
             server.run()  # returns on Ctrl+C or SIGTERM
@@ -96,7 +96,7 @@ def serve_https(app: Any, db_path: str, label: str, host: str, port: int, thread
     server = wsgi.Server((host, port), app, numthreads=threads, server_name="kiosk")
     server.ssl_adapter = BuiltinSSLAdapter(cert, key)
     renewer = Renewer(db_path, server.ssl_adapter.context) if own else None
-    click.echo(f"{label} serving {db_path} at https://{host}:{port}/ (Ctrl+C stops)", err=True)
+    startup.announce(label, db_path, host, port, "https")
     click.echo(f"Certificate SHA-256 fingerprint: {store.fingerprint(cert)}", err=True)
     try:
         server.prepare()  # binds the port: only then is the service ready
