@@ -78,13 +78,13 @@ def room_changes(f: Facts) -> Section:
         when = (
             schedule.parse_utc(c["at"]).astimezone(zone).strftime("%m-%d %H:%M") if c["at"] else ""
         )
-        short = " ⚠" if room is not None and 0 < room.capacity < signed else ""
+        short = _(": too few seats") if room is not None and 0 < room.capacity < signed else ""
         seats = f"{signed} / {room.capacity if room else '?'}{short}"
         rows.append([when, c["title"] or c["session_id"], f"{c['from_name']} → {c['to_name']}",
                      c["reason"], c["staff"], told, seats])  # fmt: skip
     return Section(_("Room changes and their impact"),
                    [_("People told: sign-ups notified of the move. Signed up / seats of the new"
-                     " room; ⚠: fewer seats than sign-ups.")],
+                     " room, with a word where it seats fewer than signed up.")],
                    [_("When"), _("Session"), _("Move"), _("Reason"), _("By"), _("People told"),
                     _("Signed up / seats")], rows, widths=(11, 25, 22, 16, 8, 8, 10))  # fmt: skip
 
