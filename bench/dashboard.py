@@ -26,9 +26,17 @@ import urllib.parse
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This folder's sync.py would shadow the `sync` package kiosk imports: import kiosk without it.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+from kiosk import create_app  # noqa: E402
+from kiosk.clock import FixedClock  # noqa: E402
+from kiosk.db import open_db  # noqa: E402
+from kiosk.desk import checkin  # noqa: E402
+from kiosk.replication.node import load_node  # noqa: E402
 
-from common import (
+sys.path.insert(0, str(_HERE))
+from common import (  # noqa: E402
     HOST,
     KIOSK,
     free_port,
@@ -116,6 +124,32 @@ def _timed(port: int, path: str, headers: dict[str, str]) -> float:
     return took
 
 
+def in_process(db: Path, day: date, renders: int) -> tuple[list[float], list[float]]:
+    """The same rounds inside one process (the Flask test client): wall and CPU seconds of each
+    render. CPU time hardly moves with other work on the machine; wall time does."""
+    clock = FixedClock(datetime.fromisoformat(f"{day.isoformat()}T08:20:00+07:00"))
+    app = create_app({"DATABASE": str(db), "TESTING": True, "SECRET_KEY": "bench",
+                      "CLOCK": clock})  # fmt: skip
+    client = app.test_client()
+    token = CSRF.search(client.get("/login").data).group(1).decode()
+    client.post("/login", data={"name": "Budi", "pin": "2222", "desk": "Bench",
+                                "csrf_token": token})  # fmt: skip
+    conn = open_db(db)
+    node = load_node(conn)
+    client.get("/dashboard/live")  # the tally's first count
+    wall, cpu = [], []
+    for code in _fresh_codes(db, renders):
+        checkin.scan(conn, node, code, desk="Desk North-2", now=clock.now())
+        clock.advance(timedelta(seconds=5))
+        started, used = time.perf_counter(), time.thread_time()
+        if client.get("/dashboard/live").status_code != 200:
+            raise RuntimeError("/dashboard/live failed in process")
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.thread_time() - used)
+    conn.close()
+    return wall, cpu
+
+
 def run(attendees: int, sessions: int, renders: int) -> list[tuple[str, str]]:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         db = Path(tmp) / "dashboard.sqlite3"
@@ -146,6 +180,7 @@ def run(attendees: int, sessions: int, renders: int) -> list[tuple[str, str]]:
                 live.append(_timed(port, "/dashboard/live", cookie))
                 api.append(_timed(port, "/api/v1/stats/arrivals?bucket=15", bearer))
             after = memory_kb(server.pid)["VmRSS"]
+        wall, cpu = in_process(db, day, renders)
     ms = 1000
     return [
         ("attendees · arrived on day 1 · sessions on day 1",
@@ -155,6 +190,10 @@ def run(attendees: int, sessions: int, renders: int) -> list[tuple[str, str]]:
          f"{percentile(live, 99) * ms:.1f} · {max(live) * ms:.1f} ms ({len(live)} renders)"),
         ("/api/v1/stats/arrivals p50 · p99 · max", f"{percentile(api, 50) * ms:.1f} · "
          f"{percentile(api, 99) * ms:.1f} · {max(api) * ms:.1f} ms"),
+        ("in process: render wall p50 · p99", f"{percentile(wall, 50) * ms:.1f} · "
+         f"{percentile(wall, 99) * ms:.1f} ms"),
+        ("in process: render CPU p50 · p99", f"{percentile(cpu, 50) * ms:.1f} · "
+         f"{percentile(cpu, 99) * ms:.1f} ms"),
         ("server memory (RSS) before the first render → after the last",
          f"{before / 1024:.0f} → {after / 1024:.0f} MiB"),
         ("load average (1 min) after the run",
