@@ -15,7 +15,9 @@ from flask_babel import Babel
 import kiosk.desk
 import kiosk.printing.attempts
 import kiosk.privacy
-import kiosk.rooms  # noqa: F401
+import kiosk.rooms
+import kiosk.runofshow
+import kiosk.shifts  # noqa: F401
 from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health
 from kiosk.db import start_checkpointer
