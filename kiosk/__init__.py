@@ -69,8 +69,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         review,
         rooms,
         rooms_api,
+        runofshow,
         screens,
         selfservice,
+        shifts,
+        shifts_api,
         signage,
         staff,
         sync_api,
@@ -88,6 +91,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(selfservice.bp)
     app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
+        app.register_blueprint(module.bp)
+    for module in (shifts, shifts_api, runofshow):
         app.register_blueprint(module.bp)
     from kiosk.views.api_scan import FastScan
 

@@ -17,9 +17,10 @@ STAFF_ROLES = ("desk", "supervisor")
 # What each role may do. Supervisor includes everything desk may.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "desk": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
-                       "walkin", "edit", "door"}),
+                       "walkin", "edit", "door", "shifts"}),
     "supervisor": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
-                             "walkin", "edit", "room_change", "resolve", "settings", "door"}),
+                             "walkin", "edit", "room_change", "resolve", "settings", "door",
+                             "shifts", "shifts_plan"}),
     "selfservice": frozenset({"scan", "own_badge"}),
     "signage": frozenset({"read_schedule"}),
     "sync": frozenset({"sync"}),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from kiosk import files
-from kiosk.cli import access, backups, badges, headoffice, peers, privacy, schedule, venue
+from kiosk.cli import access, backups, badges, headoffice, peers, privacy, schedule, shifts, venue
 from kiosk.cli.venue import DEFAULT_DB, Context
 
 
@@ -45,6 +45,7 @@ for _command in (
 for _command in (
     schedule.import_sessions,
     schedule.import_registrations,
+    shifts.import_shifts,
 ):
     venue.import_group.add_command(_command)
 for _command in (privacy.erase, privacy.retention_command):

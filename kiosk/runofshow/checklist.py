@@ -139,9 +139,8 @@ def not_ready(db: sqlite3.Connection, now: datetime, within: timedelta) -> list[
     moves = last_moves(db, ids)
     found = []
     for row in rows:
-        missing = tuple(t.item for t in ticks_from(held[row["session_id"]],
-                                                   moves.get(row["session_id"], "")) if not t.done)  # fmt: skip
+        ticks = ticks_from(held[row["session_id"]], moves.get(row["session_id"], ""))
+        missing = tuple(t.item for t in ticks if not t.done)
         if missing:
             found.append(Pending(row, missing))
     return found
-

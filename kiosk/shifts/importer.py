@@ -76,7 +76,8 @@ def _row(db: sqlite3.Connection, line: int, v: dict[str, str], places: dict[str,
               "status": store.CANCELLED if v.get("status", "").casefold() in CANCELLED
               else store.ACTIVE}  # fmt: skip
     shift_id = v.get("shift_id") or roster.shift_id_for(
-        fields["day"], fields["role"], fields["place"], fields["starts_at"], person)
+        fields["day"], fields["role"], fields["place"], fields["starts_at"], person
+    )
     return shift_id, fields
 
 

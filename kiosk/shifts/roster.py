@@ -20,10 +20,10 @@ ROLES = ("desk", "usher", "technician", "runner", "security", "supervisor")
 
 def as_shift(row: sqlite3.Row) -> rules.Shift:
     """A stored shift as the rules' value."""
-    arrived = row["checked_in_at"]
+    arrived = parse_utc(row["checked_in_at"]) if row["checked_in_at"] else None
     return rules.Shift(row["shift_id"], row["person"], row["badge_code"], row["role"],
                        row["place"], row["place_name"], parse_utc(row["starts_at"]),
-                       parse_utc(row["ends_at"]), parse_utc(arrived) if arrived else None)  # fmt: skip
+                       parse_utc(row["ends_at"]), arrived)  # fmt: skip
 
 
 def day_shifts(db: sqlite3.Connection, day: str) -> list[rules.Shift]:

@@ -1,0 +1,117 @@
+"""The shifts board as staff use it: no-shows red, check-in by badge scan, one-step reassign."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import timedelta
+
+import pytest
+
+from kiosk.clock import FixedClock
+from sync.oplog import all_ops
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.usefixtures("shifts_loaded")
+
+
+def row(html: bytes, shift_id: str) -> str:
+    found = re.search(rf'<tr id="shift-{shift_id}" class="shift-(\w+)">(.*?)</tr>',
+                      html.decode(), re.S)  # fmt: skip
+    assert found, shift_id
+    return found.group(1) + " " + " ".join(found.group(2).split())
+
+
+def test_board_shows_no_shows_in_red_and_due_in_amber(desk) -> None:
+    client, _ = desk
+    page = client.get("/shifts").data
+    # 10:05: the desk shift began at 08:00 with no one checked in; the usher's at 10:00.
+    assert row(page, "desk-am").startswith("no_show") and "No-show" in row(page, "desk-am")
+    assert row(page, "usher-kamboja").startswith("due")
+    assert b"1 no-shows" in page
+
+
+def test_no_show_appears_when_the_grace_passes(desk, clock: FixedClock) -> None:
+    client, _ = desk
+    clock.advance(timedelta(minutes=6))  # 10:11
+    assert row(client.get("/shifts").data, "usher-kamboja").startswith("no_show")
+
+
+def test_no_show_grace_is_a_setting(desk, app) -> None:
+    app.config["SHIFT_NO_SHOW_MINUTES"] = 3
+    client, _ = desk
+    assert row(client.get("/shifts").data, "usher-kamboja").startswith("no_show")
+
+
+def test_scanning_a_staff_badge_checks_in_the_next_shift(desk, clock: FixedClock) -> None:
+    client, csrf = desk
+    clock.advance(timedelta(minutes=30))  # 10:35: the technician's shift starts at 11:30
+    answer = client.post("/shifts/checkin", data={"code": "kn-suka01", "csrf_token": csrf},
+                         headers={"HX-Request": "true"})  # fmt: skip
+    assert b"Sukarno is checked in." in answer.data
+    assert "Checked in 10:35" in row(answer.data, "tech-pm")  # the board is swapped along
+    again = client.post("/shifts/checkin", data={"code": "KN-SUKA01", "csrf_token": csrf},
+                        headers={"HX-Request": "true"})  # fmt: skip
+    assert b"Already checked in" in again.data
+
+
+def test_a_badge_without_a_shift_now_is_refused(desk) -> None:
+    client, csrf = desk
+    too_early = client.post("/shifts/checkin", data={"code": "KN-SUKA01", "csrf_token": csrf},
+                            headers={"HX-Request": "true"})  # fmt: skip
+    assert b"No shift starts within the hour" in too_early.data
+    unknown = client.post("/shifts/checkin", data={"code": "NOPE", "csrf_token": csrf},
+                          headers={"HX-Request": "true"})  # fmt: skip
+    assert b"This badge has no shift" in unknown.data
+
+
+def test_checking_in_from_the_row_ends_the_no_show(desk) -> None:
+    client, csrf = desk
+    answer = client.post("/shifts/desk-am/checkin", data={"csrf_token": csrf})
+    assert answer.status_code == 303
+    assert row(client.get("/shifts").data, "desk-am").startswith("on_shift")
+
+
+def test_desk_may_not_reassign(desk) -> None:
+    client, csrf = desk
+    answer = client.post("/shifts/desk-am/reassign", data={"person": "Sukarno",
+                                                           "csrf_token": csrf})  # fmt: skip
+    assert answer.status_code == 403
+    assert b"Reassign" not in client.get("/shifts").data
+
+
+def test_supervisor_reassigns_in_one_step(client, db_path) -> None:
+    csrf = sign_in(client, "Budi")
+    client.post("/shifts/usher-kamboja/checkin", data={"csrf_token": csrf})
+    answer = client.post("/shifts/usher-kamboja/reassign", data={"person": "Sukarno",
+                                                                 "csrf_token": csrf})  # fmt: skip
+    assert answer.status_code == 303
+    board = row(client.get("/shifts").data, "usher-kamboja")
+    # Dewi's check-in was hers: Sukarno has not arrived yet, so the shift is due again.
+    assert "Sukarno" in board and board.startswith("due")
+    db = sqlite3.connect(db_path)
+    last = list(all_ops(db))[-1]
+    assert (last.kind, last.payload["fields"]) == (
+        "shift_set", {"person": "Sukarno", "badge_code": "KN-SUKA01"})
+
+
+def test_supervisor_edits_a_shift(client) -> None:
+    csrf = sign_in(client, "Budi")
+    assert b'value="10:00"' in client.get("/shifts/usher-kamboja/edit").data
+    answer = client.post("/shifts/usher-kamboja/edit", data={
+        "person": "Dewi Lestari", "badge_code": "KN-DEWI", "role": "Usher", "place": "melati",
+        "starts": "10:15", "ends": "12:30", "csrf_token": csrf})  # fmt: skip
+    assert answer.status_code == 303
+    assert "10:15–12:30" in row(client.get("/shifts").data, "usher-kamboja")
+
+
+def test_empty_day_says_how_to_import(desk) -> None:
+    client, _ = desk
+    assert b"No shifts on this day" in client.get("/shifts?day=2026-12-03").data
+
+
+def test_indonesian_board(desk) -> None:
+    client, _ = desk
+    client.set_cookie("lang", "id")
+    page = client.get("/shifts").data.decode()
+    assert "Shift staf" in page and "Tidak hadir" in page
