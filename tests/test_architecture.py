@@ -27,6 +27,8 @@ LAYERS = {
     "kiosk.headoffice.supervisors": 4,
     "kiosk.headoffice.display": 4,
     "kiosk.privacy": 3,
+    "kiosk.shifts": 3,
+    "kiosk.runofshow": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,

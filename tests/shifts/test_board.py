@@ -92,7 +92,9 @@ def test_supervisor_reassigns_in_one_step(client, db_path) -> None:
     db = sqlite3.connect(db_path)
     last = list(all_ops(db))[-1]
     assert (last.kind, last.payload["fields"]) == (
-        "shift_set", {"person": "Sukarno", "badge_code": "KN-SUKA01"})
+        "shift_set",
+        {"person": "Sukarno", "badge_code": "KN-SUKA01"},
+    )
 
 
 def test_supervisor_edits_a_shift(client) -> None:

@@ -61,4 +61,8 @@ def test_board_groups_now_next_later_earlier() -> None:
               shift(START + timedelta(hours=5), shift_id="later")]  # fmt: skip
     groups = rules.board(shifts, now, timedelta(hours=2))
     assert {k: [s.shift_id for s in v] for k, v in groups.items()} == {
-        "now": ["now"], "next": ["next"], "later": ["later"], "earlier": ["past"]}
+        "now": ["now"],
+        "next": ["next"],
+        "later": ["later"],
+        "earlier": ["past"],
+    }
