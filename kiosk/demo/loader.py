@@ -18,6 +18,7 @@ from kiosk.desk.event import set_event, set_ticket_type
 from kiosk.printing import setup as print_setup
 from kiosk.replication.node import Node, put_setting
 from kiosk.rooms import schedule_import
+from kiosk.shifts import demo as shifts_demo
 
 TIMEZONE = "Asia/Jakarta"
 DAYS = 3
@@ -124,6 +125,7 @@ def load(
                     arrived += 1
             progress(len(batch))
         signed_up = load_schedule(db, node, seed, starts, ids)
+        shifts_demo.load(db, node, seed, starts, DAYS)
     for name, role, pin in STAFF:
         auth.add_staff(db, name, role, pin)
     if badge_dir is not None:
