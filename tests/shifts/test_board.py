@@ -28,7 +28,7 @@ def test_board_shows_no_shows_in_red_and_due_in_amber(desk) -> None:
     # 10:05: the desk shift began at 08:00 with no one checked in; the usher's at 10:00.
     assert row(page, "desk-am").startswith("no_show") and "No-show" in row(page, "desk-am")
     assert row(page, "usher-kamboja").startswith("due")
-    assert b"1 no-shows" in page
+    assert b"No-shows: 1" in page
 
 
 def test_no_show_appears_when_the_grace_passes(desk, clock: FixedClock) -> None:
