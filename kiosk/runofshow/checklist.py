@@ -103,8 +103,17 @@ def ticks_from(rows: list[sqlite3.Row], moved: str) -> list[Tick]:
 
 def checklist(db: sqlite3.Connection, session_id: str) -> list[Tick]:
     """One session's checklist, every item in its fixed order."""
-    rows = db.execute(f"SELECT * FROM {TABLE} WHERE session_id = ?", (session_id,)).fetchall()  # noqa: S608
-    return ticks_from(rows, last_move(db, session_id))
+    return checklists(db, [session_id])[session_id]
+
+
+def checklists(db: sqlite3.Connection, ids: list[str]) -> dict[str, list[Tick]]:
+    """The checklists of these sessions, in two queries whatever their number."""
+    held: dict[str, list[sqlite3.Row]] = {i: [] for i in ids}
+    for r in db.execute(f"SELECT * FROM {TABLE} WHERE session_id IN"  # noqa: S608
+                        " (SELECT value FROM json_each(?))", (json.dumps(ids),)):  # fmt: skip
+        held[r["session_id"]].append(r)
+    moves = last_moves(db, ids)
+    return {i: ticks_from(rows, moves.get(i, "")) for i, rows in held.items()}
 
 
 def tick(db: sqlite3.Connection, node: Node, session_id: str, item: str, done: bool, staff: str,
@@ -128,19 +137,13 @@ class Pending:
 
 
 def not_ready(db: sqlite3.Connection, now: datetime, within: timedelta) -> list[Pending]:
-    """Sessions starting from now to `within` from now, or running, with items not ticked."""
+    """Sessions running now or starting within `within`, with items not ticked."""
     rows = schedule.session_rows(db, "WHERE s.starts_at != '' AND s.ends_at > ? AND s.starts_at"
                                      " <= ?", (utc_iso(now), utc_iso(now + within)))  # fmt: skip
-    ids = [r["session_id"] for r in rows]
-    held: dict[str, list[sqlite3.Row]] = {i: [] for i in ids}
-    for r in db.execute(f"SELECT * FROM {TABLE} WHERE session_id IN"  # noqa: S608
-                        " (SELECT value FROM json_each(?))", (json.dumps(ids),)):  # fmt: skip
-        held[r["session_id"]].append(r)
-    moves = last_moves(db, ids)
+    lists = checklists(db, [r["session_id"] for r in rows])
     found = []
     for row in rows:
-        ticks = ticks_from(held[row["session_id"]], moves.get(row["session_id"], ""))
-        missing = tuple(t.item for t in ticks if not t.done)
+        missing = tuple(t.item for t in lists[row["session_id"]] if not t.done)
         if missing:
             found.append(Pending(row, missing))
     return found

@@ -49,7 +49,7 @@ def index() -> str:
     today = load_event(db).local_date(clock.now()).isoformat()
     day = request.args.get("day", "")[:10] or (today if today in days or not days else days[0])
     rows = schedule.session_rows(db, "WHERE s.day = ?", (day,))
-    lists = {r["session_id"]: checklist.checklist(db, r["session_id"]) for r in rows}
+    lists = checklist.checklists(db, [r["session_id"] for r in rows])
     return render_template("runofshow/index.html", day=day, days=days, sessions=rows,
                            lists=lists, total=len(checklist.ITEMS))  # fmt: skip
 

@@ -7,8 +7,10 @@ post answered with 303 (htmx swaps the scan result in place and refreshes the bo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -72,12 +74,37 @@ def _day(db: Any) -> str:
     return asked or (today if today in days or not days else days[0])
 
 
+@dataclass(frozen=True)
+class Row:
+    """One board row, worked out before the template: the board has hundreds."""
+
+    shift: rules.Shift
+    state: str
+    hours: str  # "10:00–12:00"
+    arrived: str  # the clock time of the check-in, or ""
+    url: str  # the shift's path under /shifts/
+
+
+def _rows(shifts: list[rules.Shift], now: datetime) -> list[Row]:
+    times: dict[datetime, str] = {}  # many shifts share a start or an end
+
+    def clock_time(moment: datetime) -> str:
+        return times.setdefault(moment, hm(moment))
+
+    wait, rows = grace(), []
+    for s in shifts:
+        arrived = hm(s.checked_in_at) if s.checked_in_at else ""
+        hours = f"{clock_time(s.starts_at)}–{clock_time(s.ends_at)}"
+        rows.append(Row(s, rules.state(s, now, wait), hours, arrived, quote(s.shift_id, safe="")))
+    return rows
+
+
 def _context(day: str) -> dict[str, Any]:
     db, now = get_db(), clock.now()
     shifts = roster.day_shifts(db, day)
-    return {"day": day, "days": store.days(db), "groups": rules.board(shifts, now, SOON),
-            "state": lambda s: rules.state(s, now, grace()), "count": len(shifts),
-            "no_shows": sum(rules.state(s, now, grace()) == rules.NO_SHOW for s in shifts),
+    groups = {k: _rows(v, now) for k, v in rules.board(shifts, now, SOON).items()}
+    return {"day": day, "days": store.days(db), "groups": groups, "count": len(shifts),
+            "no_shows": sum(r.state == rules.NO_SHOW for g in groups.values() for r in g),
             "people": list(store.people(db)), "hm": hm, "roles": role_names()}  # fmt: skip
 
 
