@@ -39,6 +39,10 @@ BEARER = {
     ("POST", "/api/v1/sessions/<session_id>/room"): {"supervisor"},
     ("POST", "/api/v1/rooms/<room_id>/scan"): STAFF,
     ("GET", "/api/v1/sync/status"): STAFF | {"sync"},
+    ("GET", "/api/v1/shifts"): STAFF,
+    ("POST", "/api/v1/shifts/<shift_id>/checkin"): STAFF,
+    ("GET", "/api/v1/sessions/<session_id>/readiness"): STAFF,
+    ("POST", "/api/v1/sessions/<session_id>/readiness"): STAFF,
     **{(m, f"/sync/v1/{name}"): {"sync"}
        for m, name in [("POST", "hello"), ("POST", "push"), ("GET", "pull"), ("POST", "verify"),
                        ("POST", "missing")]},

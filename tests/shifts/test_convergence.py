@@ -127,3 +127,15 @@ def test_a_room_change_resets_room_open_and_av_tested(db, node, clock) -> None:
     with transaction(db):
         checklist.tick(db, node, "workshop", "room_open", True, "Ana", "t")
     assert [t.item for t in checklist.checklist(db, "workshop") if not t.done] == ["av_tested"]
+
+
+def test_rebuilding_from_the_log_gives_the_same_shifts_and_checklists(db, node, clock) -> None:
+    shift = roster.as_shift(store.shift(db, "usher-kamboja"))
+    with transaction(db):
+        roster.check_in(db, node, shift, "Ana", clock.now())
+        roster.reassign(db, node, "desk-am", "Sukarno", "Budi")
+        checklist.tick(db, node, "workshop", "slides", True, "Ana", "t")
+    before = _state(db)
+    with transaction(db):
+        fold.rebuild(db, all_ops(db))
+    assert _state(db) == before and before["shift_checkin"]
