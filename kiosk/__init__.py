@@ -74,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         selfservice,
         shifts,
         shifts_api,
+        shifts_plan,
         signage,
         staff,
         sync_api,
@@ -92,7 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
-    for module in (shifts, shifts_api, runofshow):
+    for module in (shifts, shifts_plan, shifts_api, runofshow):
         app.register_blueprint(module.bp)
     from kiosk.views.api_scan import FastScan
 

@@ -1,8 +1,8 @@
 """The shifts board: now and next, no-shows in red, staff check-in by badge scan, reassignment
-in one step, and the supervisor's edit and CSV upload.
+in one step, and the supervisor's CSV upload (the shift form is kiosk/views/shifts_plan.py).
 
-Desk staff check staff in; supervisors also edit, reassign and import. Every change is a form
-post answered with 303 (htmx swaps the scan result in place and refreshes the board).
+Desk staff check staff in; supervisors also reassign and import. Every change is a form post
+answered with 303 (htmx swaps the scan result in place and refreshes the board).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.desk.messages import when
 from kiosk.desk.sheets import CsvError
-from kiosk.rooms import schedule
 from kiosk.shifts import importer, roster, rules, store
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
@@ -203,33 +202,3 @@ def upload() -> Any:
                   added=report.added, updated=report.updated,
                   unchanged=report.unchanged), "ok")  # fmt: skip
     return _back()
-
-
-EDITED = ("person", "badge_code", "role", "place")
-
-
-@bp.route("/<shift_id>/edit", methods=["GET", "POST"])
-@staff_required("shifts_plan")
-def edit(shift_id: str) -> Any:
-    """One shift's person, badge, role, place and times."""
-    db, shift = get_db(), _held(shift_id)
-    if request.method == "GET":
-        day = load_event(db).local_date(shift.starts_at).isoformat()
-        return render_template("shifts/edit.html", shift=shift, hm=hm, rooms=schedule.rooms(db),
-                               roles=role_names(), day=day)  # fmt: skip
-    fields = {k: " ".join(request.form.get(k, "").split())[:100] for k in EDITED}
-    zone = load_event(db).zone
-    try:
-        starts, ends = (datetime.combine(shift.starts_at.astimezone(zone).date(),
-                        datetime.strptime(request.form.get(k, ""), "%H:%M").time(), zone)
-                        for k in ("starts", "ends"))  # fmt: skip
-    except ValueError:
-        starts = ends = None
-    if not fields["person"] or not fields["role"] or not starts or not ends or ends <= starts:
-        flash(gettext("A shift needs a person, a role, and an end after its start."), "error")
-        return redirect(url_for(".edit", shift_id=shift_id), 303)
-    fields.update(role=fields["role"].casefold(), starts_at=utc_iso(starts), ends_at=utc_iso(ends))
-    with transaction(db):
-        roster.set_shift(db, get_node(), shift_id, fields, g.principal.name)
-    flash(gettext("Shift saved."), "ok")
-    return redirect(url_for(".board", day=starts.date().isoformat()), 303)

@@ -105,6 +105,22 @@ def test_supervisor_edits_a_shift(client) -> None:
         "starts": "10:15", "ends": "12:30", "csrf_token": csrf})  # fmt: skip
     assert answer.status_code == 303
     assert "10:15–12:30" in row(client.get("/shifts").data, "usher-kamboja")
+    incomplete = {"person": "Dewi", "role": "usher", "place": "", "starts": "10:15",
+                  "ends": "12:30", "csrf_token": csrf}  # fmt: skip
+    refused = client.post("/shifts/usher-kamboja/edit", data=incomplete, follow_redirects=True)
+    assert b"A shift needs a person, a role, a place" in refused.data
+
+
+def test_supervisor_adds_a_shift_and_takes_one_off(client) -> None:
+    csrf = sign_in(client, "Budi")
+    assert b"Add a shift" in client.get("/shifts").data
+    added = client.post("/shifts/new?day=2026-12-01", data={
+        "person": "Agus Salim", "badge_code": "", "role": "runner", "place": "Loading dock",
+        "starts": "13:00", "ends": "15:00", "csrf_token": csrf}, follow_redirects=True)  # fmt: skip
+    assert b"Shift saved." in added.data and b"Agus Salim" in added.data
+    gone = client.post("/shifts/tech-pm/cancel", data={"csrf_token": csrf}, follow_redirects=True)
+    assert b"off the board" in gone.data and b'id="shift-tech-pm"' not in gone.data
+    assert client.get("/shifts/tech-pm/edit").status_code == 404
 
 
 def test_empty_day_says_how_to_import(desk) -> None:
