@@ -1,7 +1,7 @@
 """Changing shifts: create or edit, reassign in one step, and staff check-in (each one op).
 
 Functions take the connection and node first and write inside the caller's transaction, as
-the desk's do; reading the shifts for the rules goes through `day_shifts` and `of_badge`.
+the desk's do; the rules read shifts as `rules.Shift` values (`as_shift`, `day_shifts`).
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ import hashlib
 import sqlite3
 from datetime import datetime
 
+from kiosk.desk import attendees
 from kiosk.desk.checkin import utc_iso
 from kiosk.replication.node import Node
 from kiosk.rooms.schedule import parse_utc
 from kiosk.shifts import rules, store
-
-ROLES = ("desk", "usher", "technician", "runner", "security", "supervisor")
 
 
 def as_shift(row: sqlite3.Row) -> rules.Shift:
@@ -68,8 +67,12 @@ def check_in(db: sqlite3.Connection, node: Node, shift: rules.Shift, staff: str,
 def check_in_badge(db: sqlite3.Connection, node: Node, code: str, staff: str,
                    now: datetime) -> rules.Shift:  # fmt: skip
     """Checks in the shift a staff badge's scan starts; raises rules.Refusal (unknown_badge,
-    no_shift, already)."""
-    held = [as_shift(r) for r in store.shifts_of_badge(db, code.strip()) if r["starts_at"]]
+    no_shift, already). A shift imported without a badge code is found by the name of the
+    attendee who wears the badge."""
+    badge = attendees.by_code(db, code.strip())
+    name = f"{badge['first_name']} {badge['last_name']}".strip() if badge else ""
+    rows = store.shifts_of_badge(db, code.strip(), name)
+    held = [as_shift(r) for r in rows if r["starts_at"]]
     if not held:
         raise rules.Refusal("unknown_badge", "This badge has no shift.")
     shift = rules.to_start(held, now)

@@ -67,11 +67,13 @@ def shift(db: sqlite3.Connection, shift_id: str) -> sqlite3.Row | None:
     return db.execute(f"{_SHIFTS} WHERE s.shift_id = ?", (shift_id,)).fetchone()
 
 
-def shifts_of_badge(db: sqlite3.Connection, code: str) -> list[sqlite3.Row]:
-    """The standing shifts of the person who wears this badge (codes compare without case)."""
+def shifts_of_badge(db: sqlite3.Connection, code: str, name: str = "") -> list[sqlite3.Row]:
+    """The standing shifts of the person who wears this badge: by its code (case aside), or by
+    `name` on shifts that name no badge."""
     return db.execute(
-        f"{_SHIFTS} WHERE s.badge_code = ? COLLATE NOCASE AND s.status = ? ORDER BY s.starts_at",
-        (code, ACTIVE),
+        f"{_SHIFTS} WHERE s.status = ? AND (s.badge_code = ? COLLATE NOCASE OR (s.badge_code = ''"
+        " AND ? != '' AND s.person = ? COLLATE NOCASE)) ORDER BY s.starts_at",
+        (ACTIVE, code, name, name),
     ).fetchall()
 
 

@@ -133,3 +133,20 @@ def test_indonesian_board(desk) -> None:
     client.set_cookie("lang", "id")
     page = client.get("/shifts").data.decode()
     assert "Shift staf" in page and "Tidak hadir" in page
+
+
+def test_a_badge_finds_a_shift_that_names_its_wearer(desk, db, node, clock) -> None:
+    """A shift imported with a name but no badge code: the badge's attendee name finds it."""
+    from kiosk.db import transaction
+    from kiosk.shifts import roster
+
+    fields = {"person": "Sukarno", "role": "runner", "place": "Loading dock",
+              "starts_at": "2026-12-01T03:00:00.000Z", "ends_at": "2026-12-01T05:00:00.000Z",
+              "day": "2026-12-01"}  # fmt: skip
+    with transaction(db):
+        roster.set_shift(db, node, "by-name", fields, "Budi")
+    client, csrf = desk
+    answer = client.post("/shifts/checkin", data={"code": "KN-SUKA01", "csrf_token": csrf},
+                         headers={"HX-Request": "true"})  # fmt: skip
+    assert b"Sukarno is checked in." in answer.data
+    assert row(answer.data, "by-name").startswith("on_shift")
