@@ -150,3 +150,20 @@ def test_a_badge_finds_a_shift_that_names_its_wearer(desk, db, node, clock) -> N
                          headers={"HX-Request": "true"})  # fmt: skip
     assert b"Sukarno is checked in." in answer.data
     assert row(answer.data, "by-name").startswith("on_shift")
+
+
+def test_the_board_says_when_this_machine_is_offline(desk, app) -> None:
+    """The board carries the desk's live sync state; with head office unreachable it reads
+    Offline, and a check-in still goes in, waiting to be sent."""
+    app.config["SYNC_PEER"] = "http://127.0.0.1:9"  # nothing listens there
+    client, csrf = desk
+
+    def waiting() -> int:
+        status = client.get("/desk/status").data.decode()
+        assert "Offline" in status
+        return int(re.search(r"(\d+) to send", status).group(1))
+
+    assert 'hx-get="/desk/status"' in client.get("/shifts").data.decode()
+    before = waiting()
+    assert client.post("/shifts/desk-am/checkin", data={"csrf_token": csrf}).status_code == 303
+    assert waiting() == before + 1
