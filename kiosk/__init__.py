@@ -13,6 +13,7 @@ from flask_babel import Babel
 # The domain packages register their ops' fold rules when imported; importing them here means
 # any use of kiosk (app, CLI, a test) has them all before the first op is applied.
 import kiosk.desk
+import kiosk.leads
 import kiosk.printing.attempts
 import kiosk.privacy
 import kiosk.rooms
@@ -93,6 +94,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
+    from kiosk.leads import api as leads_api
+    from kiosk.leads import booth
+
+    app.register_blueprint(leads_api.bp)
+    app.register_blueprint(booth.bp)
     for module in (shifts, shifts_plan, shifts_api, runofshow):
         app.register_blueprint(module.bp)
     from kiosk.views.api_scan import FastScan

@@ -23,7 +23,7 @@ from tests.conftest import csrf_from, sign_in
 PUBLIC = {("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
           ("POST", "/lang"), ("GET", "/static/<path:filename>")}  # fmt: skip
 STAFF = {"desk", "supervisor"}
-TOKEN_ROLES = ("desk", "supervisor", "selfservice", "signage", "sync")
+TOKEN_ROLES = ("desk", "supervisor", "selfservice", "signage", "sync", "exhibitor")
 # (method, rule) -> roles that may; the contract's role table. Every other token role is 403.
 BEARER = {
     ("POST", "/api/v1/scan"): STAFF | {"selfservice"},
@@ -43,13 +43,15 @@ BEARER = {
     ("POST", "/api/v1/shifts/<shift_id>/checkin"): STAFF,
     ("GET", "/api/v1/sessions/<session_id>/readiness"): STAFF,
     ("POST", "/api/v1/sessions/<session_id>/readiness"): STAFF,
+    **{(m, r): {"exhibitor"} for m, r in [("POST", "/api/v1/leads"), ("GET", "/api/v1/leads"),
+                                           ("POST", "/api/v1/leads/<lead_id>")]},
     **{(m, f"/sync/v1/{name}"): {"sync"}
        for m, name in [("POST", "hello"), ("POST", "push"), ("GET", "pull"), ("POST", "verify"),
                        ("POST", "missing")]},
 }  # fmt: skip
 SAMPLE_ARGS = {"attendee_id": "a-jose", "op_id": str(uuid.uuid4()), "job_id": "job-1",
                "session_id": "s-1", "room_id": "r-1", "flag_id": "f-1", "fmt": "png",
-               "filename": "kiosk.css"}  # fmt: skip
+               "filename": "kiosk.css", "lead_id": "lead-1", "sponsor_id": "sp-1"}  # fmt: skip
 CSRF = "test-csrf-token"
 _addresses = (f"10.9.{i // 250}.{i % 250 + 1}" for i in itertools.count())
 
@@ -62,6 +64,8 @@ def binding(rule: str) -> str:
         return "signage"
     if rule == "/self" or rule.startswith("/self/"):
         return "selfservice"
+    if rule == "/booth" or rule.startswith("/booth/"):
+        return "booth"
     return "staff"
 
 
@@ -187,6 +191,8 @@ def expected_for_token(role: str, method: str, rule: str) -> bool:
         return role in BEARER[(method, rule)]
     if how in ("signage", "selfservice"):
         return role == how
+    if how == "booth":
+        return role == "exhibitor"
     return False  # a token never signs anyone in to the staff pages
 
 
@@ -202,6 +208,8 @@ def test_each_token_role_on_each_route(app, client, make_token, role):
                 device.set_cookie(signage.COOKIE, token)
             elif binding(rule) == "selfservice":  # its cookie is a screen session, not the token
                 call(device, "GET", f"/self?token={token}")
+            elif binding(rule) == "booth":  # its session names the token, never holds it
+                call(device, "GET", f"/booth?token={token}")
             response = call(device, method, path, headers)
             if granted(response) != expected_for_token(role, method, rule):
                 wrong.append((method, rule, response.status_code))

@@ -8,13 +8,28 @@ from __future__ import annotations
 import click
 
 from kiosk import files
-from kiosk.cli import access, backups, badges, headoffice, peers, privacy, schedule, shifts, venue
+from kiosk.cli import (
+    access,
+    backups,
+    badges,
+    headoffice,
+    peers,
+    privacy,
+    schedule,
+    service,
+    shifts,
+    sponsors,
+    venue,
+)
 from kiosk.cli.venue import DEFAULT_DB, Context
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", envvar="KIOSK_DB", default=DEFAULT_DB, show_default=True,
               help="SQLite database file (env KIOSK_DB).")  # fmt: skip
+@click.option("--config", envvar="KIOSK_CONFIG", type=click.Path(dir_okay=False),
+              is_eager=True, expose_value=False, callback=service.load_config,
+              help="Settings file (TOML; env KIOSK_CONFIG): docs/configuration.md.")  # fmt: skip
 @click.pass_context
 def main(ctx: click.Context, db_path: str) -> None:
     """Kiosk: offline-first check-in for conferences."""
@@ -40,6 +55,9 @@ for _command in (
     peers.sync_command,
     headoffice.headoffice,
     peers.purge,
+    sponsors.sponsor_group,
+    service.tls_group,
+    service.doctor,
 ):
     main.add_command(_command)
 for _command in (
