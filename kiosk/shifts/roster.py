@@ -25,6 +25,14 @@ def as_shift(row: sqlite3.Row) -> rules.Shift:
                        parse_utc(row["ends_at"]), arrived)  # fmt: skip
 
 
+def standing(db: sqlite3.Connection, shift_id: str) -> rules.Shift | None:
+    """One shift still on the board (not cancelled, with its times), or None."""
+    row = store.shift(db, shift_id)
+    if row is None or row["status"] != store.ACTIVE or not row["starts_at"]:
+        return None
+    return as_shift(row)
+
+
 def day_shifts(db: sqlite3.Connection, day: str) -> list[rules.Shift]:
     """The day's standing shifts, in start order."""
     return [as_shift(r) for r in store.shifts_on(db, day) if r["starts_at"] and r["ends_at"]]

@@ -150,18 +150,19 @@ def scan() -> Any:
     return _page("shifts/_scan_result.html", result=result)
 
 
-def _held(shift_id: str) -> rules.Shift:
-    row = store.shift(get_db(), shift_id)
-    if row is None or row["status"] != store.ACTIVE or not row["starts_at"]:
+def held(shift_id: str) -> rules.Shift:
+    """The shift a URL names, or 404 when it is not on the board."""
+    shift = roster.standing(get_db(), shift_id)
+    if shift is None:
         abort(404)
-    return roster.as_shift(row)
+    return shift
 
 
 @bp.post("/<shift_id>/checkin")
 @staff_required("shifts")
 def check_in(shift_id: str) -> Any:
     """Checks in the person of one shift (someone without their badge)."""
-    db, shift = get_db(), _held(shift_id)
+    db, shift = get_db(), held(shift_id)
     if shift.checked_in_at is None:
         with transaction(db):
             roster.check_in(db, get_node(), shift, g.principal.name, clock.now())
@@ -173,7 +174,7 @@ def check_in(shift_id: str) -> Any:
 @staff_required("shifts_plan")
 def reassign(shift_id: str) -> Any:
     """Gives the shift to someone else in one step (one op)."""
-    db, shift = get_db(), _held(shift_id)
+    db, shift = get_db(), held(shift_id)
     person = " ".join(request.form.get("person", "").split())[:100]
     if not person or person == shift.person:
         flash(gettext("Pick another person for this shift."), "error")

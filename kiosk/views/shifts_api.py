@@ -15,7 +15,7 @@ from kiosk.db import transaction
 from kiosk.desk.checkin import utc_iso
 from kiosk.rooms import schedule
 from kiosk.runofshow import checklist
-from kiosk.shifts import roster, rules, store
+from kiosk.shifts import roster, rules
 from kiosk.views.shifts import grace
 from kiosk.web import api_permission, get_db, get_node, json_body, json_error
 
@@ -47,14 +47,13 @@ def shifts() -> Any:
 def check_in(shift_id: str) -> Any:
     """Checks in the shift's person; checking in twice keeps the first arrival."""
     db = get_db()
-    row = store.shift(db, shift_id)
-    if row is None or row["status"] != store.ACTIVE or not row["starts_at"]:
+    shift = roster.standing(db, shift_id)
+    if shift is None:
         return json_error(404, "not_found", "No shift has this id.")
-    shift = roster.as_shift(row)
     if shift.checked_in_at is None:
         with transaction(db):
             roster.check_in(db, get_node(), shift, g.principal.name, clock.now())
-    return jsonify({"shift": _shift(roster.as_shift(store.shift(db, shift_id)))})
+    return jsonify({"shift": _shift(roster.standing(db, shift_id))})
 
 
 def _readiness(session_id: str) -> dict[str, Any]:

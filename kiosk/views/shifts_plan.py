@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from kiosk import clock
@@ -18,19 +18,12 @@ from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.rooms import schedule
 from kiosk.shifts import roster, rules, store
-from kiosk.views.shifts import hm, role_names
+from kiosk.views.shifts import held, hm, role_names
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 
 bp = Blueprint("shifts_plan", __name__, url_prefix="/shifts")
 EDITED = ("person", "badge_code", "role", "place")
-
-
-def _held(shift_id: str) -> rules.Shift:
-    row = store.shift(get_db(), shift_id)
-    if row is None or row["status"] != store.ACTIVE or not row["starts_at"]:
-        abort(404)
-    return roster.as_shift(row)
 
 
 def _form(shift: rules.Shift | None, day: str) -> str:
@@ -70,7 +63,7 @@ def _refuse(again: str) -> Any:
 @staff_required("shifts_plan")
 def edit(shift_id: str) -> Any:
     """One shift's person, badge, role, place and times (on its own day)."""
-    shift = _held(shift_id)
+    shift = held(shift_id)
     day = load_event(get_db()).local_date(shift.starts_at)
     if request.method == "GET":
         return _form(shift, day.isoformat())
@@ -102,7 +95,7 @@ def new() -> Any:
 @staff_required("shifts_plan")
 def cancel(shift_id: str) -> Any:
     """Takes the shift off the board (status cancelled: one op, kept in the log)."""
-    db, shift = get_db(), _held(shift_id)
+    db, shift = get_db(), held(shift_id)
     with transaction(db):
         roster.set_shift(db, get_node(), shift_id, {"status": store.CANCELLED}, g.principal.name)
     flash(gettext("The shift of %(name)s is off the board.", name=shift.person), "ok")
