@@ -19,6 +19,7 @@ from kiosk.leads import demo as leads_demo
 from kiosk.printing import setup as print_setup
 from kiosk.replication.node import Node, put_setting
 from kiosk.rooms import schedule_import
+from kiosk.shifts import demo as shifts_demo
 
 TIMEZONE = "Asia/Jakarta"
 DAYS = 3
@@ -126,6 +127,7 @@ def load(
                     arrived += 1
             progress(len(batch))
         signed_up = load_schedule(db, node, seed, starts, ids)
+        shifts_demo.load(db, node, seed, starts, DAYS)
     leads_demo.load(db, node, rng, opening)
     for name, role, pin in STAFF:
         auth.add_staff(db, name, role, pin)
