@@ -15,7 +15,8 @@ from flask_babel import Babel
 import kiosk.desk
 import kiosk.printing.attempts
 import kiosk.privacy
-import kiosk.rooms  # noqa: F401
+import kiosk.rooms
+import kiosk.ticketing  # noqa: F401
 from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health
 from kiosk.db import start_checkpointer
@@ -72,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         signage,
         staff,
         sync_api,
+        ticketing,
     )
 
     app.register_blueprint(staff.bp)
@@ -87,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
+    app.register_blueprint(ticketing.bp)
     from kiosk.views.api_scan import FastScan
 
     app.wsgi_app = FastScan(app, app.wsgi_app)  # type: ignore[method-assign]
@@ -104,4 +107,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         opener = print_setup.printer_opener(cfg["DATABASE"], cfg["PRINT_FILE_DIRS"])
         print_worker.start_background(cfg["DATABASE"], opener, cfg["CLOCK"].now)
+        from kiosk.ticketing import background as ticketing
+
+        ticketing.start_background(cfg["DATABASE"], cfg.get("TICKETING_INTERVAL", 60.0))
     return app

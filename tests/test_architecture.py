@@ -27,6 +27,7 @@ LAYERS = {
     "kiosk.headoffice.supervisors": 4,
     "kiosk.headoffice.display": 4,
     "kiosk.privacy": 3,
+    "kiosk.ticketing": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,

@@ -8,7 +8,17 @@ from __future__ import annotations
 import click
 
 from kiosk import files
-from kiosk.cli import access, backups, badges, headoffice, peers, privacy, schedule, venue
+from kiosk.cli import (
+    access,
+    backups,
+    badges,
+    headoffice,
+    peers,
+    privacy,
+    schedule,
+    ticketing,
+    venue,
+)
 from kiosk.cli.venue import DEFAULT_DB, Context
 
 
@@ -40,6 +50,7 @@ for _command in (
     peers.sync_command,
     headoffice.headoffice,
     peers.purge,
+    ticketing.ticketing,
 ):
     main.add_command(_command)
 for _command in (

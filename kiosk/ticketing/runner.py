@@ -1,0 +1,96 @@
+"""Pull and push for one connection: the network between transactions, never inside one.
+
+A system that cannot be reached, or that refuses the token, leaves its words on the connection
+(`kiosk ticketing`, the supervisor's screen) and nothing else: the desk goes on with what it has.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.db import transaction
+from kiosk.desk.checkin import utc_iso
+from kiosk.replication.node import load_node
+from kiosk.ticketing import pulling, pushing, records, signed, store
+from kiosk.ticketing.pulling import PullReport
+
+log = logging.getLogger("kiosk.ticketing")
+Now = Callable[[], datetime]
+
+
+class NoConnection(LookupError):
+    """No connection of that name (or none at all)."""
+
+
+def chosen(db: sqlite3.Connection, name: str | None) -> list[store.Connection]:
+    """The named connection, or every one; NoConnection if there is none."""
+    found = [store.get(db, name)] if name else store.all_connections(db)
+    if not found or found[0] is None:
+        raise NoConnection(f"no ticketing connection named {name!r}" if name else
+                           "no ticketing connection: add one with kiosk ticketing add")  # fmt: skip
+    return [c for c in found if c is not None]
+
+
+def _failed(db: sqlite3.Connection, conn: store.Connection, exc: records.TicketingError,
+            now: Now) -> None:  # fmt: skip
+    log.warning("ticketing %s: %s", conn.name, exc.words)
+    with transaction(db):
+        store.mark_failed(db, conn.name, exc, utc_iso(now()))
+
+
+def pull(db: sqlite3.Connection, conn: store.Connection, now: Now) -> PullReport:
+    """One incremental pull; raises TicketingError (kept on the connection) on failure."""
+    connector = records.KINDS[conn.kind](conn.settings)
+    try:
+        pulled = connector.pull(conn.cursor)
+    except records.TicketingError as exc:
+        _failed(db, conn, exc, now)
+        raise
+    with transaction(db):
+        node = load_node(db)
+        report = pulling.apply(db, node, conn, pulled)
+        if pulled.extras.get("scope") and conn.kind == "pretix":
+            signed.keep(db, node, pulled.extras)
+        store.mark_pulled(db, conn.name, pulled.cursor, utc_iso(now()))
+    return report
+
+
+@dataclass
+class PushReport:
+    """What a push sent: accepted and refused (final); both count as sent."""
+
+    accepted: int = 0
+    refused: int = 0
+
+    @property
+    def sent(self) -> int:
+        return self.accepted + self.refused
+
+
+def push(db: sqlite3.Connection, conn: store.Connection, now: Now) -> PushReport:
+    """Sends everything waiting, a batch at a time; raises TicketingError on failure."""
+    connector = records.KINDS[conn.kind](conn.settings)
+    report = PushReport()
+    while True:
+        with transaction(db):
+            batch = pushing.waiting(db, conn)
+        if not batch:
+            break
+        try:
+            answers = connector.push([w.send for w in batch])
+        except records.TicketingError as exc:
+            _failed(db, conn, exc, now)
+            raise
+        with transaction(db):
+            accepted, refused = pushing.record(db, conn, batch, answers, utc_iso(now()))
+        report.accepted += accepted
+        report.refused += refused
+        if not answers:
+            break
+    with transaction(db):
+        store.mark_pushed(db, conn.name, utc_iso(now()))
+    return report
