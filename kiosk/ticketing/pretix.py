@@ -29,7 +29,7 @@ REASONS = {
     "already_redeemed": "already used in pretix",
     "canceled": "cancelled in pretix",
     "invalid": "unknown to pretix",
-    "revoked": "replaced by a newer ticket in pretix",
+    "revoked": "revoked in pretix (cancelled, or replaced by a newer ticket)",
     "unpaid": "not paid in pretix",
     "blocked": "blocked in pretix",
     "invalid_time": "not valid at this time in pretix",

@@ -98,6 +98,8 @@ def _settle(db: sqlite3.Connection, conn: Connection, ticket: Ticket,
         return attendee_id
     previous = before[1] if before else dict(row)
     changed = {k: v for k, v in fields.items() if previous.get(k) != v and row[k] != v}
+    if ticket.cancelled:  # pretix revokes a cancelled ticket's secret for a new one: the old
+        changed.pop("code", None)  # code, the one its holder has, must answer "cancelled"
     if changed:
         saw = basis.of(row["versions"], changed)
         node.record(db, "attendee_upsert", row["attendee_id"],

@@ -43,30 +43,35 @@ ORDER BY u.op_id
 
 @dataclass(frozen=True)
 class Waiting:
-    """A check-in or undo to send, and whose it is."""
+    """A check-in or undo to send, and whose it is.
+
+    An undo is sent under the op id of the check-in it undoes (the nonce pretix knows that
+    check-in by) and kept under its own op id (`kept_as`).
+    """
 
     send: CheckinToSend
     attendee_id: str
+    kept_as: str
 
 
 def waiting(db: sqlite3.Connection, conn: Connection, limit: int = BATCH) -> list[Waiting]:
     """The next check-ins (then undos) not yet sent; a check-in undone before it was sent is
-    settled here without sending either (the system never needs to hear of it)."""
+    settled here, with its undo, without sending either (the system never needs to hear)."""
     found: list[Waiting] = []
-    undone = {r[0] for r in db.execute("SELECT checkin_op_id FROM checkin_undo")}
-    for row in db.execute(_CHECKINS, (conn.name, conn.source, TICKET_SYSTEM_DESK)):
+    undone = dict(db.execute("SELECT checkin_op_id, op_id FROM checkin_undo"))
+    for row in db.execute(_CHECKINS, (conn.name, conn.source, TICKET_SYSTEM_DESK)).fetchall():
         if row["op_id"] in undone:
-            _keep(db, conn, row["op_id"], False, row["attendee_id"], row["at"],
-                  Sent(row["op_id"], True, "undone before it was sent"))  # fmt: skip
+            for op_id, undo in ((row["op_id"], False), (undone[row["op_id"]], True)):
+                _keep(db, conn, op_id, undo, row["attendee_id"], row["at"],
+                      Sent(op_id, True, "undone before it was sent"))  # fmt: skip
             continue
-        found.append(
-            Waiting(CheckinToSend(row["op_id"], row["code"], row["at"]), row["attendee_id"])
-        )
+        send = CheckinToSend(row["op_id"], row["code"], row["at"])
+        found.append(Waiting(send, row["attendee_id"], row["op_id"]))
         if len(found) >= limit:
             return found
     for row in db.execute(_UNDOS, (conn.name,)):
-        found.append(Waiting(CheckinToSend(row["op_id"], row["code"], row["at"], undo=True),
-                             row["attendee_id"]))  # fmt: skip
+        send = CheckinToSend(row["checkin_op_id"], row["code"], row["at"], undo=True)
+        found.append(Waiting(send, row["attendee_id"], row["op_id"]))
         if len(found) >= limit:
             break
     return found
@@ -84,13 +89,13 @@ def _keep(db: sqlite3.Connection, conn: Connection, op_id: str, undo: bool, atte
 def record(db: sqlite3.Connection, conn: Connection, sent: list[Waiting], answers: list[Sent],
            now: str) -> tuple[int, int]:  # fmt: skip
     """Keeps the system's answers; returns how many it accepted and refused."""
-    by_id = {a.op_id: a for a in answers}
+    by_id = {(a.op_id, i): a for i, a in enumerate(answers)}
     accepted = refused = 0
-    for item in sent:
-        answer = by_id.get(item.send.op_id)
+    for i, item in enumerate(sent):
+        answer = by_id.get((item.send.op_id, i))
         if answer is None:
             continue  # no answer: it goes out again next time
-        _keep(db, conn, item.send.op_id, item.send.undo, item.attendee_id, now, answer)
+        _keep(db, conn, item.kept_as, item.send.undo, item.attendee_id, now, answer)
         accepted += answer.accepted
         refused += not answer.accepted
     return accepted, refused
