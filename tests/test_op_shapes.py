@@ -52,6 +52,8 @@ GOOD = {
     "attendee_erase": (A, {"at": "2026-03-20T02:00:00Z", "by": "Dewi", "reason": "art. 17"}),
     "op_copy_seen": ("0190a0b0-0000-7000-8000-000000000009", {"hash": "ab12", "origin": "venue-2",
                      "hlc": "1773100000000-00000-venue-2", "kind": "checkin", "entity": A}),
+    "pretix_event": ("org/con", {"keys": ["LS0tLS1CRUdJTi"], "revoked": ["=Qx"],
+                                 "items": {"1": "Conference pass"}}),
 }  # fmt: skip
 # kind, payload, the field the refusal must name
 BAD = [
