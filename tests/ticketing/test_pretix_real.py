@@ -19,7 +19,10 @@ from kiosk.desk import checkin
 from kiosk.desk.attendees import by_code
 from kiosk.replication.node import load_node
 from kiosk.ticketing import runner, store
+from sync.client import sync_once
+from tests.conftest import seed
 from tests.support.processes import free_port
+from tests.sync.replicas import make_replica
 from tests.ticketing.conftest import connect
 
 pytestmark = pytest.mark.e2e
@@ -168,3 +171,17 @@ def test_a_refused_token_is_reported_in_words_and_the_desk_goes_on(kiosk_db, db_
     assert "refused the API token" in pulled.stderr and "kiosk ticketing add" in pulled.stderr
     assert "refused the API token" in kiosk(db_path, "ticketing").stdout
     assert scan(kiosk_db, order["positions"][0]["secret"]).decision.result == "checked_in"
+
+
+def test_two_venues_pulling_one_event_end_with_one_attendee_per_ticket(tmp_path, event):
+    order = event.order(ANA, BUDI)
+    north, south = make_replica(tmp_path, "north"), make_replica(tmp_path, "south")
+    for venue in (north, south):
+        seed(venue.db, venue.node)
+        runner.pull(venue.db, connect(venue.db, event), clock.now)
+    sync_once(south.local, north.name, north.transport())
+    for venue in (north, south):
+        for position in order["positions"]:
+            holders = venue.db.execute("SELECT count(*) FROM attendee WHERE code_claim = ?",
+                                       (position["secret"],))  # fmt: skip
+            assert holders.fetchone()[0] == 1

@@ -13,8 +13,8 @@ from kiosk.db import open_db
 from kiosk.desk import checkin
 from kiosk.replication.node import load_node
 from tests.e2e.conftest import CHROMIUM_ARGS, KIOSK, chromium_path, screenshot, wait_until_up
-from tests.support.processes import free_port, stop
 from tests.support.pretix import ORGANIZER
+from tests.support.processes import free_port, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
