@@ -123,8 +123,13 @@ class Stub:
         return server
 
 
-def kiosk_db(folder: Path, url: str, organizer: str = "o", event: str = "con",
-             token: str = "bench") -> Any:  # noqa: S107 (the stub takes any token)
+def kiosk_db(
+    folder: Path,
+    url: str,
+    organizer: str = "o",
+    event: str = "con",
+    token: str = "bench",  # noqa: S107 (the stub takes any token)
+) -> Any:
     db = open_db(folder / "kiosk.sqlite3")
     with transaction(db):
         set_event(db, load_node(db), name="Bench Con", starts_on="2026-12-01", days=3,
