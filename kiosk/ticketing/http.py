@@ -83,5 +83,7 @@ def _refusal(status: int, raw: bytes, headers: Any, system: str) -> TicketingErr
     if status == 404:
         return TicketingError(f"{system} does not know this event (HTTP 404): check the"
                               " organizer, event and URL.")  # fmt: skip
-    detail = raw[:200].decode("utf-8", "replace").strip()
-    return TicketingError(f"{system} answered HTTP {status}: {detail}")
+    detail = " ".join(raw[:200].decode("utf-8", "replace").split())
+    if detail.startswith("<") or not detail:  # an error page, not words for the supervisor
+        detail = "a server error there" if status >= 500 else "the request was refused"
+    return TicketingError(f"{system} answered HTTP {status}: {detail}; trying again later.")

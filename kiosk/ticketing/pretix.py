@@ -164,6 +164,8 @@ class PretixConnector:
         return pulled
 
     def push(self, checkins: list[CheckinToSend]) -> list[Sent]:
+        """One request per check-in, one at a time: pretix has no batch RPC, and a pretix on
+        SQLite fails requests that write at the same time."""
         list_id = self.list_id if self.list_id is not None else self.checkin_list()[0]
         return [self._send(c, list_id) for c in checkins]
 
