@@ -100,6 +100,8 @@ class PretixConnector:
 
     def __init__(self, settings: Mapping[str, str]) -> None:
         self.url = settings["url"].rstrip("/")
+        if not self.url.startswith(("http://", "https://")):
+            raise ValueError("the URL must start with http:// or https://")
         self.organizer, self.event = settings["organizer"], settings["event"]
         self.scope = f"{self.organizer}/{self.event}"
         self.headers = {"Authorization": f"Token {settings['token']}"}
