@@ -19,7 +19,7 @@ CREATE TABLE ticketing_ticket (
     connection   TEXT NOT NULL REFERENCES ticketing_connection (name) ON DELETE CASCADE,
     external_id  TEXT NOT NULL,
     attendee_id  TEXT NOT NULL,
-    fields       TEXT NOT NULL,                     -- JSON as pulled
+    fields       TEXT NOT NULL,                     -- JSON: a digest of each field as pulled
     PRIMARY KEY (connection, external_id)
 );
 

@@ -45,6 +45,12 @@ def fields_of(ticket: Ticket, source: str) -> dict[str, str]:
             "status": "cancelled" if ticket.cancelled else "valid", "source": source}  # fmt: skip
 
 
+def digests(fields: dict[str, str]) -> dict[str, str]:
+    """What is kept of a pulled ticket: a digest per field, enough to see what changed, and no
+    name or e-mail address on this machine beyond the attendee's own (which a purge blanks)."""
+    return {k: hashlib.sha256(f"{k}\0{v}".encode()).hexdigest()[:16] for k, v in fields.items()}
+
+
 def attendee_id_for(conn: Connection, external_id: str) -> str:
     """The deterministic attendee id of a ticket (pretix's is kiosk.ticketing.signed's)."""
     if conn.kind == "pretix":
@@ -62,14 +68,14 @@ def apply(db: sqlite3.Connection, node: Node, conn: Connection, pulled: Pulled) 
     new: list[tuple[str, dict]] = []
     for ticket in _latest(pulled.tickets):
         fields = fields_of(ticket, conn.source)
-        before = kept.get(ticket.external_id)
+        before = kept.get(ticket.external_id)  # (attendee id, digests) of the last pull
         attendee_id = _settle(db, conn, ticket, before, fields, new, report, node)
         if attendee_id is not None:
             db.execute(
                 "INSERT INTO ticketing_ticket (connection, external_id, attendee_id, fields)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (connection, external_id) DO UPDATE SET"
                 " attendee_id = excluded.attendee_id, fields = excluded.fields",
-                (conn.name, ticket.external_id, attendee_id, json.dumps(fields, sort_keys=True)),
+                (conn.name, ticket.external_id, attendee_id, json.dumps(digests(fields))),
             )
     node.create_attendees(db, new)
     report.arrivals = _arrivals(db, node, conn, pulled.arrivals)
@@ -85,7 +91,7 @@ def _settle(db: sqlite3.Connection, conn: Connection, ticket: Ticket,
             before: tuple[str, dict] | None, fields: dict[str, str], new: list[tuple[str, dict]],
             report: PullReport, node: Node) -> str | None:  # fmt: skip
     """Creates or updates one ticket's attendee; returns its id (None: nothing to keep)."""
-    if before is not None and before[1] == fields:
+    if before is not None and before[1] == digests(fields):
         return None  # unchanged in the system since the last pull: nothing to write
     attendee_id = before[0] if before else attendee_id_for(conn, ticket.external_id)
     row = db.execute("SELECT * FROM attendee WHERE attendee_id = ?", (attendee_id,)).fetchone()
@@ -96,8 +102,9 @@ def _settle(db: sqlite3.Connection, conn: Connection, ticket: Ticket,
         report.cancelled += ticket.cancelled
         report.added += not ticket.cancelled
         return attendee_id
-    previous = before[1] if before else dict(row)
-    changed = {k: v for k, v in fields.items() if previous.get(k) != v and row[k] != v}
+    previous = before[1] if before else digests({k: row[k] or "" for k in fields})
+    now = digests(fields)
+    changed = {k: v for k, v in fields.items() if previous.get(k) != now[k] and row[k] != v}
     if ticket.cancelled:  # pretix revokes a cancelled ticket's secret for a new one: the old
         changed.pop("code", None)  # code, the one its holder has, must answer "cancelled"
     if changed:

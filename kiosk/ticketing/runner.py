@@ -15,6 +15,7 @@ from datetime import datetime
 from kiosk.db import transaction
 from kiosk.desk.checkin import utc_iso
 from kiosk.replication.node import load_node
+from kiosk.replication.peering import purged
 from kiosk.ticketing import pulling, pushing, records, signed, store
 from kiosk.ticketing.pulling import PullReport
 
@@ -44,6 +45,9 @@ def _failed(db: sqlite3.Connection, conn: store.Connection, exc: records.Ticketi
 
 def pull(db: sqlite3.Connection, conn: store.Connection, now: Now) -> PullReport:
     """One incremental pull; raises TicketingError (kept on the connection) on failure."""
+    if purged(db):
+        raise records.TicketingError("personal data was purged from this machine after the"
+                                     " event: it pulls no more tickets.")  # fmt: skip
     connector = records.KINDS[conn.kind](conn.settings)
     try:
         pulled = connector.pull(conn.cursor)

@@ -15,7 +15,7 @@ import pytest
 
 from kiosk import clock
 from kiosk.db import transaction
-from kiosk.desk import checkin
+from kiosk.desk import attendees, checkin
 from kiosk.desk.attendees import by_code
 from kiosk.replication.node import load_node
 from kiosk.ticketing import runner, store
@@ -185,3 +185,22 @@ def test_two_venues_pulling_one_event_end_with_one_attendee_per_ticket(tmp_path,
             holders = venue.db.execute("SELECT count(*) FROM attendee WHERE code_claim = ?",
                                        (position["secret"],))  # fmt: skip
             assert holders.fetchone()[0] == 1
+
+
+def test_a_name_fixed_at_the_desk_stands_until_pretix_changes_it(kiosk_db, event):
+    order = event.order(ANA)
+    position = order["positions"][0]
+    conn = connect(kiosk_db, event)
+    runner.pull(kiosk_db, conn, clock.now)
+    ana = by_code(kiosk_db, position["secret"])
+    with transaction(kiosk_db):
+        attendees.update(kiosk_db, load_node(kiosk_db), ana["attendee_id"],
+                         {"first_name": "Anna"}, staff="Ana")  # fmt: skip
+    event.pretix.api("PATCH", f"{event.base}/orderpositions/{position['id']}/",
+                     {"attendee_email": "ana.lima@example.org"})  # fmt: skip
+    report = runner.pull(kiosk_db, store.get(kiosk_db, conn.name), clock.now)
+    assert report.updated == 1
+    ana = by_code(kiosk_db, position["secret"])
+    assert (ana["first_name"], ana["email"]) == ("Anna", "ana.lima@example.org")
+    kept = [r[0] for r in kiosk_db.execute("SELECT fields FROM ticketing_ticket")]
+    assert kept and not any("Lima" in k or "example.org" in k for k in kept)  # digests only
