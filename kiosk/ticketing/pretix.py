@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from kiosk.ticketing import http
 from kiosk.ticketing.records import (
@@ -122,8 +122,15 @@ class PretixConnector:
             answer = self._get(next_url)
             generated = generated or answer.headers.get("x-page-generated", "")
             results.extend(answer.body.get("results", []))
-            next_url = answer.body.get("next")
+            next_url = self._ours(answer.body.get("next"))
         return results, generated
+
+    def _ours(self, url: str | None) -> str | None:
+        """pretix's next-page link on the address we reach it by (it writes its public one)."""
+        if not url:
+            return None
+        mine, theirs = urlsplit(self.url), urlsplit(url)
+        return urlunsplit((mine.scheme, mine.netloc, theirs.path, theirs.query, ""))
 
     def checkin_list(self) -> tuple[int, str]:
         """The chosen check-in list's id and name (the event's first when none was chosen)."""

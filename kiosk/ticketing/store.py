@@ -10,6 +10,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from kiosk.ticketing import records
 
@@ -37,7 +38,10 @@ class Connection:
 
     @property
     def scope(self) -> str:
-        """The event in its system, the same at every machine: organizer/event, or event."""
+        """The event in its system, the same at every machine: organizer/event (pretix), the
+        server and event (Indico: event numbers repeat across servers), or the event id."""
+        if self.kind == "indico":
+            return f"{urlsplit(self.settings.get('url', '')).netloc}/{self.settings['event']}"
         return "/".join(self.settings[k] for k in ("organizer", "event") if self.settings.get(k))
 
     @property

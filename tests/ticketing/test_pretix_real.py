@@ -204,3 +204,14 @@ def test_a_name_fixed_at_the_desk_stands_until_pretix_changes_it(kiosk_db, event
     assert (ana["first_name"], ana["email"]) == ("Anna", "ana.lima@example.org")
     kept = [r[0] for r in kiosk_db.execute("SELECT fields FROM ticketing_ticket")]
     assert kept and not any("Lima" in k or "example.org" in k for k in kept)  # digests only
+
+
+def test_every_page_is_pulled_and_the_next_pull_asks_only_for_changes(kiosk_db, event):
+    orders = [event.order({"given": "Guest", "family": str(n)}) for n in range(52)]  # 2 pages
+    conn = connect(kiosk_db, event)
+    assert runner.pull(kiosk_db, conn, clock.now).added == 52
+    event.cancel(orders[3]["code"])
+    pulled = runner.records.KINDS["pretix"](store.get(kiosk_db, conn.name).settings).pull(
+        store.get(kiosk_db, conn.name).cursor
+    )
+    assert [t.external_id for t in pulled.tickets] == [str(orders[3]["positions"][0]["id"])]
