@@ -13,6 +13,7 @@ from kiosk.db import open_db
 from kiosk.desk import checkin
 from kiosk.replication.node import load_node
 from tests.e2e.conftest import CHROMIUM_ARGS, KIOSK, chromium_path, screenshot, wait_until_up
+from tests.e2e.test_accessibility import axe_violations
 from tests.support.pretix import ORGANIZER
 from tests.support.processes import free_port, stop
 
@@ -69,6 +70,7 @@ def test_the_screen_shows_pulls_pushes_errors_and_refusals(tmp_path, event):
             expect(status).to_contain_text("token refused")
             assert re.search(r"Last push: \d\d:\d\d", status.inner_text())
             screenshot(page, "ticketing-supervisor")
+            assert axe_violations(page, "ticketing") == []  # WCAG 2.2 AA, as every screen
             page.click("text=Bahasa Indonesia")
             expect(page.locator("h1")).to_have_text("Sistem tiket")
             expect(page.locator("#ticketing-status")).to_contain_text("Ditolak oleh sistem tiket")
