@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
 from kiosk.ticketing import http
 from kiosk.ticketing.records import (
     CheckinToSend,
@@ -24,17 +27,18 @@ from kiosk.ticketing.records import (
 
 PAGE_SIZE = 50  # pretix's largest page
 CANCELLED = {"c", "e", "r"}  # canceled, expired (never paid), refunded (pretix before 2.0)
-# pretix's refusal codes, in the supervisor's words (others are shown as pretix words them).
+# pretix's refusal codes in the supervisor's words (others are shown as pretix words them),
+# kept in English and translated on the screen.
 REASONS = {
-    "already_redeemed": "already used in pretix",
-    "canceled": "cancelled in pretix",
-    "invalid": "unknown to pretix",
-    "revoked": "revoked in pretix (cancelled, or replaced by a newer ticket)",
-    "unpaid": "not paid in pretix",
-    "blocked": "blocked in pretix",
-    "invalid_time": "not valid at this time in pretix",
-    "product": "its product is not on this check-in list in pretix",
-    "rules": "refused by the check-in list's rules in pretix",
+    "already_redeemed": _l("already used in pretix"),
+    "canceled": _l("cancelled in pretix"),
+    "invalid": _l("unknown to pretix"),
+    "revoked": _l("revoked in pretix (cancelled, or replaced by a newer ticket)"),
+    "unpaid": _l("not paid in pretix"),
+    "blocked": _l("blocked in pretix"),
+    "invalid_time": _l("not valid at this time in pretix"),
+    "product": _l("its product is not on this check-in list in pretix"),
+    "rules": _l("refused by the check-in list's rules in pretix"),
 }
 
 
@@ -200,7 +204,9 @@ def refusal_words(body: Any) -> str:
         code = str(body.get("reason") or body.get("status") or "")
         explained = body.get("reason_explanation") or ""
         if code in REASONS:
-            return REASONS[code] + (f" ({explained})" if explained else "")
+            with force_locale("en"):  # stored in English, shown in the reader's language
+                words = str(REASONS[code])
+            return words + (f" ({explained})" if explained else "")
         words = body.get("non_field_errors") or body.get("detail") or explained or code
         return f"pretix: {words[0] if isinstance(words, list) else words}"[:300]
     if isinstance(body, list) and body:
