@@ -23,10 +23,10 @@ CREATE TABLE ticketing_ticket (
     PRIMARY KEY (connection, external_id)
 );
 
--- Check-ins the system recorded itself, each taken in once (by code and time).
+-- Check-ins the system recorded itself, each taken in once (by its code's digest and time).
 CREATE TABLE ticketing_arrival (
     connection  TEXT NOT NULL REFERENCES ticketing_connection (name) ON DELETE CASCADE,
-    code        TEXT NOT NULL,
+    code        TEXT NOT NULL,                      -- a digest, not the ticket's secret
     at          TEXT NOT NULL,
     PRIMARY KEY (connection, code, at)
 );

@@ -129,7 +129,8 @@ def _arrivals(db: sqlite3.Connection, node: Node, conn: Connection,
     for arrival in found:
         taken = db.execute(
             "INSERT INTO ticketing_arrival (connection, code, at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING", (conn.name, arrival.code, arrival.at))  # fmt: skip
+            " ON CONFLICT DO NOTHING", (conn.name, digests({"code": arrival.code})["code"],
+                                        arrival.at))  # fmt: skip
         row = by_code(db, arrival.code) if taken.rowcount else None
         if row is None or row["status"] == "cancelled":
             continue
