@@ -52,21 +52,17 @@ class Waiting:
     send: CheckinToSend
     attendee_id: str
     kept_as: str
+    undone_by: str = ""  # undone before it was sent: neither is sent, both are settled
 
 
 def waiting(db: sqlite3.Connection, conn: Connection, limit: int = BATCH) -> list[Waiting]:
-    """The next check-ins (then undos) not yet sent; a check-in undone before it was sent is
-    settled here, with its undo, without sending either (the system never needs to hear)."""
+    """The next check-ins (then undos) not yet sent, read without a write lock, so the desk's
+    scans never wait for it. A check-in undone before it was sent comes with `undone_by`."""
     found: list[Waiting] = []
     undone = dict(db.execute("SELECT checkin_op_id, op_id FROM checkin_undo"))
-    for row in db.execute(_CHECKINS, (conn.name, conn.source, TICKET_SYSTEM_DESK)).fetchall():
-        if row["op_id"] in undone:
-            for op_id, undo in ((row["op_id"], False), (undone[row["op_id"]], True)):
-                _keep(db, conn, op_id, undo, row["attendee_id"], row["at"],
-                      Sent(op_id, True, "undone before it was sent"))  # fmt: skip
-            continue
+    for row in db.execute(_CHECKINS, (conn.name, conn.source, TICKET_SYSTEM_DESK)):
         send = CheckinToSend(row["op_id"], row["code"], row["at"])
-        found.append(Waiting(send, row["attendee_id"], row["op_id"]))
+        found.append(Waiting(send, row["attendee_id"], row["op_id"], undone.get(row["op_id"], "")))
         if len(found) >= limit:
             return found
     for row in db.execute(_UNDOS, (conn.name,)):
@@ -88,12 +84,18 @@ def _keep(db: sqlite3.Connection, conn: Connection, op_id: str, undo: bool, atte
 
 def record(db: sqlite3.Connection, conn: Connection, sent: list[Waiting], answers: list[Sent],
            now: str) -> tuple[int, int]:  # fmt: skip
-    """Keeps the system's answers; returns how many it accepted and refused."""
-    by_id = {(a.op_id, i): a for i, a in enumerate(answers)}
+    """Keeps the system's answers (to the items sent, in order) and settles the check-ins undone
+    before they were sent; returns how many the system accepted and refused."""
     accepted = refused = 0
-    for i, item in enumerate(sent):
-        answer = by_id.get((item.send.op_id, i))
-        if answer is None:
+    for item in sent:
+        if item.undone_by:
+            for op_id, undo in ((item.kept_as, False), (item.undone_by, True)):
+                _keep(db, conn, op_id, undo, item.attendee_id, now,
+                      Sent(op_id, True, "undone before it was sent"))  # fmt: skip
+    answers_of = dict(zip((w.kept_as for w in sent if not w.undone_by), answers, strict=False))
+    for item in sent:
+        answer = answers_of.get(item.kept_as)
+        if answer is None or answer.op_id != item.send.op_id:
             continue  # no answer: it goes out again next time
         _keep(db, conn, item.kept_as, item.send.undo, item.attendee_id, now, answer)
         accepted += answer.accepted

@@ -79,13 +79,10 @@ def push(db: sqlite3.Connection, conn: store.Connection, now: Now) -> PushReport
     """Sends everything waiting, a batch at a time; raises TicketingError on failure."""
     connector = records.KINDS[conn.kind](conn.settings)
     report = PushReport()
-    while True:
-        with transaction(db):
-            batch = pushing.waiting(db, conn)
-        if not batch:
-            break
+    while batch := pushing.waiting(db, conn):
+        to_send = [w.send for w in batch if not w.undone_by]
         try:
-            answers = connector.push([w.send for w in batch])
+            answers = connector.push(to_send) if to_send else []
         except records.TicketingError as exc:
             _failed(db, conn, exc, now)
             raise
@@ -93,8 +90,8 @@ def push(db: sqlite3.Connection, conn: store.Connection, now: Now) -> PushReport
             accepted, refused = pushing.record(db, conn, batch, answers, utc_iso(now()))
         report.accepted += accepted
         report.refused += refused
-        if not answers:
-            break
+        if accepted + refused == 0 and len(to_send) == len(batch):
+            break  # the connector answered none of them: they go out again next round
     with transaction(db):
         store.mark_pushed(db, conn.name, utc_iso(now()))
     return report

@@ -215,3 +215,15 @@ def test_every_page_is_pulled_and_the_next_pull_asks_only_for_changes(kiosk_db, 
         store.get(kiosk_db, conn.name).cursor
     )
     assert [t.external_id for t in pulled.tickets] == [str(orders[3]["positions"][0]["id"])]
+
+
+def test_a_checkin_undone_before_it_was_sent_is_never_sent(kiosk_db, event):
+    order = event.order(ANA)
+    conn = connect(kiosk_db, event)
+    runner.pull(kiosk_db, conn, clock.now)
+    mistake = scan(kiosk_db, order["positions"][0]["secret"]).checkin_op_id
+    checkin.undo(kiosk_db, load_node(kiosk_db), mistake, staff="Ana")
+    pushed = runner.push(kiosk_db, store.get(kiosk_db, conn.name), clock.now)
+    assert pushed.sent == 0
+    assert runner.push(kiosk_db, store.get(kiosk_db, conn.name), clock.now).sent == 0
+    assert event.checkins() == []
