@@ -16,15 +16,24 @@ from kiosk.cli import (
     peers,
     privacy,
     schedule,
+    service,
+    sponsors,
     ticketing,
     venue,
 )
 from kiosk.cli.venue import DEFAULT_DB, Context
+from kiosk.operations.options import log_options
+from kiosk.version import kiosk_version
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(kiosk_version(), "--version", message="kiosk %(version)s")
+@log_options
 @click.option("--db", "db_path", envvar="KIOSK_DB", default=DEFAULT_DB, show_default=True,
               help="SQLite database file (env KIOSK_DB).")  # fmt: skip
+@click.option("--config", envvar="KIOSK_CONFIG", type=click.Path(dir_okay=False),
+              is_eager=True, expose_value=False, callback=service.load_config,
+              help="Settings file (TOML; env KIOSK_CONFIG): docs/configuration.md.")  # fmt: skip
 @click.pass_context
 def main(ctx: click.Context, db_path: str) -> None:
     """Kiosk: offline-first check-in for conferences."""
@@ -51,6 +60,9 @@ for _command in (
     headoffice.headoffice,
     peers.purge,
     ticketing.ticketing,
+    sponsors.sponsor_group,
+    service.tls_group,
+    service.doctor,
 ):
     main.add_command(_command)
 for _command in (

@@ -34,7 +34,7 @@ def _list(ctx: Context) -> None:
         click.echo(f"{c.name} ({c.kind})  {shown}")
         click.echo(f"  last pull {c.last_pull_at or 'never'}"
                    f" · last push {c.last_push_at or 'never'}"
-                   f" · waiting {pushing.pending(db, c)} · refused {c.refused}")  # fmt: skip
+                   f" · waiting {runner.waiting(db, c)} · refused {c.refused}")  # fmt: skip
         if c.last_error:
             click.echo(f"  last error {c.last_error_at}: {c.last_error}")
     for r in pushing.refusals(db, limit=20):

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from kiosk.ticketing import http
+from kiosk.ticketing.http import HttpRefusal, JsonClient
 from kiosk.ticketing.records import (
     CheckinToSend,
     GateArrival,
@@ -26,6 +26,8 @@ from kiosk.ticketing.records import (
 )
 
 PAGE_SIZE = 50  # pretix's largest page
+RENEWAL = ("Create a new API token in pretix (the organizer's Teams) and run kiosk ticketing"
+           " add pretix again.")  # fmt: skip
 CANCELLED = {"c", "e", "r"}  # canceled, expired (never paid), refunded (pretix before 2.0)
 # pretix's refusal codes in the supervisor's words (others are shown as pretix words them),
 # kept in English and translated on the screen.
@@ -108,14 +110,15 @@ class PretixConnector:
             raise ValueError("the URL must start with http:// or https://")
         self.organizer, self.event = settings["organizer"], settings["event"]
         self.scope = f"{self.organizer}/{self.event}"
-        self.headers = {"Authorization": f"Token {settings['token']}"}
         self.system = f"pretix at {self.url} ({self.scope})"
+        self.client = JsonClient(self.url, settings["token"], system=self.system,
+                                 renewal=RENEWAL, scheme="Token")  # fmt: skip
         self.list_id = int(settings["checkin_list"]) if settings.get("checkin_list") else None
         self.api = f"{self.url}/api/v1/organizers/{quote(self.organizer)}"
         self.base = f"{self.api}/events/{quote(self.event)}"
 
-    def _get(self, url: str) -> http.Answer:
-        return http.request("GET", url, self.headers, system=self.system)
+    def _get(self, url: str) -> Any:
+        return self.client.call("GET", url)
 
     def _pages(self, url: str) -> tuple[list[dict[str, Any]], str]:
         """Every page's results, and the first page's X-Page-Generated (pretix's clock)."""
@@ -123,10 +126,10 @@ class PretixConnector:
         generated = ""
         next_url: str | None = url
         while next_url:
-            answer = self._get(next_url)
-            generated = generated or answer.headers.get("x-page-generated", "")
-            results.extend(answer.body.get("results", []))
-            next_url = self._ours(answer.body.get("next"))
+            page = self._get(next_url)
+            generated = generated or self.client.last_headers.get("X-Page-Generated", "")
+            results.extend(page.get("results", []))
+            next_url = self._ours(page.get("next"))
         return results, generated
 
     def _ours(self, url: str | None) -> str | None:
@@ -139,7 +142,7 @@ class PretixConnector:
     def checkin_list(self) -> tuple[int, str]:
         """The chosen check-in list's id and name (the event's first when none was chosen)."""
         if self.list_id is not None:
-            found = self._get(f"{self.base}/checkinlists/{self.list_id}/").body
+            found = self._get(f"{self.base}/checkinlists/{self.list_id}/")
         else:
             lists, _ = self._pages(f"{self.base}/checkinlists/?ordering=id")
             if not lists:
@@ -149,7 +152,7 @@ class PretixConnector:
         return int(found["id"]), str(found.get("name", ""))
 
     def pull(self, cursor: Mapping[str, Any]) -> Pulled:
-        event = self._get(f"{self.base}/").body
+        event = self._get(f"{self.base}/")
         items = {i["id"]: {"name": label(i.get("name")), "admission": i.get("admission", True)}
                  for i in self._pages(f"{self.base}/items/?page_size={PAGE_SIZE}")[0]}  # fmt: skip
         list_id, list_name = self.checkin_list()
@@ -191,11 +194,13 @@ class PretixConnector:
                     "type": "entry", "source_type": "barcode",
                     "questions_supported": False}  # fmt: skip
             url = f"{self.api}/checkinrpc/redeem/"
-        answer = http.request("POST", url, self.headers, body, system=self.system,
-                              ok_statuses=(400, 404))  # fmt: skip
-        if answer.status < 300 and (answer.body or {}).get("status", "ok") == "ok":
+        try:
+            answer = self.client.call("POST", url, body=body)
+        except HttpRefusal as refusal:  # pretix's 400 or 404: a refusal with its reason
+            return Sent(c.op_id, False, refusal_words(refusal.payload))
+        if isinstance(answer, dict) and answer.get("status", "ok") == "ok":
             return Sent(c.op_id, True)
-        return Sent(c.op_id, False, refusal_words(answer.body))
+        return Sent(c.op_id, False, refusal_words(answer))
 
 
 def refusal_words(body: Any) -> str:

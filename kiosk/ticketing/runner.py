@@ -63,6 +63,17 @@ def pull(db: sqlite3.Connection, conn: store.Connection, now: Now) -> PullReport
     return report
 
 
+def waiting(db: sqlite3.Connection, conn: store.Connection) -> int:
+    """How many check-ins wait to go to the system (none for one that takes none)."""
+    if conn.kind not in records.KINDS:
+        return 0
+    try:
+        connector = records.KINDS[conn.kind](conn.settings)
+    except (KeyError, ValueError):
+        return 0
+    return pushing.pending(db, conn) if getattr(connector, "pushes", True) else 0
+
+
 @dataclass
 class PushReport:
     """What a push sent: accepted and refused (final); both count as sent."""
@@ -76,9 +87,14 @@ class PushReport:
 
 
 def push(db: sqlite3.Connection, conn: store.Connection, now: Now) -> PushReport:
-    """Sends everything waiting, a batch at a time; raises TicketingError on failure."""
+    """Sends everything waiting, a batch at a time; raises TicketingError on failure.
+
+    A system whose API takes no check-ins (Eventbrite: `pushes = False`) is sent nothing.
+    """
     connector = records.KINDS[conn.kind](conn.settings)
     report = PushReport()
+    if not getattr(connector, "pushes", True):
+        return report
     while batch := pushing.waiting(db, conn):
         to_send = [w.send for w in batch if not w.undone_by]
         try:

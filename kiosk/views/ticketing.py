@@ -20,7 +20,7 @@ def index() -> Response:
     """Connections and refusals; an htmx request gets the section alone."""
     db = get_db()
     connections = store.all_connections(db)
-    waiting = {c.name: pushing.pending(db, c) for c in connections}
+    waiting = {c.name: runner.waiting(db, c) for c in connections}
     partial = request.headers.get("HX-Request") == "true"
     page = "ticketing/_status.html" if partial else "ticketing/index.html"
     response = Response(render_template(page, connections=connections, waiting=waiting,

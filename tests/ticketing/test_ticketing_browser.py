@@ -67,6 +67,7 @@ def test_the_screen_shows_pulls_pushes_errors_and_refusals(tmp_path, event):
             status = page.locator("#ticketing-status")
             expect(status).to_contain_text("revoked in pretix")
             expect(status).to_contain_text("refused the API token: create a new token")
+            expect(status).to_contain_text("no longer accepts this connection's token")
             expect(status).to_contain_text("token refused")
             assert re.search(r"Last push: \d\d:\d\d", status.inner_text())
             screenshot(page, "ticketing-supervisor")
