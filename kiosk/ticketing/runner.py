@@ -69,7 +69,7 @@ def waiting(db: sqlite3.Connection, conn: store.Connection) -> int:
         return 0
     try:
         connector = records.KINDS[conn.kind](conn.settings)
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, records.TicketingError):
         return 0
     return pushing.pending(db, conn) if getattr(connector, "pushes", True) else 0
 

@@ -65,6 +65,8 @@ def add(db: sqlite3.Connection, kind: str, name: str, settings: dict[str, str], 
         )
     try:
         records.KINDS[kind](settings)  # a factory refuses settings it cannot use
+    except records.TicketingError as exc:
+        raise SetupError(exc.words) from None
     except (KeyError, ValueError) as exc:
         raise SetupError(f"{kind} settings are not usable: {exc}") from None
     old = db.execute("SELECT kind, settings FROM ticketing_connection WHERE name = ?", (name,))

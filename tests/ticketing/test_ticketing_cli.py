@@ -69,3 +69,18 @@ def test_unknown_names_and_bad_settings_are_refused_with_a_reason(db_path):
     _add(db_path)
     assert kiosk(db_path, "ticketing", "remove", "box office").returncode == 0
     assert kiosk(db_path, "ticketing", "remove", "box office").returncode == 1
+
+
+def test_eventbrite_and_indico_connections_are_kept_with_their_settings(db_path):
+    eventbrite = kiosk(db_path, "ticketing", "add", "eventbrite", "eb", "--event", "123",
+                       "--token", TOKEN)  # fmt: skip
+    indico = kiosk(db_path, "ticketing", "add", "indico", "ind", "--url",
+                   "https://indico.example.org", "--event", "42", "--token", TOKEN)  # fmt: skip
+    assert eventbrite.returncode == 0 and indico.returncode == 0, eventbrite.stderr + indico.stderr
+    listing = kiosk(db_path, "ticketing").stdout
+    assert "eb (eventbrite)  event=123" in listing
+    assert "ind (indico)  event=42 url=https://indico.example.org" in listing
+    assert TOKEN not in listing
+    db = open_db(db_path)
+    assert store.get(db, "eb").settings == {"event": "123", "token": TOKEN}
+    db.close()
