@@ -17,7 +17,8 @@ import kiosk.printing.attempts
 import kiosk.privacy
 import kiosk.rooms
 import kiosk.runofshow
-import kiosk.shifts  # noqa: F401
+import kiosk.shifts
+import kiosk.ticketing  # noqa: F401
 from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health
 from kiosk.db import start_checkpointer
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         signage,
         staff,
         sync_api,
+        ticketing,
     )
 
     app.register_blueprint(staff.bp)
@@ -94,6 +96,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
+    app.register_blueprint(ticketing.bp)
     from kiosk.leads import api as leads_api
     from kiosk.leads import booth
 
@@ -123,4 +126,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         opener = print_setup.printer_opener(cfg["DATABASE"], cfg["PRINT_FILE_DIRS"])
         print_worker.start_background(cfg["DATABASE"], opener, cfg["CLOCK"].now)
+        from kiosk.ticketing import background as ticketing
+
+        ticketing.start_background(cfg["DATABASE"], cfg.get("TICKETING_INTERVAL", 60.0))
     return app

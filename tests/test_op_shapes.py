@@ -66,6 +66,8 @@ GOOD = {
                                 "at": "2026-03-10T02:00:00Z", "device": "phone"}),
     "lead_edit": ("lead-1", {"fields": {"answers": '{"Budget?": "10k"}'}, "sponsor_id": "acme",
                              "attendee_id": A}),
+    "pretix_event": ("org/con", {"keys": ["LS0tLS1CRUdJTi"], "revoked": ["=Qx"],
+                                 "items": {"1": "Conference pass"}}),
 }  # fmt: skip
 # kind, payload, the field the refusal must name
 BAD = [

@@ -19,6 +19,7 @@ from kiosk.cli import (
     service,
     shifts,
     sponsors,
+    ticketing,
     venue,
 )
 from kiosk.cli.venue import DEFAULT_DB, Context
@@ -59,6 +60,7 @@ for _command in (
     peers.sync_command,
     headoffice.headoffice,
     peers.purge,
+    ticketing.ticketing,
     sponsors.sponsor_group,
     service.tls_group,
     service.doctor,
