@@ -13,6 +13,7 @@ from flask_babel import Babel
 # The domain packages register their ops' fold rules when imported; importing them here means
 # any use of kiosk (app, CLI, a test) has them all before the first op is applied.
 import kiosk.desk
+import kiosk.logistics
 import kiosk.printing.attempts
 import kiosk.privacy
 import kiosk.rooms  # noqa: F401
@@ -86,6 +87,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(selfservice.bp)
     app.register_blueprint(screens.bp)
     for module in (rooms, door, rooms_api, signage):
+        app.register_blueprint(module.bp)
+    from kiosk.views import logistics, logistics_api, logistics_days
+
+    for module in (logistics, logistics_api, logistics_days):
         app.register_blueprint(module.bp)
     from kiosk.views.api_scan import FastScan
 

@@ -24,6 +24,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "signage": frozenset({"read_schedule"}),
     "sync": frozenset({"sync"}),
 }  # fmt: skip
+# On-site logistics: all staff report incidents and read the board; supervisors run it.
+PERMISSIONS["desk"] |= {"logistics"}
+PERMISSIONS["supervisor"] |= {"logistics", "logistics_manage"}
 # Wrong PINs are counted per name and device: a tablet that signed someone in before keeps its
 # own count; any other browser counts with the others at its address. Five wrong PINs wait
 # PIN_BACKOFF, each further one twice as long as the last, up to PIN_BACKOFF_MAX.
