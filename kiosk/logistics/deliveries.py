@@ -82,8 +82,8 @@ def add(db: sqlite3.Connection, node: Node, fields: dict[str, str], staff: str,
     A vendor not yet listed is added by its name, so the vendors page knows whom to call.
     """
     found = vendor_named(db, fields["vendor"])
-    vendor_id = found["vendor_id"] if found else set_vendor(
-        db, node, {"name": fields["vendor"], "contact": fields.get("contact", "")}, staff)
+    new = {"name": fields["vendor"], "contact": fields.get("contact", "")}
+    vendor_id = found["vendor_id"] if found else set_vendor(db, node, new, staff)
     delivery_id = uuid7()
     written = {**fields, "vendor_id": vendor_id, "day": day, "status": "expected",
                "status_at": "", "note": "", "created_at": utc_iso(now)}  # fmt: skip
@@ -112,19 +112,20 @@ _SELECT = ("SELECT d.*, coalesce(r.name, d.room_id) AS room_name,"
 def on_day(db: sqlite3.Connection, day: str | None) -> list[sqlite3.Row]:
     """The deliveries due on an event day (every day's for None), by due time."""
     where, args = ("d.day = ? AND", (day,)) if day is not None else ("", ())
-    sql = f"{_SELECT} WHERE {where} d.due_at != '' ORDER BY d.due_at, d.delivery_id"  # noqa: S608
+    sql = f"{_SELECT} WHERE {where} d.due_at != '' ORDER BY d.due_at, d.delivery_id"
     return db.execute(sql, args).fetchall()
 
 
 def one(db: sqlite3.Connection, delivery_id: str) -> sqlite3.Row | None:
     """One delivery, or None."""
-    sql = f"{_SELECT} WHERE d.delivery_id = ? AND d.due_at != ''"  # noqa: S608
+    sql = f"{_SELECT} WHERE d.delivery_id = ? AND d.due_at != ''"
     return db.execute(sql, (delivery_id,)).fetchone()
 
 
 def days(db: sqlite3.Connection) -> list[str]:
     """Every day with a delivery due."""
-    return [r[0] for r in db.execute("SELECT DISTINCT day FROM delivery WHERE day != '' ORDER BY 1")]
+    rows = db.execute("SELECT DISTINCT day FROM delivery WHERE day != '' ORDER BY 1")
+    return [r[0] for r in rows]
 
 
 def vendors(db: sqlite3.Connection) -> list[sqlite3.Row]:

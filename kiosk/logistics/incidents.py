@@ -89,7 +89,8 @@ fold.register(
 
 
 def report(db: sqlite3.Connection, node: Node, fields: dict[str, str], staff: str,
-           now: datetime, day: str, photo: bytes = b"", op_id: str | None = None) -> str:  # fmt: skip
+           now: datetime, day: str, photo: bytes = b"",
+           op_id: str | None = None) -> str:  # fmt: skip
     """Records a new incident (open); returns its id. `fields`: title, room_id, area,
     category, severity, as checked by the caller."""
     at = utc_iso(now)
@@ -149,25 +150,25 @@ _WHERE = {"open": "WHERE i.status != 'resolved' AND i.reported_at != ''",
 
 def listing(db: sqlite3.Connection, status: str = "open") -> list[sqlite3.Row]:
     """Incidents by status (open includes assigned): urgent first, then longest open."""
-    return db.execute(f"{_SELECT} {_WHERE[status]}{_ORDER}").fetchall()  # noqa: S608
+    return db.execute(f"{_SELECT} {_WHERE[status]}{_ORDER}").fetchall()
 
 
 def on_day(db: sqlite3.Connection, day: str) -> list[sqlite3.Row]:
     """The incidents reported on an event day, in the order they were reported."""
-    sql = f"{_SELECT} WHERE i.day = ? ORDER BY i.reported_at, i.incident_id"  # noqa: S608
+    sql = f"{_SELECT} WHERE i.day = ? ORDER BY i.reported_at, i.incident_id"
     return db.execute(sql, (day,)).fetchall()
 
 
 def one(db: sqlite3.Connection, incident_id: str) -> sqlite3.Row | None:
     """One reported incident, or None (updates of a report not yet received hide it)."""
-    sql = f"{_SELECT} WHERE i.incident_id = ? AND i.reported_at != ''"  # noqa: S608
+    sql = f"{_SELECT} WHERE i.incident_id = ? AND i.reported_at != ''"
     return db.execute(sql, (incident_id,)).fetchone()
 
 
 def notes(db: sqlite3.Connection, incident_ids: list[str]) -> dict[str, list[sqlite3.Row]]:
     """Each incident's notes, oldest first by clock stamp."""
     rows = db.execute(
-        "SELECT * FROM incident_note WHERE incident_id IN (SELECT value FROM json_each(?))"
+        "SELECT * FROM incident_note WHERE incident_id IN (SELECT value FROM json_each(?))"  # noqa: S608
         f" ORDER BY {sql_order('hlc')}, op_id",
         (json.dumps(incident_ids),),
     )
@@ -180,7 +181,7 @@ def notes(db: sqlite3.Connection, incident_ids: list[str]) -> dict[str, list[sql
 def alerts(db: sqlite3.Connection, staff: str) -> list[sqlite3.Row]:
     """Urgent incidents not resolved that this person has not acknowledged, oldest first."""
     return db.execute(
-        f"{_SELECT} WHERE i.severity = 'urgent' AND i.status IN ('open', 'assigned')"
+        f"{_SELECT} WHERE i.severity = 'urgent' AND i.status IN ('open', 'assigned')"  # noqa: S608
         " AND i.reported_at != '' AND NOT EXISTS (SELECT 1 FROM incident_ack a"
         " WHERE a.incident_id = i.incident_id AND a.staff = ?) ORDER BY i.reported_at",
         (staff,),
@@ -195,7 +196,9 @@ def photo(db: sqlite3.Connection, incident_id: str) -> bytes | None:
     return base64.b64decode(op.payload["photo"])
 
 
-def to_api(row: sqlite3.Row, now: datetime, notes: list[sqlite3.Row] | None = None) -> dict[str, Any]:
+def to_api(
+    row: sqlite3.Row, now: datetime, notes: list[sqlite3.Row] | None = None
+) -> dict[str, Any]:
     """The API's incident object."""
     return {"incident_id": row["incident_id"], "title": row["title"],
             "room_id": row["room_id"] or None, "room_name": row["room_name"] or None,
@@ -206,4 +209,5 @@ def to_api(row: sqlite3.Row, now: datetime, notes: list[sqlite3.Row] | None = No
             "resolved_at": row["resolved_at"] or None,
             "minutes_open": rules.minutes_open(row["reported_at"], now),
             "photo": bool(row["photo"]),
-            "notes": [{"text": n["text"], "staff": n["staff"], "at": n["at"]} for n in notes or []]}  # fmt: skip
+            "notes": [{"text": n["text"], "staff": n["staff"], "at": n["at"]}
+                      for n in notes or []]}  # fmt: skip

@@ -21,7 +21,8 @@ def area_label(code: str) -> str:
     """A place that is no room."""
     return {"registration": gettext("Registration"), "lobby": gettext("Lobby"),
             "exhibition": gettext("Exhibition hall"), "loading_dock": gettext("Loading dock"),
-            "backstage": gettext("Backstage"), "outside": gettext("Outside")}.get(code, code)  # fmt: skip
+            "backstage": gettext("Backstage"),
+            "outside": gettext("Outside")}.get(code, code)  # fmt: skip
 
 
 def severity_label(code: str) -> str:

@@ -27,9 +27,9 @@ from kiosk import auth, clock
 from kiosk.db import transaction
 from kiosk.desk.event import load as load_event
 from kiosk.logistics import checks, deliveries, incidents, photos, rules
+from kiosk.logistics.words import JINJA, area_label, category_label, refusal_message
 from kiosk.replication import peering
 from kiosk.rooms import schedule
-from kiosk.logistics.words import JINJA, area_label, category_label, refusal_message
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 

@@ -138,8 +138,9 @@ def day_pdf(day: str) -> Response:
     db = get_db()
     event, day = load_event(db), _day(day)
     found = daylog.sections(db, day, event.zone, clock.now())
+    name = f"attachment; filename=daylog-{day}.pdf"
     return Response(daylog.to_pdf(event.name, day, found), mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=daylog-{day}.pdf"})  # fmt: skip
+                    headers={"Content-Disposition": name})  # fmt: skip
 
 
 @bp.get("/day")
