@@ -15,6 +15,7 @@ from kiosk.demo import data as demo_data
 from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.desk.event import set_event, set_ticket_type
+from kiosk.logistics import demo as logistics_demo
 from kiosk.printing import setup as print_setup
 from kiosk.replication.node import Node, put_setting
 from kiosk.rooms import schedule_import
@@ -124,6 +125,7 @@ def load(
                     arrived += 1
             progress(len(batch))
         signed_up = load_schedule(db, node, seed, starts, ids)
+        logistics_demo.load(db, node, starts)
     for name, role, pin in STAFF:
         auth.add_staff(db, name, role, pin)
     if badge_dir is not None:

@@ -9,6 +9,7 @@ from flask import Blueprint, g, jsonify, request
 
 from kiosk import clock
 from kiosk.db import transaction
+from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.logistics import checks, deliveries, incidents
 from kiosk.web import api_permission, get_db, get_node, json_body, json_error
@@ -99,7 +100,7 @@ def add_delivery() -> Any:
         fields, due = checks.delivery(data, event.zone)
     except checks.Refusal as exc:
         return _refused(exc)
-    fields["due_at"] = due.isoformat(timespec="seconds").replace("+00:00", "Z")
+    fields["due_at"] = utc_iso(due)
     with transaction(db):
         delivery_id = deliveries.add(db, get_node(), fields, g.principal.name, clock.now(),
                                      event.local_date(due).isoformat())  # fmt: skip

@@ -15,6 +15,7 @@ from flask_babel import gettext
 
 from kiosk import clock
 from kiosk.db import transaction
+from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.logistics import checks, daylog, deliveries, rules, words
 from kiosk.rooms import schedule
@@ -74,7 +75,7 @@ def add_delivery() -> Any:
     except checks.Refusal as exc:
         flash(words.refusal_message(exc.code), "error")
         return redirect(url_for(".vendors", day=form.get("due_day") or None), 303)
-    fields["due_at"] = due.isoformat(timespec="seconds").replace("+00:00", "Z")
+    fields["due_at"] = utc_iso(due)
     day = event.local_date(due).isoformat()
     with transaction(db):
         deliveries.add(db, get_node(), fields, g.principal.name, clock.now(), day)

@@ -75,7 +75,7 @@ def test_an_expected_delivery_turns_late_by_itself(client, make_token, clock):
     assert client.post("/api/v1/deliveries", json=body, headers=desk).status_code == 403
     made = client.post("/api/v1/deliveries", json=body, headers=boss)
     assert made.status_code == 201 and made.json["status"] == "expected"
-    assert made.json["due_at"] == "2026-12-01T04:30:00Z"  # 11:30 in Jakarta
+    assert made.json["due_at"] == "2026-12-01T04:30:00.000Z"  # 11:30 in Jakarta
     clock.advance(timedelta(hours=2))  # 12:05, and nobody marked it
     listed = client.get("/api/v1/deliveries?day=2026-12-01", headers=desk).json["deliveries"]
     assert [d["status"] for d in listed] == ["late"]
