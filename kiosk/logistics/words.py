@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
+from kiosk.logistics import rules
+
 
 def category_label(code: str) -> str:
     """An incident category."""
@@ -66,4 +68,4 @@ def refusal_message(code: str) -> str:
 
 JINJA = {"category_label": category_label, "area_label": area_label,
          "severity_label": severity_label, "status_label": status_label,
-         "place_label": place_label, "age_label": age_label}  # fmt: skip
+         "place_label": place_label, "age_label": age_label, "rules": rules}  # fmt: skip

@@ -56,8 +56,9 @@ def board_context() -> dict[str, Any]:
     db, now, today = get_db(), clock.now(), _today()
     sync = peering.status(db, current_app.config["SYNC_PEER"])
     return {"incidents": incidents.listing(db, "open"), "now": now, "today": today,
-            "resolved": incidents.listing(db, "resolved")[-5:][::-1],
-            "deliveries": deliveries.on_day(db, today), "rules": rules,
+            "resolved": sorted(incidents.listing(db, "resolved"), key=lambda r: r["resolved_at"],
+                               reverse=True)[:5],
+            "deliveries": deliveries.on_day(db, today),
             "offline": sync["configured"] and not sync["online"]}  # fmt: skip
 
 
@@ -98,10 +99,12 @@ def report() -> Any:
     except checks.Refusal as exc:
         flash(refusal_message(exc.code), "error")
         return redirect(url_for(".report_form"), 303)
-    now = clock.now()
+    now, node, staff = clock.now(), get_node(), g.principal.name
     with transaction(db):
-        incidents.report(db, get_node(), fields, g.principal.name, now,
-                         load_event(db).local_date(now).isoformat(), photo)  # fmt: skip
+        made = incidents.report(db, node, fields, staff, now,
+                                load_event(db).local_date(now).isoformat(), photo)  # fmt: skip
+        if fields["severity"] == "urgent":  # the reporter needs no announcement of it
+            incidents.acknowledge(db, node, made, staff, now)
     flash(gettext("Reported: %(title)s. Supervisors see it on the board.", title=fields["title"]),
           "ok")  # fmt: skip
     return redirect(url_for(".report_form"), 303)
@@ -154,8 +157,13 @@ def photo(incident_id: str) -> Response:
 def change(incident_id: str) -> Any:
     """Assign, note, resolve or reopen; back to where the form was."""
     db, form = get_db(), request.form
+    row = incidents.one(db, incident_id)
+    if row is None:
+        abort(404)
     data = {k: form[k] for k in ("status", "assignee", "note") if form.get(k, "").strip()}
-    if data.get("assignee") and "status" not in data:
+    if data.get("assignee") == row["assignee"]:
+        del data["assignee"]  # the form shows the assignee it has: only a change is one
+    elif data.get("assignee") and "status" not in data:
         data["status"] = "assigned"
     back = _back(url_for(".incident", incident_id=incident_id))
     try:
@@ -165,8 +173,6 @@ def change(incident_id: str) -> Any:
         return redirect(back, 303)
     now, node = clock.now(), get_node()
     with transaction(db):
-        if incidents.one(db, incident_id) is None:
-            abort(404)
         incidents.update(db, node, incident_id, status, assignee, g.principal.name, now)
         if note:
             incidents.add_note(db, node, incident_id, note, g.principal.name, now)
@@ -187,7 +193,7 @@ def alerts() -> Response:
     if request.args.get("v") == version:
         return Response(status=204)
     return Response(render_template("logistics/_alerts.html", alerts=rows, version=version,
-                                    now=clock.now(), rules=rules))  # fmt: skip
+                                    now=clock.now()))  # fmt: skip
 
 
 @bp.post("/alerts/<incident_id>/ack")

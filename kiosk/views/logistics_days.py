@@ -17,7 +17,7 @@ from kiosk import clock
 from kiosk.db import transaction
 from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
-from kiosk.logistics import checks, daylog, deliveries, rules, words
+from kiosk.logistics import checks, daylog, deliveries, words
 from kiosk.rooms import schedule
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
@@ -44,7 +44,7 @@ def vendors() -> str:
     days = sorted({*deliveries.days(db), day, *(d.isoformat() for d in event.dates())})
     return render_template("logistics/vendors.html", vendors=deliveries.vendors(db), day=day,
                            days=days, deliveries=deliveries.on_day(db, day),
-                           rooms=schedule.rooms(db), now=clock.now(), rules=rules)  # fmt: skip
+                           rooms=schedule.rooms(db), now=clock.now())  # fmt: skip
 
 
 @bp.post("/vendors")
