@@ -6,7 +6,7 @@ a report made in Bahasa Indonesia reads in English at head office.
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import get_translations, gettext
 
 from kiosk.logistics import rules
 
@@ -54,6 +54,29 @@ def age_label(minutes: int) -> str:
     return gettext("%(h)d h %(m)02d min", h=minutes // 60, m=minutes % 60)
 
 
+class Labels:
+    """Every label a long list needs, translated once per page rather than once per row."""
+
+    def __init__(self) -> None:
+        self.category = {c: category_label(c) for c in rules.CATEGORIES}
+        self.area = {a: area_label(a) for a in rules.AREAS}
+        found = get_translations()  # the msgids of age_label, before any formatting
+        self._minutes, self._hours = (
+            found.gettext("%(m)d min"),
+            found.gettext("%(h)d h %(m)02d min"),
+        )
+
+    def place(self, row: object) -> str:
+        """Where an incident is: its room's name, its area, or ''."""
+        return row["room_name"] or self.area.get(row["area"], row["area"])  # type: ignore[index]
+
+    def age(self, minutes: int) -> str:
+        """Like age_label."""
+        if minutes < 60:
+            return self._minutes % {"m": minutes}
+        return self._hours % {"h": minutes // 60, "m": minutes % 60}
+
+
 def refusal_message(code: str) -> str:
     """What a person reads for a form the checks refused."""
     return {"bad_title": gettext("Say in a few words what happened."),
@@ -68,4 +91,5 @@ def refusal_message(code: str) -> str:
 
 JINJA = {"category_label": category_label, "area_label": area_label,
          "severity_label": severity_label, "status_label": status_label,
-         "place_label": place_label, "age_label": age_label, "rules": rules}  # fmt: skip
+         "place_label": place_label, "age_label": age_label, "rules": rules,
+         "Labels": Labels}  # fmt: skip

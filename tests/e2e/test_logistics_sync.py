@@ -45,8 +45,9 @@ def _wait(predicate, what: str) -> None:
 
 def _call(url: str, token: str, body: dict | None = None) -> dict:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if data else "GET", headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    method = "POST" if data else "GET"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         return json.load(response)
 
@@ -67,14 +68,14 @@ def test_an_incident_travels_venue_to_head_office_to_venue(tmp_path: Path) -> No
             port = free_port()
             env = {**os.environ, "KIOSK_SYNC_PEER": f"http://127.0.0.1:{ho_port}",
                    "KIOSK_SYNC_TOKEN": sync, "KIOSK_SYNC_INTERVAL": "1"}  # fmt: skip
-            started.append(subprocess.Popen([KIOSK, "--db", str(db), "serve", "--port",
-                                             str(port)], env=env, stderr=subprocess.DEVNULL))  # fmt: skip
+            command = [KIOSK, "--db", str(db), "serve", "--port", str(port)]
+            started.append(subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL))
             url = f"http://127.0.0.1:{port}"
             _wait(lambda port=port: _up(port), f"venue {name}")
             venues.append((url, boss))
         (a, a_token), (b, b_token) = venues
-        made = _call(a + "/api/v1/incidents", a_token, {"title": "Projector dead in Melati",
-                                                        "severity": "urgent", "category": "av"})  # fmt: skip
+        report = {"title": "Projector dead in Melati", "severity": "urgent", "category": "av"}
+        made = _call(a + "/api/v1/incidents", a_token, report)
         incident = made["incident_id"]
 
         def seen_at(url: str, token: str, status: str = "open") -> dict | None:

@@ -69,10 +69,13 @@ def test_day_log_csv_and_pdf_hold_the_day(client, make_token):
     boss = make_token("supervisor")
     made = client.post("/api/v1/incidents", json={"title": "Lift stuck", "severity": "urgent"},
                        headers=boss).json  # fmt: skip
-    client.post(f"/api/v1/incidents/{made['incident_id']}",
-                json={"status": "resolved", "note": "Technician freed it"}, headers=boss)
-    client.post("/api/v1/deliveries", json={"vendor": "=Dapur", "what": "Lunch for 800",
-                                            "due_at": "2026-12-01T09:30"}, headers=boss)  # fmt: skip
+    client.post(
+        f"/api/v1/incidents/{made['incident_id']}",
+        json={"status": "resolved", "note": "Technician freed it"},
+        headers=boss,
+    )
+    lunch = {"vendor": "=Dapur", "what": "Lunch for 800", "due_at": "2026-12-01T09:30"}
+    client.post("/api/v1/deliveries", json=lunch, headers=boss)
     sign_in(client, "Budi")
     text = client.get("/logistics/day/2026-12-01.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text)))
