@@ -31,6 +31,8 @@ def _text(data: Mapping[str, Any], key: str, limit: int, required: bool = False)
         return None
     if not isinstance(value, str) or (required and not value.strip()):
         raise Refusal(f"bad_{key}", f"{key} must be a non-empty string.")
+    if len(value) > limit:
+        raise Refusal(f"bad_{key}", f"{key} must be at most {limit} characters.")
     return rules.clean_text(value, limit)
 
 
