@@ -6,8 +6,9 @@ a report made in Bahasa Indonesia reads in English at head office.
 
 from __future__ import annotations
 
-from flask_babel import get_translations, gettext
+from flask_babel import get_timezone, get_translations, gettext, ngettext
 
+from kiosk.desk.messages import clock_time
 from kiosk.logistics import rules
 
 
@@ -47,6 +48,11 @@ def place_label(row: object) -> str:
     return room or area_label(row["area"]) if (room or row["area"]) else ""  # type: ignore[index]
 
 
+def notes_label(count: int) -> str:
+    """How many notes an incident has."""
+    return ngettext("%(num)d note", "%(num)d notes", count)
+
+
 def age_label(minutes: int) -> str:
     """How long something has been open: "12 min", "1 h 05 min"."""
     if minutes < 60:
@@ -60,15 +66,22 @@ class Labels:
     def __init__(self) -> None:
         self.category = {c: category_label(c) for c in rules.CATEGORIES}
         self.area = {a: area_label(a) for a in rules.AREAS}
-        found = get_translations()  # the msgids of age_label, before any formatting
-        self._minutes, self._hours = (
-            found.gettext("%(m)d min"),
-            found.gettext("%(h)d h %(m)02d min"),
-        )
+        self._found = found = get_translations()  # msgids as written, before any formatting
+        self._minutes = found.gettext("%(m)d min")
+        self._hours = found.gettext("%(h)d h %(m)02d min")
+        self._zone = get_timezone()
 
-    def place(self, row: object) -> str:
+    def place(self, room_name: str, area: str) -> str:
         """Where an incident is: its room's name, its area, or ''."""
-        return row["room_name"] or self.area.get(row["area"], row["area"])  # type: ignore[index]
+        return room_name or self.area.get(area, area)
+
+    def time(self, iso_utc: str) -> str:
+        """A stored UTC time as the venue's clock time (like `when`)."""
+        return clock_time(iso_utc, self._zone)
+
+    def notes(self, count: int) -> str:
+        """How many notes, like notes_label."""
+        return self._found.ngettext("%(num)d note", "%(num)d notes", count) % {"num": count}
 
     def age(self, minutes: int) -> str:
         """Like age_label."""

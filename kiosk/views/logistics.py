@@ -7,6 +7,8 @@ htmx refreshes the board and polls the urgent announcement that every staff page
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -51,14 +53,19 @@ def _back(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
+def _plain(rows: list[sqlite3.Row]) -> list[SimpleNamespace]:
+    """Rows as objects: a template reads `row.field` without a failed attribute lookup first."""
+    return [SimpleNamespace(**dict(row)) for row in rows]
+
+
 def board_context() -> dict[str, Any]:
     """What the board shows: open incidents, today's deliveries, the last resolved."""
     db, now, today = get_db(), clock.now(), _today()
     sync = peering.status(db, current_app.config["SYNC_PEER"])
-    return {"incidents": incidents.listing(db, "open"), "now": now, "today": today,
+    return {"incidents": _plain(incidents.listing(db, "open")), "now": now, "today": today,
             "resolved": sorted(incidents.listing(db, "resolved"), key=lambda r: r["resolved_at"],
                                reverse=True)[:5],
-            "deliveries": deliveries.on_day(db, today),
+            "deliveries": _plain(deliveries.on_day(db, today)),
             "offline": sync["configured"] and not sync["online"]}  # fmt: skip
 
 
