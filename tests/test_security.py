@@ -39,6 +39,12 @@ BEARER = {
     ("POST", "/api/v1/sessions/<session_id>/room"): {"supervisor"},
     ("POST", "/api/v1/rooms/<room_id>/scan"): STAFF,
     ("GET", "/api/v1/sync/status"): STAFF | {"sync"},
+    ("POST", "/api/v1/incidents"): STAFF,
+    ("GET", "/api/v1/incidents"): STAFF,
+    ("POST", "/api/v1/incidents/<incident_id>"): {"supervisor"},
+    ("POST", "/api/v1/deliveries"): {"supervisor"},
+    ("GET", "/api/v1/deliveries"): STAFF,
+    ("POST", "/api/v1/deliveries/<delivery_id>"): {"supervisor"},
     **{(m, f"/sync/v1/{name}"): {"sync"}
        for m, name in [("POST", "hello"), ("POST", "push"), ("GET", "pull"), ("POST", "verify"),
                        ("POST", "missing")]},
