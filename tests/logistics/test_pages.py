@@ -90,3 +90,21 @@ def test_day_log_csv_and_pdf_hold_the_day(client, make_token):
     assert "Lift stuck" in page and "Lunch for 800" in page
     assert "No incidents on this day." in client.get("/logistics/day/2026-12-02").get_data(
         as_text=True)  # fmt: skip
+
+
+def test_a_supervisor_adds_a_vendor_and_a_delivery_and_marks_it(client, clock):
+    csrf = sign_in(client, "Budi")
+    client.post("/logistics/vendors", data={"csrf_token": csrf, "name": "Bunga Mekar",
+                                            "service": "Flowers", "phone": "+62 817"})  # fmt: skip
+    added = client.post("/logistics/deliveries", data={
+        "csrf_token": csrf, "vendor": "bunga mekar", "what": "Stage flowers",
+        "due_day": "2026-12-01", "due_time": "08:30", "room_id": "kenanga"})  # fmt: skip
+    assert added.status_code == 303
+    page = client.get("/logistics/vendors?day=2026-12-01").get_data(as_text=True)
+    assert "Stage flowers" in page and 'href="tel:+62 817"' in page  # the vendor's phone
+    assert "state-late" in page  # due 08:30, and at 10:05 nobody has marked it
+    delivery = page.split('action="/logistics/deliveries/')[1].split('"')[0]
+    client.post(f"/logistics/deliveries/{delivery}", data={"csrf_token": csrf,
+                                                           "status": "arrived"})  # fmt: skip
+    page = client.get("/logistics/vendors?day=2026-12-01").get_data(as_text=True)
+    assert "state-late" not in page and "95 min late" in page
