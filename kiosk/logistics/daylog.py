@@ -43,7 +43,7 @@ def incident_section(db: sqlite3.Connection, day: str, zone: ZoneInfo, now: date
     columns = [gettext("Reported"), gettext("Severity"), gettext("Category"), gettext("Place"),
                gettext("What"), gettext("Reported by"), gettext("Assigned"),
                gettext("Resolved"), gettext("Notes")]  # fmt: skip
-    return Section(gettext("Incidents"), (), columns, table, (7, 7, 8, 10, 18, 8, 10, 7, 25),
+    return Section(gettext("Incidents"), (), columns, table, (12, 12, 11, 11, 16, 9, 12, 9, 20),
                    gettext("No incidents on this day."))  # fmt: skip
 
 
@@ -59,7 +59,7 @@ def delivery_section(db: sqlite3.Connection, day: str, zone: ZoneInfo, now: date
     columns = [gettext("Due"), gettext("Vendor"), gettext("What"), gettext("Room"),
                gettext("Status"), gettext("Marked at"), gettext("Minutes late"),
                gettext("Note")]  # fmt: skip
-    return Section(gettext("Deliveries"), (), columns, table, (7, 15, 22, 10, 10, 8, 8, 20),
+    return Section(gettext("Deliveries"), (), columns, table, (9, 15, 20, 10, 10, 11, 11, 16),
                    gettext("No deliveries on this day."))  # fmt: skip
 
 
