@@ -108,3 +108,13 @@ def test_a_supervisor_adds_a_vendor_and_a_delivery_and_marks_it(client, clock):
                                                            "status": "arrived"})  # fmt: skip
     page = client.get("/logistics/vendors?day=2026-12-01").get_data(as_text=True)
     assert "state-late" not in page and "95 min late" in page
+
+
+def test_the_board_says_when_head_office_cannot_be_reached(db_path, clock):
+    from kiosk import create_app
+
+    app = create_app({"DATABASE": str(db_path), "TESTING": True, "SECRET_KEY": "t",
+                      "CLOCK": clock, "SYNC_PEER": "http://127.0.0.1:9"})  # fmt: skip
+    client = app.test_client()
+    sign_in(client)
+    assert "head office cannot be reached" in client.get("/logistics").get_data(as_text=True)
