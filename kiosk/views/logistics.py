@@ -47,7 +47,7 @@ def _today() -> str:
     return load_event(get_db()).local_date(clock.now()).isoformat()
 
 
-def _back(default: str) -> str:
+def back(default: str) -> str:
     """Where a form came from, if it is one of our pages (never another site)."""
     target = request.form.get("next", "")
     return target if target.startswith("/") and not target.startswith("//") else default
@@ -172,19 +172,19 @@ def change(incident_id: str) -> Any:
         del data["assignee"]  # the form shows the assignee it has: only a change is one
     elif data.get("assignee") and "status" not in data:
         data["status"] = "assigned"
-    back = _back(url_for(".incident", incident_id=incident_id))
+    target = back(url_for(".incident", incident_id=incident_id))
     try:
         status, assignee, note = checks.update(data)
     except checks.Refusal as exc:
         flash(refusal_message(exc.code), "error")
-        return redirect(back, 303)
+        return redirect(target, 303)
     now, node = clock.now(), get_node()
     with transaction(db):
         incidents.update(db, node, incident_id, status, assignee, g.principal.name, now)
         if note:
             incidents.add_note(db, node, incident_id, note, g.principal.name, now)
     flash(gettext("Saved."), "ok")
-    return redirect(back, 303)
+    return redirect(target, 303)
 
 
 def _alerts_version(rows: list) -> str:
@@ -213,4 +213,4 @@ def acknowledge(incident_id: str) -> Any:
             incidents.acknowledge(db, get_node(), incident_id, g.principal.name, clock.now())
     if _htmx():
         return alerts()
-    return redirect(_back(url_for(".board")), 303)
+    return redirect(back(url_for(".board")), 303)

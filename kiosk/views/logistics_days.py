@@ -6,7 +6,6 @@ one page per event day with its CSV and PDF, built from kiosk.logistics.daylog's
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -19,17 +18,12 @@ from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.logistics import checks, daylog, deliveries, words
 from kiosk.rooms import schedule
+from kiosk.views.logistics import back as _back
 from kiosk.views.staff import staff_required
 from kiosk.web import get_db, get_node
 
 bp = Blueprint("logistics_days", __name__, url_prefix="/logistics")
 bp.context_processor(lambda: words.JINJA)
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _back(default: str) -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
 
 
 @bp.get("/vendors")
@@ -38,9 +32,7 @@ def vendors() -> str:
     """Vendors with whom to call, and the deliveries of the day picked (today by default)."""
     db = get_db()
     event = load_event(db)
-    day = request.args.get("day") or event.local_date(clock.now()).isoformat()
-    if not _DAY.fullmatch(day):
-        abort(404)
+    day = _day(request.args.get("day") or event.local_date(clock.now()).isoformat())
     days = sorted({*deliveries.days(db), day, *(d.isoformat() for d in event.dates())})
     return render_template("logistics/vendors.html", vendors=deliveries.vendors(db), day=day,
                            days=days, deliveries=deliveries.on_day(db, day),
