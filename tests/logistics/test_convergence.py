@@ -11,7 +11,7 @@ from kiosk.db import open_db, transaction
 from kiosk.logistics import deliveries, incidents
 from kiosk.replication import fold
 from kiosk.replication.node import load_node
-from sync.oplog import all_ops
+from sync.oplog import all_ops, insert_page
 from tests.conftest import DAY1_MORNING
 
 TABLES = ("incident", "incident_note", "incident_ack", "vendor", "delivery")
@@ -84,3 +84,18 @@ def test_rebuild_from_the_log_gives_the_same_tables(tmp_path: Path) -> None:
     with transaction(db):
         fold.rebuild(db, ops)
     assert _dump(db) == before
+
+
+def test_the_photo_travels_inside_the_report(tmp_path: Path) -> None:
+    """Another machine that receives the report shows its photo: no second transfer."""
+    a, b = open_db(tmp_path / "a.sqlite3"), open_db(tmp_path / "b.sqlite3")
+    jpeg = b"\xff\xd8\xff\xe0 a small jpeg"
+    with transaction(a):
+        made = incidents.report(a, load_node(a), {"title": "Leak", "room_id": "", "area": "lobby",
+                                                  "category": "facilities",
+                                                  "severity": "normal"},
+                                "Ana", DAY1_MORNING, "2026-12-01", jpeg)  # fmt: skip
+    with transaction(b):  # as a pulled page is taken: stored in the log, then folded
+        fold.apply_many(b, insert_page(b, list(all_ops(a))))
+    assert incidents.photo(b, made) == jpeg
+    assert incidents.one(b, made)["photo"] == incidents.one(a, made)["photo"] != ""
