@@ -11,7 +11,7 @@ ATTENDEES ?= 2000
 # Debian packages: what serving needs (fonts for badges), and what the test suite adds
 # (a real browser, a virtual IPP printer, a PostgreSQL server the head-office tests start).
 APT_RUN  := fonts-noto-core fonts-noto-cjk libfribidi0
-APT_TEST := chromium cups-ipp-utils dbus-daemon poppler-utils faketime postgresql
+APT_TEST := chromium cups-ipp-utils dbus-daemon poppler-utils faketime postgresql firefox-esr libnss3-tools
 
 .PHONY: setup system-run system-test demo run test soak lint format bench translations clean
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -13,6 +12,7 @@ from flask_babel import Babel
 # The domain packages register their ops' fold rules when imported; importing them here means
 # any use of kiosk (app, CLI, a test) has them all before the first op is applied.
 import kiosk.desk
+import kiosk.leads
 import kiosk.logistics
 import kiosk.printing.attempts
 import kiosk.privacy
@@ -21,8 +21,9 @@ from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health
 from kiosk.db import start_checkpointer
 from kiosk.desk.event import load as load_event
+from kiosk.operations import assets
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = assets.static_dir()
 
 
 def _select_locale() -> str:
@@ -92,9 +93,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     for module in (logistics, logistics_api, logistics_days):
         app.register_blueprint(module.bp)
+    from kiosk.leads import api as leads_api
+    from kiosk.leads import booth
+
+    app.register_blueprint(leads_api.bp)
+    app.register_blueprint(booth.bp)
+    from kiosk.operations import views as operations
+
+    app.register_blueprint(operations.bp)
+    from kiosk.operations.requestlog import RequestLog
     from kiosk.views.api_scan import FastScan
 
     app.wsgi_app = FastScan(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
     if not app.testing:
         from kiosk.replication import peering as replication
 

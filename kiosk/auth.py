@@ -12,21 +12,21 @@ from datetime import datetime, timedelta
 from kiosk import clock
 from kiosk.db import transaction
 
-ROLES = ("desk", "supervisor", "selfservice", "signage", "sync")
+ROLES = ("desk", "supervisor", "selfservice", "signage", "sync", "exhibitor", "metrics")
 STAFF_ROLES = ("desk", "supervisor")
 # What each role may do. Supervisor includes everything desk may.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "desk": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
                        "walkin", "edit", "door"}),
     "supervisor": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
-                             "walkin", "edit", "room_change", "resolve", "settings", "door"}),
+                             "walkin", "edit", "room_change", "resolve", "settings", "door",
+                             "sponsor_reports", "metrics"}),
     "selfservice": frozenset({"scan", "own_badge"}),
     "signage": frozenset({"read_schedule"}),
     "sync": frozenset({"sync"}),
+    "exhibitor": frozenset({"leads"}),  # its own sponsor's leads; never attendee reads
+    "metrics": frozenset({"metrics"}),  # a monitoring system scraping GET /metrics
 }  # fmt: skip
-# On-site logistics: all staff report incidents and read the board; supervisors run it.
-PERMISSIONS["desk"] |= {"logistics"}
-PERMISSIONS["supervisor"] |= {"logistics", "logistics_manage"}
 # Wrong PINs are counted per name and device: a tablet that signed someone in before keeps its
 # own count; any other browser counts with the others at its address. Five wrong PINs wait
 # PIN_BACKOFF, each further one twice as long as the last, up to PIN_BACKOFF_MAX.
@@ -56,6 +56,7 @@ class Principal:
     role: str
     kind: str  # "token" or "staff"
     ident: int
+    sponsor: str = ""  # an exhibitor token's sponsor (its leads are the only ones it sees)
 
     def may(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
@@ -69,18 +70,19 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(db: sqlite3.Connection, role: str, name: str) -> str:
-    """A new bearer token; only its hash is kept, so it is shown once."""
+def create_token(db: sqlite3.Connection, role: str, name: str, sponsor: str = "") -> str:
+    """A new bearer token, shown once (only its hash is kept); an exhibitor's names its sponsor."""
     if role not in ROLES:
         raise AuthError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     if not name.strip():
         raise AuthError("a token needs a name (the device or script it is for)")
+    if (role == "exhibitor") != bool(sponsor):
+        raise AuthError("an exhibitor token needs --sponsor, and only an exhibitor token has one")
     token = "kt_" + secrets.token_urlsafe(32)
     with transaction(db):
-        db.execute(
-            "INSERT INTO api_token (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
-            (name.strip(), role, token_hash(token), _now()),
-        )
+        db.execute("INSERT INTO api_token (name, role, token_hash, created_at, sponsor)"
+                   " VALUES (?, ?, ?, ?, ?)",
+                   (name.strip(), role, token_hash(token), _now(), sponsor))  # fmt: skip
     return token
 
 
@@ -103,17 +105,15 @@ def principal_for_token(db: sqlite3.Connection, token: str) -> Principal | None:
     """The device a bearer token belongs to, if the token is valid and not revoked."""
     if not plausible(token):
         return None
-    row = db.execute(
-        "SELECT token_id, name, role FROM api_token WHERE token_hash = ? AND revoked_at IS NULL",
-        (token_hash(token),),
-    ).fetchone()
-    return Principal(row["name"], row["role"], "token", row["token_id"]) if row else None
+    row = db.execute("SELECT token_id, name, role, sponsor FROM api_token WHERE token_hash = ?"
+                     " AND revoked_at IS NULL", (token_hash(token),)).fetchone()  # fmt: skip
+    return _principal(row) if row else None
 
 
 def _token_row(db: sqlite3.Connection, token: str, key: str) -> sqlite3.Row:
     """One statement on every API request: the token's device and this address's lockout."""
     return db.execute(
-        "SELECT t.token_id, t.name, t.role, f.locked_until FROM (SELECT 1)"
+        "SELECT t.token_id, t.name, t.role, t.sponsor, f.locked_until FROM (SELECT 1)"
         " LEFT JOIN api_token t ON t.token_hash = ? AND t.revoked_at IS NULL AND ?"
         " LEFT JOIN auth_failure f ON f.key = ?",
         (token_hash(token), plausible(token), key),
@@ -128,7 +128,7 @@ def _locked(row: sqlite3.Row, now: datetime) -> datetime | None:
 def _principal(row: sqlite3.Row) -> Principal | None:
     if row["token_id"] is None:
         return None
-    return Principal(row["name"], row["role"], "token", row["token_id"])
+    return Principal(row["name"], row["role"], "token", row["token_id"], row["sponsor"])
 
 
 def token_principal(

@@ -61,6 +61,10 @@ PRINT_FILE_DIRS = ""
 # This machine's id in the database's fingerprint (empty: /etc/machine-id). For tests, and for
 # machines made from one disk image that share a machine id; give each machine its own value.
 MACHINE_ID = ""
+# Least severe log records written to stderr: debug, info, warning or error (`--log-level`).
+LOG_LEVEL = "info"
+# How log lines read: text for people, json (one object a line) for a log collector.
+LOG_FORMAT = "text"
 
 SETTINGS = (
     "DATABASE", "SECRET_KEY", "MAX_CONTENT_LENGTH", "LANGUAGES", "DEFAULT_DESK",
@@ -69,7 +73,7 @@ SETTINGS = (
     "SYNC_PIN",
     "SELFSERVICE_IDLE_SECONDS", "SELFSERVICE_MAX_FAILURES",
     "SELFSERVICE_COOLDOWN_SECONDS", "SELFSERVICE_SCAN_GAP_MS", "TOKEN_MAX_FAILURES", "CLOCK_START",
-    "PRINT_FILE_DIRS", "MACHINE_ID",
+    "PRINT_FILE_DIRS", "MACHINE_ID", "LOG_LEVEL", "LOG_FORMAT",
 )  # fmt: skip
 
 

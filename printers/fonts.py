@@ -9,6 +9,7 @@ under the usual font folders or the folders listed in KIOSK_FONT_DIRS.
 from __future__ import annotations
 
 import os
+import struct
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -168,5 +169,13 @@ def installed_fonts(
             if family.name == "latin":
                 raise
             continue
-        found.append((FontChoice(path, index, family.name), font_coverage(str(path), index)))
+        try:
+            coverage = font_coverage(str(path), index)
+        except (ValueError, struct.error, OSError) as exc:  # a damaged or truncated font file
+            raise PrinterError(
+                f"The badge font {path} is damaged ({exc}). Reinstall it with 'apt-get install"
+                f" --reinstall {family.package}', or remove the copy from {FONT_DIRS_ENV}.",
+                code="font_broken",
+            ) from None
+        found.append((FontChoice(path, index, family.name), coverage))
     return tuple(found)

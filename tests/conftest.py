@@ -20,6 +20,7 @@ from kiosk.db import open_db, transaction
 from kiosk.desk import importer
 from kiosk.desk.event import set_event, set_ticket_type
 from kiosk.headoffice.database import Database, migrate
+from kiosk.leads import sponsors
 from kiosk.replication.node import Node, load_node
 from tests.support import postgres
 
@@ -112,7 +113,10 @@ def make_token(db_path: Path):
     def make(role: str, name: str = "test device") -> dict[str, str]:
         conn = open_db(db_path)
         try:
-            return {"Authorization": f"Bearer {auth.create_token(conn, role, name)}"}
+            sponsor = ""
+            if role == "exhibitor":  # an exhibitor token belongs to a sponsor
+                sponsor = sponsors.save(conn, load_node(conn), "Test Sponsor").sponsor_id
+            return {"Authorization": f"Bearer {auth.create_token(conn, role, name, sponsor)}"}
         finally:
             conn.close()
 

@@ -29,13 +29,17 @@ LAYERS = {
     "kiosk.headoffice.display": 4,
     "kiosk.privacy": 3,
     "kiosk.ticketing": 3,
+    "kiosk.leads": 3,
+    "kiosk.leads.booth": 4,  # the booth's pages and API: the views' layer
+    "kiosk.leads.api": 4,
+    "kiosk.service": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,
     "kiosk.clock": 1,
     "kiosk.groupcommit": 1,
     "kiosk.backup": 1,
-    "kiosk.tls": 1,
+    "kiosk.certificates": 1,
     "kiosk.auth": 1,
     "kiosk.staff_sessions": 1,
     "kiosk.i18n": 1,
@@ -43,6 +47,11 @@ LAYERS = {
     "kiosk.files": 1,
     "kiosk.version": 1,
     "kiosk.documents": 1,
+    # Running a release: its web side is a view; its counters are updated by the domains.
+    "kiosk.operations": 4,
+    "kiosk.operations.metrics": 1,
+    "kiosk.operations.health": 1,  # also the service manager's watchdog check
+    "kiosk.operations.startup": 1,
 }
 # The app factory puts the layers together, so it may import any of them.
 ASSEMBLY = {"kiosk"}

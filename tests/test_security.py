@@ -21,9 +21,10 @@ from tests.conftest import csrf_from, sign_in
 # Anyone may reach these: signing in, the files of the pages, the language switch, and two
 # that only redirect or clear a session. Everything else needs a credential.
 PUBLIC = {("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
-          ("POST", "/lang"), ("GET", "/static/<path:filename>")}  # fmt: skip
+          ("POST", "/lang"), ("GET", "/static/<path:filename>"), ("GET", "/healthz"),
+          ("GET", "/api/v1/openapi.yaml"), ("GET", "/api/v1/")}  # fmt: skip
 STAFF = {"desk", "supervisor"}
-TOKEN_ROLES = ("desk", "supervisor", "selfservice", "signage", "sync")
+TOKEN_ROLES = ("desk", "supervisor", "selfservice", "signage", "sync", "exhibitor", "metrics")
 # (method, rule) -> roles that may; the contract's role table. Every other token role is 403.
 BEARER = {
     ("POST", "/api/v1/scan"): STAFF | {"selfservice"},
@@ -45,25 +46,30 @@ BEARER = {
     ("POST", "/api/v1/deliveries"): {"supervisor"},
     ("GET", "/api/v1/deliveries"): STAFF,
     ("POST", "/api/v1/deliveries/<delivery_id>"): {"supervisor"},
+    **{(m, r): {"exhibitor"} for m, r in [("POST", "/api/v1/leads"), ("GET", "/api/v1/leads"),
+                                           ("POST", "/api/v1/leads/<lead_id>")]},
+    ("GET", "/metrics"): {"supervisor", "metrics"},
     **{(m, f"/sync/v1/{name}"): {"sync"}
        for m, name in [("POST", "hello"), ("POST", "push"), ("GET", "pull"), ("POST", "verify"),
                        ("POST", "missing")]},
 }  # fmt: skip
 SAMPLE_ARGS = {"attendee_id": "a-jose", "op_id": str(uuid.uuid4()), "job_id": "job-1",
                "session_id": "s-1", "room_id": "r-1", "flag_id": "f-1", "fmt": "png",
-               "filename": "kiosk.css"}  # fmt: skip
+               "filename": "kiosk.css", "lead_id": "lead-1", "sponsor_id": "sp-1"}  # fmt: skip
 CSRF = "test-csrf-token"
 _addresses = (f"10.9.{i // 250}.{i % 250 + 1}" for i in itertools.count())
 
 
 def binding(rule: str) -> str:
     """Which credential a route takes."""
-    if rule.startswith(("/api/", "/sync/")):
+    if rule.startswith(("/api/", "/sync/")) or rule == "/metrics":
         return "bearer"
     if rule.startswith("/signage"):
         return "signage"
     if rule == "/self" or rule.startswith("/self/"):
         return "selfservice"
+    if rule == "/booth" or rule.startswith("/booth/"):
+        return "booth"
     return "staff"
 
 
@@ -189,6 +195,8 @@ def expected_for_token(role: str, method: str, rule: str) -> bool:
         return role in BEARER[(method, rule)]
     if how in ("signage", "selfservice"):
         return role == how
+    if how == "booth":
+        return role == "exhibitor"
     return False  # a token never signs anyone in to the staff pages
 
 
@@ -204,6 +212,8 @@ def test_each_token_role_on_each_route(app, client, make_token, role):
                 device.set_cookie(signage.COOKIE, token)
             elif binding(rule) == "selfservice":  # its cookie is a screen session, not the token
                 call(device, "GET", f"/self?token={token}")
+            elif binding(rule) == "booth":  # its session names the token, never holds it
+                call(device, "GET", f"/booth?token={token}")
             response = call(device, method, path, headers)
             if granted(response) != expected_for_token(role, method, rule):
                 wrong.append((method, rule, response.status_code))
@@ -491,7 +501,7 @@ def debug_kiosk(log, *args: str, **popen: object):
     import subprocess
     import sys
 
-    cmd = [sys.executable, "-c", DEBUG_KIOSK, str(log), *args]
+    cmd = [sys.executable, "-c", DEBUG_KIOSK, str(log), "--log-level", "debug", *args]
     with log.open("ab") as out:
         return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, **popen)
 
@@ -532,7 +542,7 @@ def test_secrets_and_tokens_never_reach_the_log(tmp_path):
     secrets_ = {"desk token": desk_token, "sync token": sync_token, "PIN": SECRET_PIN,
                 "session cookie": cookie, "secret key": files.signing_key(venue)}  # fmt: skip
     text = log.read_text(errors="replace")
-    assert "Serving on" in text and "pulled" in text  # the log did record the work
+    assert " serving " in text and "pulled" in text  # the log did record the work
     assert [name for name, value in secrets_.items() if value and value in text] == []
     assert [name for name, value in secrets_.items()
             if value and urllib.parse.quote(value) in text] == []  # fmt: skip

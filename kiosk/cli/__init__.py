@@ -8,13 +8,31 @@ from __future__ import annotations
 import click
 
 from kiosk import files
-from kiosk.cli import access, backups, badges, headoffice, peers, privacy, schedule, venue
+from kiosk.cli import (
+    access,
+    backups,
+    badges,
+    headoffice,
+    peers,
+    privacy,
+    schedule,
+    service,
+    sponsors,
+    venue,
+)
 from kiosk.cli.venue import DEFAULT_DB, Context
+from kiosk.operations.options import log_options
+from kiosk.version import kiosk_version
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(kiosk_version(), "--version", message="kiosk %(version)s")
+@log_options
 @click.option("--db", "db_path", envvar="KIOSK_DB", default=DEFAULT_DB, show_default=True,
               help="SQLite database file (env KIOSK_DB).")  # fmt: skip
+@click.option("--config", envvar="KIOSK_CONFIG", type=click.Path(dir_okay=False),
+              is_eager=True, expose_value=False, callback=service.load_config,
+              help="Settings file (TOML; env KIOSK_CONFIG): docs/configuration.md.")  # fmt: skip
 @click.pass_context
 def main(ctx: click.Context, db_path: str) -> None:
     """Kiosk: offline-first check-in for conferences."""
@@ -40,6 +58,9 @@ for _command in (
     peers.sync_command,
     headoffice.headoffice,
     peers.purge,
+    sponsors.sponsor_group,
+    service.tls_group,
+    service.doctor,
 ):
     main.add_command(_command)
 for _command in (

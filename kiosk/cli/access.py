@@ -8,6 +8,7 @@ import click
 
 from kiosk import auth, staff_sessions
 from kiosk.cli.venue import Context, pass_ctx
+from kiosk.leads import sponsors
 
 
 @click.group()
@@ -18,11 +19,18 @@ def token() -> None:
 @token.command("create")
 @click.option("--role", required=True, type=click.Choice(auth.ROLES))
 @click.option("--name", required=True, help="The device or script it is for.")
+@click.option("--sponsor", default="", help="An exhibitor token's sponsor (kiosk sponsor add).")
 @pass_ctx
-def token_create(ctx: Context, role: str, name: str) -> None:
+def token_create(ctx: Context, role: str, name: str, sponsor: str) -> None:
     """Print a new token (shown once; only its hash is kept)."""
+    db = ctx.db()
+    found = sponsors.get(db, sponsor) if sponsor else None
+    if sponsor and found is None:
+        raise click.ClickException(
+            f"no sponsor is named {sponsor!r}: add it first with kiosk sponsor add {sponsor!r}"
+        )
     try:
-        click.echo(auth.create_token(ctx.db(), role, name))
+        click.echo(auth.create_token(db, role, name, found.sponsor_id if found else ""))
     except auth.AuthError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -33,7 +41,8 @@ def token_list(ctx: Context) -> None:
     """List tokens (never the secrets)."""
     for row in ctx.db().execute("SELECT * FROM api_token ORDER BY token_id"):
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
-        click.echo(f"{row['token_id']:4}  {row['role']:11}  {row['name']}  ({state})")
+        sponsor = f"  sponsor {row['sponsor']}" if row["sponsor"] else ""
+        click.echo(f"{row['token_id']:4}  {row['role']:11}  {row['name']}{sponsor}  ({state})")
 
 
 @token.command("revoke")

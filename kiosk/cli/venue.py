@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 from collections.abc import Callable
@@ -15,10 +16,13 @@ from kiosk import auth
 from kiosk.db import DatabaseError, open_db, transaction
 from kiosk.desk import importer, reports
 from kiosk.desk.event import EventError, set_event, set_ticket_type
+from kiosk.leads import sponsors
+from kiosk.operations.options import log_options
 from kiosk.replication import fold
 from kiosk.replication.node import get_setting, load_node
 
 DEFAULT_DB = "instance/kiosk.sqlite3"
+log = logging.getLogger("kiosk.import")
 BULK_CACHE_MB = 64  # commands import, load and sync in bulk: a larger page cache pays off
 
 
@@ -103,6 +107,9 @@ def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
     click.echo(f"Lobby screen (signage): /signage?token={signage}")
     screen = auth.create_token(db, "selfservice", "demo self-service screen")
     click.echo(f"Self-service screen: /self?token={screen}")
+    sponsor = sponsors.listing(db)[0]
+    booth = auth.create_token(db, "exhibitor", "demo booth phone", sponsor.sponsor_id)
+    click.echo(f"Booth of {sponsor.name} (exhibitor): /booth?token={booth}")
     click.echo(f"Badges print as PDF files into {path.parent / 'badges'}/"
                f" (auto-print at {demo_module.DESKS[0]}).")  # fmt: skip
 
@@ -136,6 +143,8 @@ def run_import(ctx: Context, file: str, load: Callable[[Any, Any, bytes], Any]) 
         raise click.ClickException(f"{file}: {exc}. Nothing was imported.") from None
     if report.ignored_columns:
         click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}", err=True)
+    log.info("%s from %s: %d added, %d updated, %d unchanged", load.__name__, file, report.added,
+             report.updated, report.unchanged)  # fmt: skip
     return report
 
 
@@ -177,7 +186,7 @@ def server_options(port: int) -> Callable:
             click.option("--port", default=port, type=int, show_default=True),
             click.option("--threads", default=8, type=int, show_default=True),
             click.option("--tls", is_flag=True,
-                         help="Serve HTTPS with this machine's own certificate."),
+                         help="Serve HTTPS, signed by this machine's own CA (docs/tls.md)."),
             click.option("--cert", type=click.Path(exists=True, dir_okay=False),
                          help="Serve HTTPS with this certificate (PEM) instead; needs --key."),
             click.option("--key", type=click.Path(exists=True, dir_okay=False),
@@ -192,9 +201,8 @@ def server_options(port: int) -> Callable:
 def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls: bool,
                cert: str | None, key: str | None) -> None:  # fmt: skip
     """Checks the database, then serves the app with a production WSGI server until stopped."""
-    from waitress import serve as waitress_serve
-
     from kiosk import backup, create_app
+    from kiosk.service import serving
 
     if bool(cert) != bool(key):
         raise click.ClickException("--cert and --key go together")
@@ -211,16 +219,13 @@ def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls
     # Service managers stop servers with SIGTERM: stop as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     if secure:
-        from kiosk import tls as tls_serving
-
-        return tls_serving.serve(app, db_path, host, port, threads, cert, key)
-    click.echo(f"{label} serving {db_path} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk",
-                   clear_untrusted_proxy_headers=True)  # fmt: skip
+        return serving.serve_https(app, db_path, label, host, port, threads, cert, key)
+    serving.serve_http(app, db_path, label, host, port, threads)
 
 
 @click.command()
 @server_options(port=5000)
+@log_options
 @pass_ctx
 def serve(ctx: Context, **options: Any) -> None:
     """Serve the desk, API and sync protocol with a production WSGI server."""

@@ -15,6 +15,7 @@ from kiosk.demo import data as demo_data
 from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.desk.event import set_event, set_ticket_type
+from kiosk.leads import demo as leads_demo
 from kiosk.logistics import demo as logistics_demo
 from kiosk.printing import setup as print_setup
 from kiosk.replication.node import Node, put_setting
@@ -32,6 +33,7 @@ PERSON_FIELDS = ("code", "first_name", "last_name", "email", "company", "ticket_
 
 def _payload(person: demo_data.DemoAttendee) -> dict:
     fields = {name: getattr(person, name) for name in PERSON_FIELDS}
+    fields["share_email"] = leads_demo.share_email(person.attendee_id)
     return {"fields": {**fields, "source": "demo"}, "source": "demo"}
 
 
@@ -126,6 +128,7 @@ def load(
             progress(len(batch))
         signed_up = load_schedule(db, node, seed, starts, ids)
         logistics_demo.load(db, node, starts)
+    leads_demo.load(db, node, rng, opening)
     for name, role, pin in STAFF:
         auth.add_staff(db, name, role, pin)
     if badge_dir is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ from kiosk.desk import attendees
 from kiosk.desk.attendees import Arrival
 from kiosk.desk.event import Event, parse_valid_days
 from kiosk.desk.event import load as load_event
+from kiosk.operations import metrics
 from kiosk.printing import queue as printing
 from kiosk.printing import setup as print_setup
 from kiosk.replication import skew
@@ -34,6 +36,9 @@ class Result(StrEnum):
     UNKNOWN_CODE = "unknown_code"
     NOT_VALID_NOW = "not_valid_now"
     BLOCKED = "blocked"
+
+
+metrics.expect_scan_results([r.value for r in Result])  # /metrics shows 0 before the first
 
 
 @dataclass(frozen=True)
@@ -165,9 +170,11 @@ def scan(
     `device` names the sender ('token:<id>'); only it gets a replayed answer. Scans that arrive
     together are saved in one transaction (kiosk.groupcommit); each answers once it is durable.
     """
-    now = now or clock.now()
+    now, started = now or clock.now(), time.perf_counter()
     scanned = _Scan(raw_code, clean_code(raw_code), desk, staff, request_id, device, now)
     outcome = groupcommit.run(db, lambda conn, memo: _record(conn, node, scanned, memo))
+    if not outcome.replayed:
+        metrics.scanned(outcome.decision.result.value, time.perf_counter() - started)
     if outcome.print_job_id and not outcome.replayed:
         printing.WAKE.set()
     return outcome

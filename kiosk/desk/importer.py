@@ -24,7 +24,7 @@ from sync.ids import uuid7
 
 TICKET_SYSTEM_DESK = "ticket system"  # the desk of arrivals a ticketing system already recorded
 FIELDS = ("code", "first_name", "last_name", "email", "company", "ticket_type", "status",
-          "note", "block_note")  # fmt: skip
+          "note", "block_note", "share_email")  # fmt: skip
 
 # Header (case-folded, '_' read as a space) -> our column.
 ALIASES: dict[str, str] = {
@@ -45,6 +45,8 @@ ALIASES: dict[str, str] = {
     **{k: "note" for k in ("note", "notes", "staff note")},
     **{k: "block_note" for k in ("block note", "blocked", "block reason")},
     **{k: "checked_in" for k in ("checked in",)},  # pretix: when; non-empty means arrived
+    **{k: "share_email" for k in ("share email", "share e-mail", "consent", "email consent",
+                                  "e-mail consent", "share email with sponsors")},
 }  # fmt: skip
 CANCELLED = {"cancelled", "canceled", "c", "refunded", "not attending", "deleted", "expired",
              "e", "void", "batal"}  # fmt: skip
@@ -52,6 +54,8 @@ VALID = {"valid", "", "attending", "paid", "p", "n", "pending", "confirmed", "co
          "complete", "active", "ok"}  # fmt: skip
 ARRIVED = {"checked in", "checked-in", "arrived"}  # valid, and already at the venue
 NOT_ARRIVED = {"", "no", "false", "0", "n", "tidak"}  # a checked_in cell that says "not yet"
+AGREED = {"yes", "y", "true", "1", "ya", "x", "agreed"}  # a share_email cell: they agreed
+REFUSED = NOT_ARRIVED | {"refused"}  # ... they did not (an empty cell: never asked)
 # What a quoted cell may hold and folds to a space; any other control character is refused.
 _LINE_BREAKS = "\t\n\r\v\f"
 _CONTROL = {chr(c) for c in (*range(32), 127)} - set(_LINE_BREAKS)
@@ -112,6 +116,18 @@ def _status(value: str, line: int) -> tuple[str, bool]:
     raise CsvError(f"line {line}: status {value!r} is neither valid nor cancelled")
 
 
+def _consent(value: str, line: int) -> str:
+    """'yes', 'no' or '' (never asked) for a share_email cell."""
+    folded = value.casefold()
+    if not folded:
+        return ""
+    if folded in AGREED:
+        return "yes"
+    if folded in REFUSED:
+        return "no"
+    raise CsvError(f"line {line}: share_email {value!r} is neither yes nor no")
+
+
 def _check_row(cells: dict[str, str], line: int) -> Row:
     for column, value in cells.items():
         if len(value) > MAX_CELL:
@@ -136,6 +152,8 @@ def _check_row(cells: dict[str, str], line: int) -> Row:
     if "status" in values:
         values["status"], said_arrived = _status(values["status"], line)
         arrived = arrived or said_arrived
+    if "share_email" in values:
+        values["share_email"] = _consent(values["share_email"], line)
     if "ticket_type" in values and not values["ticket_type"]:
         values["ticket_type"] = "Attendee"  # an empty cell is the default type, every time
     attendee_id = cells.get("attendee_id", "").strip() or None

@@ -29,6 +29,7 @@ PEOPLE = (
     "status",
     "note",
     "block_note",
+    "share_email",
 )  # the fields of an import (kiosk.desk.importer.FIELDS)
 PERSONAL = ("first_name", "last_name", "email", "company", "note", "block_note")  # erasure
 ROOM = ("name",)

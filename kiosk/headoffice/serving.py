@@ -14,6 +14,7 @@ import click
 from kiosk.headoffice import outbox, retention, smtp
 from kiosk.headoffice.database import Database, migrate, safe_url
 from kiosk.headoffice.web import create_app
+from kiosk.operations import startup
 
 
 def run(url: str, label: str, host: str, port: int, threads: int, tls: bool,
@@ -32,7 +33,7 @@ def run(url: str, label: str, host: str, port: int, threads: int, tls: bool,
     retention.start(url)  # purges events past their retention, once an hour
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     mailer = start_mailer(url, settings)
-    click.echo(f"{label} serving {safe_url(url)} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    startup.announce(label, safe_url(url), host, port, "http")
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="kiosk-headoffice",
                        clear_untrusted_proxy_headers=True)  # fmt: skip

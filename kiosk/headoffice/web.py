@@ -78,6 +78,7 @@ def create_app(url: str, overrides: dict[str, Any] | None = None) -> Flask:
     """The head-office app over the database at `url` (migrated on first use)."""
     from kiosk import STATIC_DIR
     from kiosk.headoffice import console
+    from kiosk.operations.requestlog import RequestLog
 
     app = Flask("kiosk.headoffice", static_folder=str(STATIC_DIR), static_url_path="/static",
                 template_folder=str(console.TEMPLATES))  # fmt: skip
@@ -105,4 +106,5 @@ def create_app(url: str, overrides: dict[str, Any] | None = None) -> Flask:
                           "No such page." if exc.code == 404 else str(exc.description))  # fmt: skip
         return console.error_page(exc)
 
+    app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]  # a line per request
     return app

@@ -132,6 +132,12 @@ def prints(db: sqlite3.Connection, attendee_id: str) -> int:
     ).fetchone()[0]
 
 
+def status_counts(db: sqlite3.Connection) -> dict[str, int]:
+    """How many jobs are in each status (cancelled ones apart), for GET /metrics."""
+    rows = db.execute("SELECT status, count(*) FROM print_job WHERE cancelled = 0 GROUP BY status")
+    return {status: count for status, count in rows}
+
+
 def has_badge(db: sqlite3.Connection, attendee_id: str) -> bool:
     """A badge was printed, or one is on its way: asking again is a reprint."""
     if prints(db, attendee_id):

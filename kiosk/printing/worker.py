@@ -127,7 +127,12 @@ def work_once(
         attempts.mark_failed(db, job, problem, clock(), rng or random.Random())
     else:
         attempts.mark_printed(db, node, job, done, clock())
-    return printing.get_job(db, job.job_id)
+    ended = printing.get_job(db, job.job_id)
+    if ended is not None and ended.status == "printed":
+        log.info("print job %s on %s: printed", job.job_id, printer)
+    elif ended is not None:
+        log.warning("print job %s on %s: %s (%s)", job.job_id, printer, ended.status, ended.error)
+    return ended
 
 
 def drain(

@@ -27,7 +27,7 @@ EVENT_FIELDS = ("name", "starts_on", "days", "timezone")
 TICKET_TYPE_FIELDS = ("valid_days", "colour")
 ATTENDEE_FIELDS = (
     "code", "first_name", "last_name", "email", "company",
-    "ticket_type", "status", "note", "block_note", "source",
+    "ticket_type", "status", "note", "block_note", "source", "share_email",
 )  # fmt: skip
 Applier = Callable[[sqlite3.Connection, Op], None]
 Reindex = Callable[[sqlite3.Connection, list[str]], None]  # after these attendees' fields changed

@@ -100,8 +100,11 @@ class SyncLoop(threading.Thread):
         while not self.stop.is_set():
             wait = self.interval
             try:
-                run_once(db, self.url, self.token, self.page)
+                done = run_once(db, self.url, self.token, self.page)
                 backoff = delays(rng=random.Random())
+                if done.pushed or done.pulled:
+                    log.info("sync with %s: %d ops pushed, %d pulled (%d new here)", self.url,
+                             done.pushed, done.pulled, done.new)  # fmt: skip
             except (OSError, client.SyncError) as exc:
                 wait = next(backoff)
                 log.warning("sync with %s failed (%s); next try in %.0f s", self.url,

@@ -31,6 +31,7 @@ from flask_babel import gettext
 
 from kiosk.desk import attendees, screen_sessions
 from kiosk.desk import selfservice as rules
+from kiosk.leads import consent
 from kiosk.printing import queue as printing
 from kiosk.views.printing import badge_file
 from kiosk.views.selfservice_visit import (
@@ -110,8 +111,9 @@ def index() -> Any:
         return render_template("selfservice/welcome.html", step="welcome", lock=lock_text())
     if visit.step == "printing":
         visit = _follow_job(visit)
+    shared = consent.answer(get_db(), visit.attendee_id) if visit.step == "done" else ""
     return render_template(f"selfservice/{visit.step}.html", step=visit.step,
-                           **visit_context(visit))  # fmt: skip
+                           share_email=shared, **visit_context(visit))  # fmt: skip
 
 
 @bp.get("/type")
@@ -242,6 +244,18 @@ def status() -> Response:
     if request.headers.get("HX-Request") != "true":
         return _home()
     return Response(status=200, headers={"HX-Refresh": "true"})
+
+
+@bp.post("/consent")
+def share_email() -> Response:
+    """The attendee of this visit answers whether sponsors may get their e-mail address."""
+    visit = current_visit()
+    if visit is None or visit.step != "done" or request.form.get("answer") not in ("yes", "no"):
+        return _home()
+    consent.record(get_db(), get_node(), visit.attendee_id, request.form["answer"] == "yes",
+                   "selfservice")  # fmt: skip
+    rules.update(get_db(), visit.visit_id)
+    return _home()
 
 
 # -- the screen's own settings -----------------------------------------------------------------

@@ -6,6 +6,7 @@ sync with each other when the internet is down. GET /api/v1/sync/status shows sy
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -15,6 +16,7 @@ from kiosk.web import api_permission, bearer_principal, get_db, json_error
 from sync.protocol import encode
 from sync.server import Request, handle
 
+log = logging.getLogger("kiosk.sync")
 bp = Blueprint("sync_api", __name__, url_prefix="/sync/v1")
 status_bp = Blueprint("sync_status", __name__, url_prefix="/api/v1")
 
@@ -27,6 +29,11 @@ def _serve() -> Response:
     status, answer = handle(local, Request(request.method, request.path, dict(request.args), body,
                                            request.headers.get("Content-Encoding"),
                                            g.principal.ident))  # fmt: skip
+    if request.path.endswith("/push") and status == 200:
+        log.info("sync push from %s: %s ops accepted, %s duplicates", g.principal.name,
+                 answer.get("accepted"), answer.get("duplicates"))  # fmt: skip
+    elif request.path.endswith("/pull") and status == 200 and answer.get("ops"):
+        log.info("sync pull by %s: %d ops sent", g.principal.name, len(answer["ops"]))
     compress = "gzip" in request.headers.get("Accept-Encoding", "")
     data = encode(answer, compress=compress)
     response = Response(data, status=status, mimetype="application/json")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import email
 import email.policy
 import itertools
@@ -51,7 +52,7 @@ def relay(workdir: Path, *, tls: str = "", auth: tuple[str, str] | None = None,
           bounce: tuple[str, ...] = (), defer: tuple[str, ...] = (),
           silent: tuple[str, ...] = (), port: int = 0) -> Iterator[Relay]:  # fmt: skip
     """Starts a relay (on `port`, else a free one); `tls` is "", "starttls" or "smtps"."""
-    from kiosk.tls import make_certificate
+    from kiosk.certificates import authority, machine, server, store
 
     inbox, port = workdir / "inbox", port or free_port()
     inbox.mkdir(parents=True, exist_ok=True)
@@ -59,7 +60,11 @@ def relay(workdir: Path, *, tls: str = "", auth: tuple[str, str] | None = None,
     cert = None
     if tls:
         cert, key = workdir / "relay.cert.pem", workdir / "relay.key.pem"
-        make_certificate(cert, key, "localhost", ["127.0.0.1"])
+        now = datetime.datetime.now(datetime.UTC)
+        ca = authority.make_authority("relay", now)
+        leaf, leaf_key = server.issue(ca, machine.Names.of(["localhost"], ["127.0.0.1"]), now)
+        store.save_certificates(cert, leaf, ca.cert)  # also what a client trusts: the CA is in it
+        store.save_key(key, leaf_key)
         args += [f"--{tls}", str(cert), str(key)]
     if auth:
         args += ["--auth", *auth]

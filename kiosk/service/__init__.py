@@ -1,0 +1,1 @@
+"""Running Kiosk as a service: its config file, systemd's notify protocol, and `kiosk doctor`."""
