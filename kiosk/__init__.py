@@ -16,7 +16,9 @@ import kiosk.leads
 import kiosk.logistics
 import kiosk.printing.attempts
 import kiosk.privacy
-import kiosk.rooms  # noqa: F401
+import kiosk.rooms
+import kiosk.runofshow
+import kiosk.shifts  # noqa: F401
 from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health
 from kiosk.db import start_checkpointer
@@ -69,8 +71,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         review,
         rooms,
         rooms_api,
+        runofshow,
         screens,
         selfservice,
+        shifts,
+        shifts_api,
+        shifts_plan,
         signage,
         staff,
         sync_api,
@@ -98,6 +104,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(leads_api.bp)
     app.register_blueprint(booth.bp)
+    for module in (shifts, shifts_plan, shifts_api, runofshow):
+        app.register_blueprint(module.bp)
     from kiosk.operations import views as operations
 
     app.register_blueprint(operations.bp)

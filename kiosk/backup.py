@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +17,21 @@ from kiosk.db import DatabaseError, connect, migrations, open_db, transaction
 from kiosk.files import create_private, rotate_key
 from sync import peers
 
-# One step: a single read snapshot. In WAL mode scans keep committing beside it, whereas a
-# copy in several steps starts over whenever a scan commits, and might never finish.
-PAGES_PER_STEP = -1
+# Steps of 4 MB (of 4 KB pages), so a long copy can tell how far it is. The copy holds one
+# read transaction across its steps: it is one snapshot while scans keep committing beside it
+# in WAL mode, whereas steps that each read afresh start over whenever a scan commits.
+PAGES_PER_STEP = 1024
 KIOSK_TABLES = {"op", "setting", "event", "attendee", "checkin", "scan"}
 LAST_BACKUP = ".last-backup"  # beside the database: where the newest copy went, for advice
+
+
+# Told (step, pages copied, pages in all) while a file is copied: "copy" for a backup,
+# "aside" and "restore" for the two copies a restore makes.
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """No one watches."""
 
 
 class BackupError(RuntimeError):
@@ -78,14 +89,20 @@ def _read_info(db: sqlite3.Connection, path: Path, thorough: bool) -> Info:
                 path.stat().st_size)  # fmt: skip
 
 
-def _copy(source: sqlite3.Connection, target: Path) -> None:
+def _copy(source: sqlite3.Connection, target: Path, step: str, progress: Progress) -> None:
     """Online backup into `target` via a temporary file, fsynced and renamed into place."""
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     create_private(partial)  # a copy holds what the database holds: its owner reads it only
     out = sqlite3.connect(partial)
     try:
-        source.backup(out, pages=PAGES_PER_STEP)
+        source.execute("BEGIN")
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts
+        try:
+            source.backup(out, pages=PAGES_PER_STEP, progress=lambda _s, left, total: progress(
+                step, total - left, total))  # fmt: skip
+        finally:
+            source.execute("ROLLBACK")  # it only read
         out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     finally:
         out.close()
@@ -104,7 +121,9 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def backup(db_path: str | Path, target: str | Path, force: bool = False) -> Info:
+def backup(
+    db_path: str | Path, target: str | Path, force: bool = False, progress: Progress = _quiet
+) -> Info:
     """Copies the live database to `target` (a file); refuses to overwrite unless forced."""
     db_path, target = Path(db_path), Path(target)
     if target.is_dir():
@@ -116,7 +135,7 @@ def backup(db_path: str | Path, target: str | Path, force: bool = False) -> Info
     target.parent.mkdir(parents=True, exist_ok=True)
     source = open_db(db_path)
     try:
-        _copy(source, target)
+        _copy(source, target, "copy", progress)
     finally:
         source.close()
     info = inspect(target, thorough=False)
@@ -155,16 +174,17 @@ def check_restore(source: Info, current: Info | None, force: bool) -> None:
                           " (use --force to restore it anyway)")  # fmt: skip
 
 
-def restore(db_path: str | Path, source_path: str | Path, force: bool = False) -> Path | None:
+def restore(db_path: str | Path, source_path: str | Path, force: bool = False,
+            progress: Progress = _quiet) -> Path | None:  # fmt: skip
     """Replaces the database with a checked backup; returns where the old one was kept."""
     db_path = Path(db_path)
     source = inspect(source_path)
     check_restore(source, _current(db_path), force)
     _ensure_unused(db_path)
-    aside = _set_aside(db_path)
-    reader = sqlite3.connect(f"file:{source.path}?mode=ro", uri=True)
+    aside = _set_aside(db_path, progress)
+    reader = sqlite3.connect(f"file:{source.path}?mode=ro", uri=True, isolation_level=None)
     try:
-        _copy(reader, db_path)
+        _copy(reader, db_path, "restore", progress)
     finally:
         reader.close()
     db = open_db(db_path)  # brings an older schema forward
@@ -200,7 +220,7 @@ def aside_path(db_path: str | Path) -> Path:
     return Path(f"{db_path}.before-restore")
 
 
-def _set_aside(db_path: Path) -> Path | None:
+def _set_aside(db_path: Path, progress: Progress) -> Path | None:
     """Moves the database and its -wal/-shm to *.before-restore (replacing an older one)."""
     if not db_path.exists():
         return None
@@ -208,7 +228,7 @@ def _set_aside(db_path: Path) -> Path | None:
     if _current(db_path) is not None:
         db = connect(db_path)
         try:
-            _copy(db, aside)  # folds in the WAL: one complete file
+            _copy(db, aside, "aside", progress)  # folds in the WAL: one complete file
         finally:
             db.close()
     else:

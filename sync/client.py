@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,13 @@ from sync.server import Local, keep_one_copy, normalized
 from sync.transport import Transport, read
 
 log = logging.getLogger("sync")
+# Told ("pull", done, total) after each pulled page: how far into the peer's log past our
+# cursor we are, of how far its log went when it said hello (a first sync pulls it all).
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """No one watches."""
 
 
 @dataclass
@@ -61,8 +69,10 @@ def own_acknowledged(db: sqlite3.Connection, node_id: str, push_after: int) -> i
     ).fetchone()[0]
 
 
-def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, str]:
-    """Hello; starts over with a peer whose log went back (restored, or another machine)."""
+def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, str, int]:
+    """Hello; starts over with a peer whose log went back (restored, or another machine).
+
+    Returns the peer, why we start over (or ""), and the top of the peer's log."""
     peer, reset = peers.load(local.db, url), ""
     body: dict[str, Any] = {"node_id": local.node_id, "machine": local.machine}
     if local.report is not None:
@@ -103,7 +113,7 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
             peers.note_headoffice(local.db, url, fields["node_id"])
             if reset:
                 peers.drop_proof(local.db)  # what head office proved before may be gone
-    return peers.load(local.db, url), reset
+    return peers.load(local.db, url), reset, int(info.get("high", 0))
 
 
 def _made_by(db: sqlite3.Connection, node_id: str) -> bool:
@@ -183,9 +193,11 @@ def _page_ops(local: Local, answer: dict[str, Any]) -> tuple[list[Op], int, bool
     return _checked(local, raw), int(following), bool(answer.get("more"))
 
 
-def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, done: Round) -> None:
+def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, done: Round,
+             progress: Progress = _quiet, high: int = 0) -> None:  # fmt: skip
     """Pulls pages after the pull cursor; each page and its cursor commit together."""
     after, more = peer.pull_after, True
+    start = after
     while more:
         answer = call(transport, "GET", "pull", query={"after": str(after), "limit": str(page)})
         ops, following, more = _page_ops(local, answer)
@@ -201,6 +213,7 @@ def pull_all(local: Local, peer: peers.Peer, transport: Transport, page: int, do
         if following <= after and more:
             raise OSError("peer's cursor did not advance")
         after = following
+        progress("pull", after - start, max(high, after) - start)
 
 
 def _apply_page(local: Local, ops: list[Op], sender: str) -> int:
@@ -218,7 +231,8 @@ def _apply_page(local: Local, ops: list[Op], sender: str) -> int:
 
 
 def sync_once(local: Local, url: str, transport: Transport, page: int = DEFAULT_PAGE,
-              pull: bool = True, compare: bool = False) -> Round:  # fmt: skip
+              pull: bool = True, compare: bool = False,
+              progress: Progress | None = None) -> Round:  # fmt: skip
     """One full round with a peer: hello, push what it lacks, pull what we lack.
 
     After the peer's log went back (or with `compare`, as `kiosk sync --final` does), op ids
@@ -226,10 +240,11 @@ def sync_once(local: Local, url: str, transport: Transport, page: int = DEFAULT_
     """
     done = Round()
     try:
-        peer, done.reset = _greet(local, url, transport)
+        peer, done.reset, high = _greet(local, url, transport)
         push_all(local, peer, transport, page, done)
         if pull:
-            pull_all(local, peers.load(local.db, url), transport, page, done)
+            pull_all(local, peers.load(local.db, url), transport, page, done,
+                     progress or _quiet, high)  # fmt: skip
         if compare or peers.load(local.db, url).reconcile:
             settle(local, peers.load(local.db, url), transport, page, done, pull)
     except (OSError, SyncError) as exc:

@@ -33,6 +33,8 @@ LAYERS = {
     "kiosk.leads.booth": 4,  # the booth's pages and API: the views' layer
     "kiosk.leads.api": 4,
     "kiosk.service": 3,
+    "kiosk.shifts": 3,
+    "kiosk.runofshow": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,

@@ -65,6 +65,20 @@ GOOD = {
                                         "due_at": "2026-03-10T02:00:00Z", "status": "expected"},
                              "staff": "Budi"}),
     "delivery_status": ("d-1", {"fields": {"status": "arrived", "note": ""}, "staff": "Budi"}),
+    "shift_set": ("sh-1", {"fields": {"person": "Dewi", "badge_code": "Q-1", "role": "usher",
+                                      "place": "hall-a", "starts_at": "2026-03-10T02:00:00Z"},
+                           "staff": "Budi", "source": "import"}),
+    "shift_checkin": ("sh-1", {"person": "Dewi", "at": "2026-03-10T02:00:00Z", "staff": "Ana",
+                               "code": "Q-1"}),
+    "readiness_tick": ("s1", {"item": "mic", "done": True, "staff": "Ana",
+                              "at": "2026-03-10T02:00:00Z"}),
+    "sponsor_set": ("acme", {"fields": {"name": "Acme", "track": "AI", "questions": "Budget?"},
+                             "source": "kiosk"}),
+    "lead_capture": ("lead-1", {"fields": {"rating": 4, "note": "demo", "captured_by": "phone"},
+                                "sponsor_id": "acme", "attendee_id": A,
+                                "at": "2026-03-10T02:00:00Z", "device": "phone"}),
+    "lead_edit": ("lead-1", {"fields": {"answers": '{"Budget?": "10k"}'}, "sponsor_id": "acme",
+                             "attendee_id": A}),
 }  # fmt: skip
 # kind, payload, the field the refusal must name
 BAD = [
@@ -103,6 +117,14 @@ BAD = [
     ("badge_printed", {"reprint": "yes"}, "payload.reprint"),
     ("badge_printed", {"name": ["Siti"]}, "payload.name"),
     ("attendee_erase", {"by": {"name": "Dewi"}}, "payload.by"),
+    ("shift_set", {"fields": {"person": ["Dewi"]}}, "payload.fields.person"),
+    ("shift_checkin", {"at": 20260310}, "payload.at"),
+    ("readiness_tick", {"item": "mic", "done": "yes"}, "payload.done"),
+    ("sponsor_set", {"fields": {"questions": ["a", "b"]}}, "payload.fields.questions"),
+    ("lead_capture", {"fields": {"rating": 6}}, "payload.fields.rating"),
+    ("lead_capture", {"fields": {"rating": True}}, "payload.fields.rating"),
+    ("lead_edit", {"fields": {"note": "x" * 5000}}, "payload.fields.note"),
+    ("lead_capture", {"sponsor_id": ["acme"]}, "payload.sponsor_id"),
 ]
 KINDS = sorted(fold.SHAPES)
 

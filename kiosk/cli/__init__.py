@@ -17,6 +17,7 @@ from kiosk.cli import (
     privacy,
     schedule,
     service,
+    shifts,
     sponsors,
     venue,
 )
@@ -66,6 +67,7 @@ for _command in (
 for _command in (
     schedule.import_sessions,
     schedule.import_registrations,
+    shifts.import_shifts,
 ):
     venue.import_group.add_command(_command)
 for _command in (privacy.erase, privacy.retention_command):

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kiosk import backup
+from kiosk.cli.progress import Bars, took
 from kiosk.cli.venue import Context, pass_ctx
 from kiosk.db import DatabaseError, open_db
 from kiosk.replication.node import adopt
@@ -22,10 +23,12 @@ def backup_command(ctx: Context, file: str, force: bool) -> None:
     if not Path(ctx.db_path).is_file():
         raise click.ClickException(f"there is no database at {ctx.db_path}")
     try:
-        info = backup.backup(ctx.db_path, file, force)
+        with Bars({"copy": "Copying pages"}) as bars:
+            info = backup.backup(ctx.db_path, file, force, bars)
     except (backup.BackupError, DatabaseError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Backup written: {backup.describe(info)}")
+    click.echo(f"Copied {info.size / 1e6:,.1f} MB in {took(bars.seconds())}", err=True)
 
 
 @click.command("restore")
@@ -35,14 +38,17 @@ def backup_command(ctx: Context, file: str, force: bool) -> None:
 @pass_ctx
 def restore_command(ctx: Context, file: str, force: bool) -> None:
     """Replace the database with a backup (stop kiosk serve first); keeps the old one aside."""
+    labels = {"aside": "Keeping the current database", "restore": "Restoring pages"}
     try:
-        aside = backup.restore(ctx.db_path, file, force)
+        with Bars(labels) as bars:
+            aside = backup.restore(ctx.db_path, file, force, bars)
         with closing(open_db(ctx.db_path)) as db:
             adopt(db)  # a new file, but the same node: it keeps its id and its sync token
         info = backup.inspect(ctx.db_path, thorough=False)
     except (backup.BackupError, DatabaseError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Restored: {backup.describe(info)}")
+    click.echo(f"Restored {info.size / 1e6:,.1f} MB in {took(bars.seconds())}", err=True)
     if aside:
         click.echo(f"The database it replaced is kept as {aside}")
     click.echo("Start kiosk serve again: the next sync sends and fetches what the backup lacks.")

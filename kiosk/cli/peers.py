@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from kiosk import backup
+from kiosk.cli.progress import Bars, took
 from kiosk.cli.venue import Context, pass_ctx
 from kiosk.db import WipeError, rewrite_database, transaction
 from kiosk.printing.worker import badge_files
@@ -28,11 +29,16 @@ PII = ("first_name", "last_name", "email", "company", "note", "block_note")
 def _round_with_retries(
     db: Any, url: str, token: str, page: int, compare: bool = False
 ) -> client.Round:
-    """One round, retried with jittered backoff on a flaky link."""
+    """One round, retried with jittered backoff on a flaky link; a pull shows its progress."""
     waits = delays(base=0.5, cap=30.0, rng=random.Random())
     for attempt in range(ATTEMPTS):
         try:
-            return replication.run_once(db, url, token, page, compare)
+            with Bars({"pull": "Pulling operations"}) as bars:
+                done = replication.run_once(db, url, token, page, compare, bars)
+            if done.pulled:
+                click.echo(f"Pulled {done.pulled:,} operations ({done.new:,} new) from {url}"
+                           f" in {took(bars.seconds())}", err=True)  # fmt: skip
+            return done
         except (ssl.SSLCertVerificationError, UntrustedPeer) as exc:  # retrying cannot help
             raise click.ClickException(
                 f"{url} is not trusted ({exc}): set KIOSK_SYNC_CA_BUNDLE or KIOSK_SYNC_PIN"

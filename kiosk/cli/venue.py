@@ -7,14 +7,16 @@ import signal
 import sys
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 
 from kiosk import auth
+from kiosk.cli.progress import Bars, took
 from kiosk.db import DatabaseError, open_db, transaction
-from kiosk.desk import importer, reports
+from kiosk.desk import importer, reindex, reports
 from kiosk.desk.event import EventError, set_event, set_ticket_type
 from kiosk.leads import sponsors
 from kiosk.operations.options import log_options
@@ -35,9 +37,13 @@ class Context:
 
     def db(self) -> Any:
         try:
-            return open_db(self.db_path, cache_mb=BULK_CACHE_MB)
+            db = open_db(self.db_path, cache_mb=BULK_CACHE_MB)
         except DatabaseError as exc:
             raise click.ClickException(str(exc)) from None
+        if reindex.stale(db) and not db.execute("SELECT 1 FROM attendee LIMIT 1").fetchone():
+            with transaction(db):  # a new database: its index starts under today's rules
+                reindex.refresh(db)
+        return db
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -153,11 +159,15 @@ def run_import(ctx: Context, file: str, load: Callable[[Any, Any, bytes], Any]) 
 @pass_ctx
 def import_attendees(ctx: Context, file: str) -> None:
     """Import or update attendees; all or nothing."""
-    report = run_import(ctx, file, importer.import_attendees)
+    with Bars({"read": "Reading rows", "write": "Importing attendees"}) as bars:
+        report = run_import(ctx, file, partial(importer.import_attendees, progress=bars))
     arrived = (f", {report.arrivals} checked in at the {importer.TICKET_SYSTEM_DESK!r} desk"
                if report.arrivals else "")  # fmt: skip
     click.echo(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
                f"{arrived}")  # fmt: skip
+    total = report.added + report.updated + report.unchanged
+    click.echo(f"Imported {total:,} attendees ({report.added:,} new, {report.updated:,} updated)"
+               f" in {took(bars.seconds())}", err=True)  # fmt: skip
 
 
 @click.command("ticket-type")
@@ -209,11 +219,15 @@ def run_server(db_path: str, label: str, host: str, port: int, threads: int, tls
     try:
         backup.check_health(db_path)  # a damaged database says what to do, and stops here
         db = open_db(db_path)  # migrate, and fail early with a clear message
+        load_node(db)  # applies ops stored by an older version that did not know their kind
         with transaction(db):  # ops set aside by an older version: this one may apply them
             fold.retry_quarantined(db)
+            reindexed = reindex.refresh(db)  # names folded by an older version: fold them again
         db.close()
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
+    if reindexed:
+        click.echo(f"Search index rewritten for {reindexed:,} attendees", err=True)
     secure = tls or bool(cert)
     app = create_app({"DATABASE": db_path} | ({"SESSION_COOKIE_SECURE": True} if secure else {}))
     # Service managers stop servers with SIGTERM: stop as cleanly as on Ctrl+C.

@@ -20,6 +20,7 @@ from kiosk.logistics import demo as logistics_demo
 from kiosk.printing import setup as print_setup
 from kiosk.replication.node import Node, put_setting
 from kiosk.rooms import schedule_import
+from kiosk.shifts import demo as shifts_demo
 
 TIMEZONE = "Asia/Jakarta"
 DAYS = 3
@@ -128,6 +129,7 @@ def load(
             progress(len(batch))
         signed_up = load_schedule(db, node, seed, starts, ids)
         logistics_demo.load(db, node, starts)
+        shifts_demo.load(db, node, seed, starts, DAYS)
     leads_demo.load(db, node, rng, opening)
     for name, role, pin in STAFF:
         auth.add_staff(db, name, role, pin)

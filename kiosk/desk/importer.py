@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 
 from kiosk import clock
 from kiosk.db import transaction
@@ -60,6 +61,14 @@ REFUSED = NOT_ARRIVED | {"refused"}  # ... they did not (an empty cell: never as
 _LINE_BREAKS = "\t\n\r\v\f"
 _CONTROL = {chr(c) for c in (*range(32), 127)} - set(_LINE_BREAKS)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Told (step, done, total) as a long import goes: "read" counts rows checked against the file's
+# lines, "write" rows written. Every PROGRESS_ROWS rows: often enough for a bar, cheap beside.
+Progress = Callable[[str, int, int], None]
+PROGRESS_ROWS = 2000
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """No one watches."""
 
 
 @dataclass
@@ -71,6 +80,12 @@ class ImportReport:
     unchanged: int = 0
     arrivals: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+
+    def add(self, part: ImportReport) -> None:
+        """Counts what a part of the same import did (every counter, also ones added later)."""
+        for counter in fields(self):
+            if isinstance(value := getattr(part, counter.name), int):
+                setattr(self, counter.name, getattr(self, counter.name) + value)
 
 
 @dataclass(frozen=True)
@@ -164,8 +179,9 @@ def _check_row(cells: dict[str, str], line: int) -> Row:
     return Row(line, attendee_id, values, arrived)
 
 
-def parse(data: bytes) -> tuple[list[Row], list[str]]:
+def parse(data: bytes, progress: Progress = _quiet) -> tuple[list[Row], list[str]]:
     """Reads and checks a whole file; raises CsvError naming the first bad line."""
+    lines = max(data.count(b"\n"), 1)  # a bar's length: a quoted line break counts one more
     records = read_rows(data)
     mapped, ignored = _columns(next(records)[1])
     rows, seen_codes, seen_ids = [], {}, {}
@@ -190,6 +206,9 @@ def parse(data: bytes) -> tuple[list[Row], list[str]]:
                                f" on line {seen_ids[row.attendee_id]}")  # fmt: skip
             seen_ids[row.attendee_id] = start
         rows.append(row)
+        if len(rows) % PROGRESS_ROWS == 0:
+            progress("read", start, lines)
+    progress("read", lines, lines)
     return rows, ignored
 
 
@@ -251,10 +270,18 @@ def _existing(db: sqlite3.Connection, row: Row) -> sqlite3.Row | None:
     return db.execute("SELECT * FROM attendee WHERE attendee_id = ?", (row.attendee_id,)).fetchone()
 
 
-def import_attendees(db: sqlite3.Connection, node: Node, data: bytes) -> ImportReport:
-    """Checks the whole file, then writes it in one transaction: all or nothing."""
-    rows, ignored = parse(data)
+def import_attendees(
+    db: sqlite3.Connection, node: Node, data: bytes, progress: Progress = _quiet
+) -> ImportReport:
+    """Checks the whole file, then writes it in one transaction: all or nothing.
+
+    Rows are written a part at a time (codes and ids are unique in a file, so no row's part
+    sees another's) to tell `progress` how far the transaction has come.
+    """
+    rows, ignored = parse(data, progress)
+    report = ImportReport(ignored_columns=ignored)
     with transaction(db):
-        report = apply_rows(db, node, rows)
-    report.ignored_columns = ignored
+        for start in range(0, len(rows), PROGRESS_ROWS):
+            report.add(apply_rows(db, node, rows[start : start + PROGRESS_ROWS]))
+            progress("write", min(start + PROGRESS_ROWS, len(rows)), len(rows))
     return report

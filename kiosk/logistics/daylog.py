@@ -1,7 +1,7 @@
 """The day log: one event day's incidents and deliveries with their times, as sections.
 
-One list of section builders feeds the page, the CSV and the PDF alike, so another part of the
-day (shifts) joins all three by adding its builder to SECTIONS. Times are the venue's clock
+One list of section builders feeds the page, the CSV and the PDF alike: the staff shifts
+(kiosk.shifts.daylog) join all three as one entry of SECTIONS. Times are the venue's clock
 times; the words are the asker's language.
 """
 
@@ -20,6 +20,7 @@ from kiosk.desk.messages import clock_time
 from kiosk.desk.reports import neutralise
 from kiosk.documents.pdf import Section, report_pdf
 from kiosk.logistics import deliveries, incidents, rules, words
+from kiosk.shifts import daylog as shifts_daylog
 
 Builder = Callable[[sqlite3.Connection, str, ZoneInfo, datetime], Section]
 
@@ -63,7 +64,11 @@ def delivery_section(db: sqlite3.Connection, day: str, zone: ZoneInfo, now: date
                    gettext("No deliveries on this day."))  # fmt: skip
 
 
-SECTIONS: list[Builder] = [incident_section, delivery_section]
+SECTIONS: list[Builder] = [
+    incident_section,
+    delivery_section,
+    lambda db, day, zone, now: shifts_daylog.section(db, day, now, zone),
+]
 
 
 def sections(db: sqlite3.Connection, day: str, zone: ZoneInfo, now: datetime) -> list[Section]:

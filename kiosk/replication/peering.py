@@ -66,20 +66,24 @@ def standing(db: sqlite3.Connection, url: str) -> dict[str, Any]:
     return {"version": kiosk_version(), "pending_push": waiting, **problems}
 
 
-def run_once(
-    db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE, compare: bool = False
-) -> client.Round:
-    """One full round with a peer over HTTP; `compare`: also compare every op id (--final)."""
+def run_once(db: sqlite3.Connection, url: str, token: str, page: int = DEFAULT_PAGE,
+             compare: bool = False,
+             progress: client.Progress | None = None) -> client.Round:  # fmt: skip
+    """One full round with a peer over HTTP; `compare`: also compare every op id (--final).
+
+    `progress` is told how far a pull has come (`kiosk sync` draws it as a bar)."""
     if purged(db):
         raise client.SyncError(409, "purged", "Personal data was purged here; sync is off.")
     try:
-        return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare)
+        return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare,
+                                progress=progress)  # fmt: skip
     except client.SyncError as exc:
         if exc.code != "cloned_node":
             raise
         log.error("%s answered: %s This copy takes a new node id.", url, exc.message)
     rekey(db)  # an older copy that never noticed it was copied; its ops keep the old id
-    return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare)
+    return client.sync_once(local(db), url, HttpTransport(url, token), page, compare=compare,
+                            progress=progress)  # fmt: skip
 
 
 class SyncLoop(threading.Thread):

@@ -88,6 +88,7 @@ def test_day_log_csv_and_pdf_hold_the_day(client, make_token):
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     page = client.get("/logistics/day/2026-12-01").get_data(as_text=True)
     assert "Lift stuck" in page and "Lunch for 800" in page
+    assert "Staff shifts" in page and ["Staff shifts"] in rows  # the third section
     assert "No incidents on this day." in client.get("/logistics/day/2026-12-02").get_data(
         as_text=True)  # fmt: skip
 
