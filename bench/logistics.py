@@ -1,11 +1,11 @@
 """Logistics: the board's render time with a full day, and an urgent report's way to a tablet.
 
-1. Board: a demo database plus 200 incidents (a fifth urgent, with notes) and 100 deliveries
-   today; the signed-in supervisor's board page (and its htmx refresh) rendered N times by the
-   app in-process: wall time, and the thread's CPU time (what the render costs, without the
-   turns a busy machine makes it wait). Then again after gc.freeze(): the tail of the first
+1. Board: a demo database plus 200 incidents (a fifth urgent, with notes), 100 deliveries and
+   300 shifts today; the signed-in supervisor's board page (incidents and deliveries; shifts
+   have their own board), its htmx refresh, and the day log page (all three) rendered N times
+   by the app in-process: wall time, and the thread's CPU time (what the render costs, without
+   the turns a busy machine makes it wait). Then again after gc.freeze(): the tail of the first
    run is mostly the cyclic garbage collector walking everything the app loaded at start.
-   Shifts have no tables on this branch, so the day has no shifts in it.
 2. Announcement: `kiosk serve` on another demo database, two Chromium pages signed in as two
    staff members (Ana on the desk, Budi on the board). A script reports urgent incidents
    through the API; each page notes when the banner with that title is visible, then
@@ -36,15 +36,17 @@ from common import KIOSK, free_port, kiosk_server, make_demo, percentile
 
 from kiosk import clock, create_app
 from kiosk.db import open_db, transaction
+from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.logistics import deliveries, incidents
 from kiosk.replication.node import load_node
+from kiosk.shifts import roster
 
 CATEGORIES = ("av", "catering", "facilities", "printing", "security", "medical", "other")
 
 
 def fill_day(path: Path) -> None:
-    """200 incidents and 100 deliveries on today's date, as ops."""
+    """200 incidents, 100 deliveries and 300 shifts on today's date, as ops."""
     db = open_db(path)
     node, now = load_node(db), clock.now()
     day = load_event(db).local_date(now).isoformat()
@@ -70,6 +72,12 @@ def fill_day(path: Path) -> None:
             made = deliveries.add(db, node, fields, "Budi", now, day)
             if n % 4 == 0:
                 deliveries.mark(db, node, made, "arrived", None, "Budi", due)
+        for n in range(300):
+            start = now + timedelta(minutes=5 * (n - 150))
+            roster.set_shift(db, node, f"bench-{n}", {
+                "person": f"Usher {n}", "badge_code": f"U-{n}", "role": "usher",
+                "place": rooms[n % len(rooms)], "starts_at": utc_iso(start),
+                "ends_at": utc_iso(start + timedelta(hours=4)), "day": day}, "Budi")  # fmt: skip
     db.close()
 
 
@@ -85,14 +93,19 @@ def board_render(path: Path, renders: int, frozen: bool = False) -> dict[str, fl
         gc.collect()
         gc.freeze()
     out = {}
-    for label, headers in (("page", {}), ("htmx refresh", {"HX-Request": "true"})):
+    db = open_db(path)
+    today = load_event(db).local_date(clock.now()).isoformat()
+    db.close()
+    pages = (("page", "/logistics", {}), ("htmx refresh", "/logistics", {"HX-Request": "true"}),
+             ("day log", f"/logistics/day/{today}", {}))  # fmt: skip
+    for label, url, headers in pages:
         times, cpu = [], []
         for _ in range(renders):
             started, used = time.perf_counter(), time.thread_time()
-            answer = client.get("/logistics", headers=headers)
+            answer = client.get(url, headers=headers)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.thread_time() - used) * 1000)
-            assert answer.status_code == 200 and answer.data.count(b'class="incident ') >= 200
+            assert answer.status_code == 200 and answer.data.count(b"Incident ") >= 200
         label += " (gc.freeze)" if frozen else ""
         out[f"board {label} p50 ms"] = percentile(times, 50)
         out[f"board {label} p99 ms"] = percentile(times, 99)
