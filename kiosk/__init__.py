@@ -13,6 +13,7 @@ from flask_babel import Babel
 # any use of kiosk (app, CLI, a test) has them all before the first op is applied.
 import kiosk.desk
 import kiosk.leads
+import kiosk.logistics
 import kiosk.printing.attempts
 import kiosk.privacy
 import kiosk.rooms
@@ -97,6 +98,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for module in (rooms, door, rooms_api, signage):
         app.register_blueprint(module.bp)
     app.register_blueprint(ticketing.bp)
+    from kiosk.views import logistics, logistics_api, logistics_days
+
+    for module in (logistics, logistics_api, logistics_days):
+        app.register_blueprint(module.bp)
     from kiosk.leads import api as leads_api
     from kiosk.leads import booth
 

@@ -17,6 +17,7 @@ LAYERS = {
     "kiosk.desk": 3,
     "kiosk.printing": 3,
     "kiosk.rooms": 3,
+    "kiosk.logistics": 3,
     "kiosk.demo": 3,
     "kiosk.headoffice": 3,
     # Head office's own web app and what only it uses: the views' layer.

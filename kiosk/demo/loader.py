@@ -16,6 +16,7 @@ from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.desk.event import set_event, set_ticket_type
 from kiosk.leads import demo as leads_demo
+from kiosk.logistics import demo as logistics_demo
 from kiosk.printing import setup as print_setup
 from kiosk.replication.node import Node, put_setting
 from kiosk.rooms import schedule_import
@@ -127,6 +128,7 @@ def load(
                     arrived += 1
             progress(len(batch))
         signed_up = load_schedule(db, node, seed, starts, ids)
+        logistics_demo.load(db, node, starts)
         shifts_demo.load(db, node, seed, starts, DAYS)
     leads_demo.load(db, node, rng, opening)
     for name, role, pin in STAFF:
