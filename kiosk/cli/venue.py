@@ -150,7 +150,8 @@ def run_import(ctx: Context, file: str, load: Callable[[Any, Any, bytes], Any]) 
         raise click.ClickException(f"{file}: {exc}. Nothing was imported.") from None
     if report.ignored_columns:
         click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}", err=True)
-    log.info("%s from %s: %d added, %d updated, %d unchanged", load.__name__, file, report.added,
+    what = getattr(load, "func", load).__name__  # a partial names the function it calls
+    log.info("%s from %s: %d added, %d updated, %d unchanged", what, file, report.added,
              report.updated, report.unchanged)  # fmt: skip
     return report
 
