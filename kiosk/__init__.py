@@ -13,9 +13,13 @@ from flask_babel import Babel
 # any use of kiosk (app, CLI, a test) has them all before the first op is applied.
 import kiosk.desk
 import kiosk.leads
+import kiosk.logistics
 import kiosk.printing.attempts
 import kiosk.privacy
-import kiosk.rooms  # noqa: F401
+import kiosk.rooms
+import kiosk.runofshow
+import kiosk.shifts
+import kiosk.ticketing  # noqa: F401
 from kiosk import clock, config, files, i18n, web
 from kiosk.backup import check_health
 from kiosk.db import start_checkpointer
@@ -68,11 +72,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         review,
         rooms,
         rooms_api,
+        runofshow,
         screens,
         selfservice,
+        shifts,
+        shifts_api,
+        shifts_plan,
         signage,
         staff,
         sync_api,
+        ticketing,
     )
 
     app.register_blueprint(staff.bp)
@@ -93,11 +102,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(dashboard.api_bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(ticketing.bp)
+    from kiosk.views import logistics, logistics_api, logistics_days
+
+    for module in (logistics, logistics_api, logistics_days):
+        app.register_blueprint(module.bp)
     from kiosk.leads import api as leads_api
     from kiosk.leads import booth
 
     app.register_blueprint(leads_api.bp)
     app.register_blueprint(booth.bp)
+    for module in (shifts, shifts_plan, shifts_api, runofshow):
+        app.register_blueprint(module.bp)
     from kiosk.operations import views as operations
 
     app.register_blueprint(operations.bp)
@@ -120,4 +136,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         opener = print_setup.printer_opener(cfg["DATABASE"], cfg["PRINT_FILE_DIRS"])
         print_worker.start_background(cfg["DATABASE"], opener, cfg["CLOCK"].now)
+        from kiosk.ticketing import background as ticketing
+
+        ticketing.start_background(cfg["DATABASE"], cfg.get("TICKETING_INTERVAL", 60.0))
     return app

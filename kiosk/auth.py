@@ -17,10 +17,10 @@ STAFF_ROLES = ("desk", "supervisor")
 # What each role may do. Supervisor includes everything desk may.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "desk": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
-                       "walkin", "edit", "door"}),
+                       "walkin", "edit", "door", "shifts"}),
     "supervisor": frozenset({"scan", "undo", "read_attendees", "badge", "print", "read_schedule",
                              "walkin", "edit", "room_change", "resolve", "settings", "door",
-                             "sponsor_reports", "metrics"}),
+                             "sponsor_reports", "metrics", "shifts", "shifts_plan"}),
     "selfservice": frozenset({"scan", "own_badge"}),
     "signage": frozenset({"read_schedule"}),
     "sync": frozenset({"sync"}),

@@ -17,6 +17,7 @@ LAYERS = {
     "kiosk.desk": 3,
     "kiosk.printing": 3,
     "kiosk.rooms": 3,
+    "kiosk.logistics": 3,
     "kiosk.demo": 3,
     "kiosk.dashboard": 3,
     "kiosk.reports": 3,
@@ -34,6 +35,8 @@ LAYERS = {
     "kiosk.leads.booth": 4,  # the booth's pages and API: the views' layer
     "kiosk.leads.api": 4,
     "kiosk.service": 3,
+    "kiosk.shifts": 3,
+    "kiosk.runofshow": 3,
     "kiosk.replication": 2,
     "kiosk.db": 1,
     "kiosk.config": 1,

@@ -101,8 +101,11 @@ def test_import_under_a_script_prints_what_it_always_did_and_no_bar(venue, tmp_p
     (tmp_path / "b.csv").write_text(changed, encoding="utf-8")
     run = kiosk(venue, "import", "attendees", str(tmp_path / "b.csv"), terminal=False)
     assert run.stdout == f"0 added, 1 updated, {ROWS - 1} unchanged\n"
-    # Only the summary: no label, no bar, no cursor codes in a log file.
-    assert run.stderr == f"Imported {ROWS:,} attendees (0 new, 1 updated) in {_took(run)}\n"
+    # Only the summary and the activity log's line: no label, no bar, no cursor codes.
+    lines = run.stderr.splitlines()
+    assert lines[-1] == f"Imported {ROWS:,} attendees (0 new, 1 updated) in {_took(run)}"
+    assert [line for line in lines[:-1] if " INFO kiosk.import " not in line] == []
+    assert "\r" not in run.stderr and "\x1b" not in run.stderr
 
 
 def _took(run: Run) -> str:

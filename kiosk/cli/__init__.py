@@ -18,7 +18,9 @@ from kiosk.cli import (
     report,
     schedule,
     service,
+    shifts,
     sponsors,
+    ticketing,
     venue,
 )
 from kiosk.cli.venue import DEFAULT_DB, Context
@@ -60,6 +62,7 @@ for _command in (
     headoffice.headoffice,
     peers.purge,
     report.report_group,
+    ticketing.ticketing,
     sponsors.sponsor_group,
     service.tls_group,
     service.doctor,
@@ -68,6 +71,7 @@ for _command in (
 for _command in (
     schedule.import_sessions,
     schedule.import_registrations,
+    shifts.import_shifts,
 ):
     venue.import_group.add_command(_command)
 for _command in (privacy.erase, privacy.retention_command):

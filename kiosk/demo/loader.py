@@ -17,9 +17,11 @@ from kiosk.desk.checkin import utc_iso
 from kiosk.desk.event import load as load_event
 from kiosk.desk.event import set_event, set_ticket_type
 from kiosk.leads import demo as leads_demo
+from kiosk.logistics import demo as logistics_demo
 from kiosk.printing import setup as print_setup
 from kiosk.replication.node import Node, put_setting
 from kiosk.rooms import schedule_import
+from kiosk.shifts import demo as shifts_demo
 
 TIMEZONE = "Asia/Jakarta"
 DAYS = 3
@@ -128,6 +130,8 @@ def load(
             progress(len(batch))
         signed_up = load_schedule(db, node, seed, starts, ids)
         arrived += dashboard_demo.morning(db, node, starts, seed, DESKS)
+        logistics_demo.load(db, node, starts)
+        shifts_demo.load(db, node, seed, starts, DAYS)
     leads_demo.load(db, node, rng, opening)
     for name, role, pin in STAFF:
         auth.add_staff(db, name, role, pin)

@@ -6,6 +6,7 @@ import json
 import sqlite3
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -123,6 +124,20 @@ def _decide_for(
     return decide(ticket, arrivals, today, event.day_number(today)), today, arrivals
 
 
+# Asked about a code no attendee holds, inside the scan's transaction (kiosk.ticketing: a signed
+# ticket that verifies offline). Answers a refusal, CHECKED_IN once it created the attendee who
+# holds the code, or None (not its kind of code). Only unknown codes pay for it.
+UnknownCode = Callable[[sqlite3.Connection, Node, str, datetime], Decision | None]
+UNKNOWN_CODE: list[UnknownCode] = []
+
+
+def _ask_unknown(db: sqlite3.Connection, node: Node, code: str, now: datetime) -> Decision | None:
+    for ask in UNKNOWN_CODE:
+        if (answer := ask(db, node, code, now)) is not None:
+            return answer
+    return None
+
+
 class OpIdTaken(ValueError):
     """A client op_id that names another device's scan or another op: never reused."""
 
@@ -208,7 +223,12 @@ def _record(db: sqlite3.Connection, node: Node, s: _Scan, memo: dict[str, Any]) 
     if "skew" not in memo:
         memo["skew"] = skew.correction(db)
     now = s.now + memo["skew"]  # the arrival's time, shared with every node; the rest is local
+    refusal = _ask_unknown(db, node, s.code, now) if row is None and s.code else None
+    if refusal is not None and refusal.admitted:  # the attendee now exists: the usual rules
+        again, refusal = db.execute(_READ, (s.request_id, s.code)).fetchone(), None
+        row = again if again["attendee_id"] is not None else None
     decision, today, found = _decide_for(event, row, now)
+    decision = refusal or decision
     attendee_id = row["attendee_id"] if row else None
     op = job_id = None
     if decision.admitted:

@@ -54,6 +54,8 @@ def scan_message(
         return gettext("This ticket is not valid today. Please send the person to the help desk.")
     if result is Result.BLOCKED:
         return gettext("Do not admit: %(note)s", note=decision.note)
+    if decision.note:  # e.g. a signed ticket whose signature did not verify
+        return gettext("Unknown code: %(note)s", note=decision.note)
     return gettext("Unknown code. Search by name, or send the person to the help desk.")
 
 

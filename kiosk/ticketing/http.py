@@ -61,6 +61,7 @@ class JsonClient:
         self.renewal = renewal  # where to get a new token, in words
         self.auth_failed = auth_failed or (lambda status, payload: status in (401, 403))
         self.sleep = sleep
+        self.last_headers: Mapping[str, str] = {}  # of the last answer (pretix: X-Page-Generated)
 
     def call(self, method: str, path: str, query: Mapping[str, str] | None = None,
              body: Any = None) -> Any:  # fmt: skip
@@ -70,6 +71,7 @@ class JsonClient:
             url += "?" + urllib.parse.urlencode(query)
         for attempt in range(RETRIES + 1):
             status, headers, payload = self._once(method, url, body)
+            self.last_headers = headers
             if status != 429:
                 break
             wait = backoff(attempt, headers.get("Retry-After"), datetime.now(UTC))

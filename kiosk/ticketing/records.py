@@ -62,7 +62,7 @@ class CheckinToSend:
     op_id: str  # unique and stable: the idempotency key (pretix's nonce)
     code: str
     at: str  # ISO 8601 UTC
-    undo: bool = False
+    undo: bool = False  # then op_id is the undone check-in's (the id the system knows it by)
 
 
 @dataclass(frozen=True)

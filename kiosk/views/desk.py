@@ -81,6 +81,8 @@ def _result_context(scan_row: Any) -> dict[str, Any]:
         found = attendees.arrivals(db, row["attendee_id"])
         previous = found[0] if found else None
     note = row["block_note"] if row is not None and result is Result.BLOCKED else ""
+    if row is None:  # a refusal naming nobody says why itself (a revoked or forged ticket)
+        note = scan_row["message"] or ""
     return {"scan": scan_row, "attendee": row, "decision": Decision(result, previous, note)}
 
 

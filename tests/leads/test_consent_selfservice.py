@@ -27,7 +27,7 @@ def test_an_attendee_answers_consent_after_checking_in(screen, printer, db_path)
     assert "May they also get your e-mail address?" in page
     assert "jose.nunez" not in page  # the screen asks, it never shows the address
     page = post(screen, "/self/consent", answer="yes")
-    assert _answer(db_path, "a-jose") == "yes" and "Saved." in page
+    assert _answer(db_path, "a-jose") == "yes" and "sponsors may get your e-mail" in page
     page = post(screen, "/self/consent", answer="no")
     assert _answer(db_path, "a-jose") == "no"
     post(screen, "/self/reset")

@@ -31,7 +31,7 @@ EVENT = {"name": "", "starts_on": None, "days": 1, "timezone": "UTC"}
 TICKET_TYPE = {"valid_days": "", "colour": ""}
 ATTENDEE = {"code": None, "first_name": "", "last_name": "", "email": "", "company": "",
             "ticket_type": "", "status": "valid", "note": "", "block_note": "",
-            "source": ""}  # fmt: skip
+            "source": "", "share_email": ""}  # fmt: skip
 ROOM = {"name": "", "capacity": 0}
 SESSION = dict.fromkeys(("title", "starts_at", "ends_at", "day", "room_id", "planned_room_id",
                          "track", "speakers"), "")  # fmt: skip

@@ -25,7 +25,8 @@ STATE_QUERIES = {
     "event": "SELECT name, starts_on, days, timezone, versions FROM event",
     "ticket_type": "SELECT * FROM ticket_type ORDER BY name",
     "attendee": "SELECT attendee_id, code, first_name, last_name, email, company, ticket_type,"
-    " status, note, block_note, source, versions FROM attendee ORDER BY attendee_id",
+    " status, note, block_note, source, share_email, versions FROM attendee"
+    " ORDER BY attendee_id",
     "attendee_fts": "SELECT a.attendee_id, f.name, f.email, f.company, f.code FROM attendee_fts f"
     " JOIN attendee a ON a.id = f.rowid ORDER BY a.attendee_id",
     "checkin": "SELECT * FROM checkin ORDER BY op_id",
@@ -125,7 +126,7 @@ TABLES = {
     "event": "SELECT id, name, starts_on, days, timezone, versions FROM event",
     "ticket_type": "SELECT name, valid_days, colour, versions FROM ticket_type",
     "attendee": "SELECT attendee_id, code, first_name, last_name, email, company, ticket_type,"
-    " status, note, block_note, source, versions FROM attendee",
+    " status, note, block_note, source, share_email, versions FROM attendee",
     "checkins": "SELECT op_id, attendee_id, origin, hlc, at, day, desk, staff FROM checkin c"
     " WHERE NOT EXISTS (SELECT 1 FROM checkin_undo u WHERE u.checkin_op_id = c.op_id)",
     "room": "SELECT room_id, name, capacity, versions FROM room",
