@@ -15,7 +15,9 @@ from typing import Any
 
 LEVELS = ("debug", "info", "warning", "error")
 FORMATS = ("text", "json")
-QUIET = ("waitress", "cheroot")  # their start lines say 0.0.0.0; ours name real addresses
+# waitress's and cheroot's start lines say 0.0.0.0 (ours name real addresses); fontTools and
+# fpdf narrate every font they subset while a PDF is written.
+QUIET = ("waitress", "cheroot", "fontTools", "fpdf")
 
 
 class StderrHandler(logging.StreamHandler):

@@ -1,9 +1,9 @@
 """The post-event report: registrations and arrivals, desks, sessions, room changes, printing
 and the sync audit, each built by one function from the venue database.
 
-SECTIONS is the report's table of contents: a part that records more (incidents and deliveries,
-say) adds its builder to the list in one line. Builders take a translator so the page speaks
-the reader's language and the CLI writes English.
+SECTIONS is the report's table of contents: a part that records more adds its builder to the
+list in one line (incidents and deliveries: kiosk/reports/logistics.py). Builders take a
+translator so the page speaks the reader's language and the CLI writes English.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 from kiosk.dashboard import figures
 from kiosk.desk.event import load as load_event
 from kiosk.documents.pdf import Section
-from kiosk.reports import audit
+from kiosk.reports import audit, logistics
 from kiosk.reports.facts import Facts, Translate
 from kiosk.rooms import schedule
 
@@ -89,13 +89,8 @@ def room_changes(f: Facts) -> Section:
                     _("Signed up / seats")], rows, widths=(11, 25, 22, 16, 8, 8, 10))  # fmt: skip
 
 
-def logistics(f: Facts) -> Section:
-    """Incidents and deliveries: nothing is recorded on this node yet."""
-    return Section(f._("Incidents and deliveries"), [f._("No logistics recorded.")])
-
-
 SECTIONS: list[Builder] = [registrations, arrival_curve, desks, sessions, room_changes,
-                           logistics, audit.printing, audit.sync]  # fmt: skip
+                           logistics.section, audit.printing, audit.sync]  # fmt: skip
 
 
 def build(db: sqlite3.Connection, key: str, now: datetime,

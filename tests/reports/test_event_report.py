@@ -29,7 +29,6 @@ def test_the_page_has_every_section_and_the_curve(client, db_path, clock) -> Non
     html = client.get("/reports/event").get_data(as_text=True)
     for heading in HEADINGS:
         assert heading in html
-    assert "No logistics recorded." in html
     assert 'role="img"' in html and "Desk North-1" in html
     assert "Head office never confirmed" in html  # this node never ran sync --final
 
@@ -88,3 +87,24 @@ def test_a_room_change_and_a_reprint_are_in_the_report(client, db_path, schedule
     html = client.get("/reports/event").get_data(as_text=True)
     assert "projector broken" in html and f"→ {other.name}" in html
     assert "2 badges printed, 1 of them reprints." in html and "lost badge" in html
+
+
+def test_incidents_and_deliveries_are_counted_per_day(client, make_token, clock) -> None:
+    boss = make_token("supervisor")
+    for severity in ("urgent", "normal"):
+        client.post("/api/v1/incidents", json={"title": "Projector dead in Melati",
+                                               "severity": severity}, headers=boss)  # fmt: skip
+    late = client.post("/api/v1/deliveries", json={"vendor": "Dapur Nusantara", "what": "Lunch",
+                                                   "due_at": "2026-12-01T01:30:00Z"},
+                       headers=boss).json  # fmt: skip
+    client.post(
+        f"/api/v1/deliveries/{late['delivery_id']}", json={"status": "arrived"}, headers=boss
+    )  # arrives at 09:00 Jakarta, half an hour late
+    flowers = {"vendor": "Bunga Indah", "what": "Flowers", "due_at": "2026-12-01T05:00:00Z"}
+    client.post("/api/v1/deliveries", json=flowers, headers=boss)
+    sign_in(client, "Budi")
+    html = client.get("/reports/event").get_data(as_text=True)
+    assert "Arrived late: Dapur Nusantara." in html
+    row = html.split("<td>2026-12-01</td>")[1].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    assert cells == ["2", "1", "0", "", "2", "1", "1", "0", "1"]
