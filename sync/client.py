@@ -95,6 +95,7 @@ def _greet(local: Local, url: str, transport: Transport) -> tuple[peers.Peer, st
         reset = "the peer lost ops it had acknowledged"
     fields: dict[str, Any] = {"node_id": str(info.get("node_id", "")),
                               "epoch": str(info.get("epoch", "")),
+                              "peer_high": max(0, int(info.get("high", 0))),
                               "last_contact_at": peers.now_iso()}  # fmt: skip
     if type(info.get("server_time_ms")) is int:  # the peer's clock minus ours, mid-request
         fields["clock_offset_ms"] = info["server_time_ms"] - (asked + local.now_ms()) // 2

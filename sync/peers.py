@@ -22,7 +22,7 @@ HEAD_OFFICE = "headoffice"  # the role `kiosk headoffice serve` gives its node; 
 _COLUMNS = (
     "url, node_id, epoch, pull_after, push_after, sent, received,"
     " last_contact_at, last_success_at, last_error, verified_at, pull_op_id, pull_seal, reconcile,"
-    " clock_offset_ms"
+    " clock_offset_ms, peer_high"
 )
 # A peer whose clock differs from ours by more than this is reported as a wrong clock.
 CLOCK_TOLERANCE_MS = 60_000
@@ -47,6 +47,12 @@ class Peer:
     pull_seal: str = ""  # the peer's seal of (epoch, pull_after, pull_op_id)
     reconcile: int = 0  # 1: compare every op id with the peer (it was restored)
     clock_offset_ms: int | None = None  # the peer's clock minus ours at the last hello
+    peer_high: int = 0  # the top of the peer's log at the last hello
+
+    @property
+    def to_pull(self) -> int:
+        """The peer's ops not pulled yet, as far as the last hello told."""
+        return max(0, self.peer_high - self.pull_after)
 
 
 def now_iso() -> str:

@@ -16,6 +16,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from kiosk.printing import queue as print_queue
 from kiosk.printing import setup as print_setup
 from kiosk.replication import peering, quarantine
+from sync import peers
 
 PRINT_STATUSES = ("queued", "sending", "held", "printed", "failed")
 
@@ -82,12 +83,17 @@ class DatabaseGauges:
         success = GaugeMetricFamily("kiosk_sync_last_success_timestamp_seconds",
                                     "When a full round with the peer last succeeded.",
                                     labels=["peer"])  # fmt: skip
+        to_pull = GaugeMetricFamily("kiosk_sync_peer_to_pull_ops",
+                                    "Operations the peer holds that this node has not pulled"
+                                    " yet, as of the last hello.", labels=["peer"])  # fmt: skip
         for state in states:
             pending.add_metric([state.url], state.pending)
             received.add_metric([state.url], state.received)
             if (at := _seconds(state.last_success_at)) is not None:
                 success.add_metric([state.url], at)
-        yield from (pending, received, success)
+        for peer in peers.all_peers(self.db):
+            to_pull.add_metric([peer.url], peer.to_pull)
+        yield from (pending, received, success, to_pull)
 
     def _storage(self) -> Iterator[Metric]:
         yield GaugeMetricFamily("kiosk_database_bytes", "Size of the database file.",

@@ -10,8 +10,12 @@ import logging
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from kiosk.db import open_db, transaction
 from kiosk.views.api_scan import FastScan
-from tests.conftest import sign_in
+from sync import peers
+from sync.client import sync_once
+from tests.conftest import seed, sign_in
+from tests.sync.replicas import make_replica
 
 SCAN = "/api/v1/scan"
 
@@ -79,6 +83,22 @@ def test_gauges_show_sync_printing_and_storage(client, make_token):
     assert found[("kiosk_disk_free_bytes", ())] > 0
     assert found[("kiosk_database_bytes", ())] > 0
     assert ("kiosk_wal_bytes", ()) in found
+
+
+def test_sync_pending_is_shown_both_ways(tmp_path, client, make_token, db_path):
+    """What this node must still pull comes from the top of the peer's log at the last hello."""
+    ho = make_replica(tmp_path, "ho")
+    seed(ho.db, ho.node)
+    venue = make_replica(tmp_path, "venue")
+    sync_once(venue.local, ho.name, ho.transport())
+    (peer,) = [p for p in peers.all_peers(venue.db) if p.url == ho.name]
+    assert peer.peer_high > 0 and peer.to_pull == 0  # pulled all it was told of
+    db = open_db(db_path)
+    with transaction(db):
+        peers.save(db, "http://ho.example:8000", peer_high=120, pull_after=20)
+    db.close()
+    found = samples(client, make_token("metrics"))
+    assert found[("kiosk_sync_peer_to_pull_ops", (("peer", "http://ho.example:8000"),))] == 100
 
 
 def test_searches_are_timed_and_every_request_is_logged(client, make_token, caplog):
