@@ -7,10 +7,11 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -80,7 +81,8 @@ def init(ctx: Context, name: str, starts: Any, days: int | None, timezone: str |
 @click.option("--attendees", "count", type=click.IntRange(1, 1_000_000), default=2000,
               show_default=True)  # fmt: skip
 @click.option("--seed", type=int, default=2026, show_default=True)
-@click.option("--starts", type=click.DateTime(["%Y-%m-%d"]), help="First day (default today).")
+@click.option("--starts", type=click.DateTime(["%Y-%m-%d"]),
+              help="First day (default: today in the event's time zone).")  # fmt: skip
 @click.option("--fresh", is_flag=True, help="Replace an earlier demo database at this path.")
 @pass_ctx
 def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
@@ -100,7 +102,8 @@ def demo(ctx: Context, count: int, seed: int, starts: Any, fresh: bool) -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = ctx.db()
-    first_day = starts.date() if starts else date.today()
+    # Today where the event is: the venue's morning, whatever this machine's own zone says.
+    first_day = starts.date() if starts else datetime.now(ZoneInfo(demo_module.TIMEZONE)).date()
     with click.progressbar(length=count, label="Creating attendees", file=sys.stderr) as bar:
         report = demo_module.load(db, load_node(db), count, seed, first_day, bar.update,
                                   badge_dir=path.resolve().parent / "badges")  # fmt: skip
