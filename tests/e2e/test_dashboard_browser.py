@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Iterator
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -25,7 +26,8 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The demo's first day (today) at 08:10 in Jakarta: the morning rush is on."""
-    morning = f"{date.today().isoformat()}T08:10:00+07:00"
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()  # the demo's first day, at the venue
+    morning = f"{today.isoformat()}T08:10:00+07:00"
     yield from demo_server(tmp_path_factory, {"KIOSK_CLOCK_START": morning})
 
 
