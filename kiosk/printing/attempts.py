@@ -51,11 +51,11 @@ def next_due(db: sqlite3.Connection) -> str | None:
 
 
 def claim(db: sqlite3.Connection, printer: str, now: datetime) -> Job | None:
-    """Takes the oldest due job of one printer: queued → sending, one more attempt."""
+    """Takes one printer's oldest due job, in request order: queued → sending, one more try."""
     with transaction(db):
         row = db.execute(
             "SELECT job_id FROM print_job WHERE status = 'queued' AND printer = ?"
-            " AND next_attempt_at <= ? ORDER BY created_at, job_id LIMIT 1",
+            " AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT 1",
             (printer, iso(now)),
         ).fetchone()
         if row is None:
