@@ -7,6 +7,9 @@ DB     ?= instance/demo.sqlite3
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 ATTENDEES ?= 2000
+# One pytest worker per core (at most 4), each test file whole on one worker, so a file's
+# servers start once; `make test PYTEST_PARALLEL=` runs in one process.
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile
 
 # Debian packages: what serving needs (fonts for badges), and what the test suite adds
 # (a real browser, a virtual IPP printer, a PostgreSQL server the head-office tests start).
@@ -40,7 +43,7 @@ run: setup
 test: $(STAMP) system-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 	scripts/test-dates
 
 lint: $(STAMP)

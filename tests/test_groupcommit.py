@@ -60,8 +60,12 @@ def one_batch(path: Path, group: GroupCommit, calls: list) -> list:
         futures = []
         for function in calls:  # one at a time, so the batch keeps their order
             futures.append(pool.submit(call, function))
-            while len(group._queue) < len(futures):
-                threading.Event().wait(0.005)
+            queued = threading.Event()
+            for _ in range(2000):  # 10 s, as long as the other waits here
+                if len(group._queue) >= len(futures) or futures[-1].done():
+                    break
+                queued.wait(0.005)
+            assert len(group._queue) == len(futures), "a call never joined the batch"
         release.set()
         assert leader.result(10) is None
         return [f.result(10) for f in futures]

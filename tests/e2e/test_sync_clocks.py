@@ -67,7 +67,9 @@ class Venue:
     def start(self) -> None:
         command = ["faketime", "-f", self.shift, KIOSK, "--db", str(self.db), "serve", "--port",
                    str(self.port)]  # fmt: skip
-        self.process = subprocess.Popen(command, env=self.env, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, env=self.env, stderr=subprocess.DEVNULL, start_new_session=True
+        )  # stop() ends faketime's child
         _wait(lambda: _up(self.port), f"venue on port {self.port}")
 
     def api(self, path: str, body: dict | None = None) -> dict:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,16 +34,36 @@ def need_tool(name: str, package: str) -> str:
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Terminates a process we started, killing it if it does not go."""
-    process.terminate()
+    """Terminates a process we started, killing it if it does not go. One started in a session
+    of its own (`start_new_session=True`) goes with its whole group: a wrapper such as
+    faketime(1) does not pass the signal on to the server it started."""
+    group = _own_group(process)
+    signal_it = (lambda sig: os.killpg(group, sig)) if group else process.send_signal
+    signal_it(signal.SIGTERM)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
+        signal_it(signal.SIGKILL)
         process.wait()
+    if group:  # the wrapper may end before what it started: give that 10 s too
+        for _ in range(200):
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
 
 
-@contextmanager
+def _own_group(process: subprocess.Popen) -> int | None:
+    try:
+        return process.pid if os.getpgid(process.pid) == process.pid else None
+    except ProcessLookupError:
+        return None
+
+
+@contextlib.contextmanager
 def read_only(db: Path) -> Iterator[sqlite3.Connection]:
     """A read-only look at a database a running process owns (it never takes a write lock)."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
