@@ -37,8 +37,14 @@
     return fields;
   }
 
+  function showForm(shown) {
+    leadForm.hidden = !shown;
+    var hint = document.getElementById("booth-hint");
+    if (hint) hint.hidden = shown;
+  }
+
   function show(lead, offline) {
-    leadForm.hidden = false;
+    showForm(true);
     leadForm.reset();
     leadForm.querySelector(".result").className = "result " + (lead ? "tone-ok" : "tone-warn");
     document.getElementById("lead-name").textContent = lead ? (lead.attendee.first_name + " " + lead.attendee.last_name) : offline.code;
@@ -51,7 +57,7 @@
   }
 
   function problem(text) {
-    leadForm.hidden = true;
+    showForm(false);
     var panel = document.getElementById("panel");
     var old = panel.querySelector(".booth-problem");
     if (old) old.remove();
@@ -99,12 +105,12 @@
     var fields = leadFields();
     if (current.queued) {  // not sent yet: the answers travel with the scan itself
       keep(queue().map(function (q) { return q.op_id === current.queued ? Object.assign(q, fields) : q; }));
-      leadForm.hidden = true;
+      showForm(false);
       return;
     }
     var url = leadForm.dataset.saveUrl.replace("LEAD", encodeURIComponent(current.leadId));
     post(url, fields).then(function (answer) {
-      if (answer.status === 200) { leadForm.hidden = true; window.location.reload(); return; }
+      if (answer.status === 200) { showForm(false); window.location.reload(); return; }
       problem(answer.data.message || "");
     }, function () { problem(queueLabel.dataset.some.replace("{n}", queue().length)); });
   }

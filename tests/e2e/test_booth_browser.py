@@ -115,6 +115,7 @@ def test_a_badge_held_to_the_booth_phone_camera_becomes_a_lead(server, tmp_path)
         page.screenshot(path=str(ARTIFACTS / "screens" / "booth-phone-lead.png"))
         page.click("#lead-form button[type=submit]")
         page.wait_for_selector("#lead-list >> text=Wants the enterprise plan")
+        assert not page.is_visible("#lead-form")  # saved: the form waits for the next badge
         screenshot(page, "booth-phone-list")
     finally:
         browser.close()
@@ -178,6 +179,7 @@ def test_booth_and_sponsor_screens_pass_axe(server, browser) -> None:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(f"{server.url}/booth?token={token}")
+    assert not page.is_visible("#lead-form")  # nothing to rate before a scan
     check(page, "a11y-booth-empty")
     page.fill("#scan", _not_arrived(server, skip=3)["code"])
     page.press("#scan", "Enter")
