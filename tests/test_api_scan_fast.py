@@ -13,6 +13,8 @@ from werkzeug.test import Client
 from kiosk import auth, create_app
 from kiosk.clock import FixedClock
 from kiosk.db import open_db
+from kiosk.leads import sponsors
+from kiosk.replication.node import load_node
 from kiosk.views.api_scan import FastScan
 from tests.conftest import DAY1_MORNING
 
@@ -170,3 +172,53 @@ def test_other_methods_and_paths_pass_through(db_path, tmp_path):
     assert client.get("/api/v1/attendees?q=jose",
                       headers={"Authorization": tokens["desk"]}).status_code == 200  # fmt: skip
     assert behind.calls == 2
+
+
+LEADS = "/api/v1/leads"
+REUSED = str(uuid.uuid4())
+# A booth phone's scans, in order: a first visit with answers, the same badge again, resends,
+# and each refusal a booth can meet.
+BOOTH = [
+    ({"code": "KN-JOSE01", "rating": 4, "note": "Wants a demo", "answers": {"Team size?": "40"},
+      "op_id": REUSED}, 201),
+    ({"code": "kn-jose01 ", "note": "Came back with a colleague"}, 201),
+    ({"code": "KN-JOSE01", "rating": 4, "note": "Wants a demo", "op_id": REUSED}, 201),
+    ({"code": "KN-OBRI01", "op_id": REUSED}, 201),  # a resend: the first scan's lead
+    ({"code": "KN-NOPE99"}, 404),
+    ({"code": "KN-OBRI01", "rating": 9}, 400),
+    ({"code": "KN-OBRI01", "answers": {"Budget?": "big"}}, 400),
+    ({"code": "KN-OBRI01", "email": "x@example.org"}, 400),
+    ({"code": ""}, 400),
+]  # fmt: skip
+
+
+def booth_token(db_path: Path) -> str:
+    db = open_db(db_path)
+    try:
+        sponsor = sponsors.save(db, load_node(db), "Garuda AI Lab", "AI", ["Team size?"])
+        return f"Bearer {auth.create_token(db, 'exhibitor', 'booth phone', sponsor.sponsor_id)}"
+    finally:
+        db.close()
+
+
+def test_a_booth_scan_is_answered_as_the_leads_view_does(db_path, tmp_path):
+    """Lead capture takes the fast path too: the same status and body as the view, for every
+    answer a booth can get, and a desk token (no leads) is still the view's to refuse."""
+    fast, behind_fast, fast_tokens = node_app(tmp_path / "f.db", db_path, fast=True)
+    full, behind_full, _ = node_app(tmp_path / "v.db", db_path, fast=False)
+    booths = (booth_token(tmp_path / "f.db"), booth_token(tmp_path / "v.db"))
+    for body, status in BOOTH:
+        answers = []
+        for client, token in zip((fast, full), booths, strict=True):
+            response = client.post(LEADS, json=body, headers={"Authorization": token})
+            assert response.status_code == status, response.get_data(as_text=True)
+            assert response.headers["Cache-Control"] == "no-store"
+            answers.append(response.get_json())
+        assert answers[0] == answers[1]
+    assert behind_fast.calls == 0 and behind_full.calls == len(BOOTH)
+    lead = fast.get(LEADS, headers={"Authorization": booths[0]}).get_json()["leads"]
+    assert [(x["visits"], x["note"]) for x in lead] == [(2, "Came back with a colleague")]
+    desk = fast.post(
+        LEADS, json={"code": "KN-OBRI01"}, headers={"Authorization": fast_tokens["desk"]}
+    )
+    assert desk.status_code == 403 and behind_fast.calls == 2  # the GET above, then this

@@ -1,4 +1,5 @@
-"""POST /api/v1/scan: reading the request, the answer, and the scanners' fast path.
+"""POST /api/v1/scan: reading the request, the answer, and the scanners' fast path (which
+also answers a booth phone's POST /api/v1/leads, with the leads view's own answer).
 
 Scanners send this request hundreds of times a minute, each on a new connection, and wait for
 the answer before the next person steps up. `FastScan` sits in front of Flask and answers the
@@ -31,9 +32,11 @@ from kiosk import auth, i18n, web
 from kiosk.desk import attendees, checkin, selfservice
 from kiosk.desk.event import load as load_event
 from kiosk.desk.messages import clock_time, scan_message
+from kiosk.leads import api as leads_api
 from sync.ids import is_uuid
 
 PATH = "/api/v1/scan"
+LEADS_PATH = "/api/v1/leads"
 log = logging.getLogger("kiosk")
 
 
@@ -103,22 +106,32 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
+Answered = tuple[int, dict[str, Any]]
+
+
 class FastScan:
-    """WSGI middleware: answers the common POST /api/v1/scan, passes on everything else."""
+    """WSGI middleware: answers the common POST /api/v1/scan and a booth's POST /api/v1/leads,
+    passes on everything else."""
 
     def __init__(self, app: Flask, inner: WSGIApp) -> None:
         self.app, self.inner = app, inner
         self._catalogs: dict[str, NullTranslations] = {}
+        self._routes: dict[str, Callable[[dict[str, Any], bytes], Answered | None]] = {
+            PATH: self._scan,
+            LEADS_PATH: self._lead,
+        }
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
+        path = environ.get("PATH_INFO", "")
+        route = self._routes.get(path) if environ.get("REQUEST_METHOD") == "POST" else None
+        if route is None:
             return self.inner(environ, start_response)
         body = _json_body(environ, self.app.config["MAX_CONTENT_LENGTH"])
         if body is None:
             return self.inner(environ, start_response)
         environ["wsgi.input"] = io.BytesIO(body)  # read once: kept for the Flask view
         try:
-            done = self._scan(environ, body)
+            done = route(environ, body)
         except Exception as exc:  # answered here as the view would, headers and all
             done = self._failed(environ, exc)
         if done is None:
@@ -127,33 +140,42 @@ class FastScan:
         payload = (json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n").encode()
         secure = environ.get("wsgi.url_scheme") == "https"
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
-                   *web.security_headers(PATH, secure)]  # fmt: skip
+                   *web.security_headers(path, secure)]  # fmt: skip
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [payload]
 
-    def _failed(self, environ: dict[str, Any], exc: Exception) -> tuple[int, dict[str, Any]]:
+    def _failed(self, environ: dict[str, Any], exc: Exception) -> Answered:
         """The JSON error of kiosk.web.handle_error for a fault of the fast path."""
         gettext = self._gettext(environ)
         if web.cannot_save(exc):
             log.error("database cannot save: %s", exc)
             return 503, {"error": "cannot_save", "message": web.cannot_save_message(gettext)}
-        log.exception("unexpected error on POST %s", PATH)
+        log.exception("unexpected error on POST %s", environ.get("PATH_INFO"))
         message = gettext("Something went wrong. Please try again.")
         return 500, {"error": "internal", "message": message}
 
-    def _scan(self, environ: dict[str, Any], body: bytes) -> tuple[int, dict[str, Any]] | None:
+    def _principal(self, environ: dict[str, Any], permission: str) -> auth.Principal | None:
+        """The bearer token's device if it may do `permission`; None sends the request on to
+        Flask, which says what is wrong (no token, a wrong one, a role that may not)."""
+        scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        principal = auth.usable_token(web.connection(self.app), token.strip(),
+                                      environ.get("REMOTE_ADDR") or "?",
+                                      now=self.app.config["CLOCK"].now())  # fmt: skip
+        return principal if principal is not None and principal.may(permission) else None
+
+    def _scan(self, environ: dict[str, Any], body: bytes) -> Answered | None:
         try:
             asked = read_request(web.load_json(body))
         except ValueError:
             return None
-        scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
-        if not isinstance(asked, ScanRequest) or scheme.lower() != "bearer":
+        if not isinstance(asked, ScanRequest):
+            return None
+        principal = self._principal(environ, "scan")
+        if principal is None:
             return None
         db = web.connection(self.app)
-        principal = auth.usable_token(db, token.strip(), environ.get("REMOTE_ADDR") or "?",
-                                      now=self.app.config["CLOCK"].now())  # fmt: skip
-        if principal is None or not principal.may("scan"):
-            return None
         try:
             outcome = scan(db, self.app, asked, principal)
         except (checkin.OpIdTaken, selfservice.Locked):
@@ -161,6 +183,19 @@ class FastScan:
         gettext = self._gettext(environ)
         return 200, answer(db, outcome, principal, gettext,
                            lambda at: clock_time(at, load_event(db).zone))  # fmt: skip
+
+    def _lead(self, environ: dict[str, Any], body: bytes) -> Answered | None:
+        """A booth phone's scan: its answer, errors included, is the view's own."""
+        try:
+            data = web.load_json(body)
+        except ValueError:
+            return None
+        principal = self._principal(environ, "leads") if isinstance(data, dict) else None
+        if principal is None:
+            return None
+        now = self.app.config["CLOCK"].now()
+        db, node = web.connection(self.app), web.node_of(self.app)
+        return leads_api.capture_answer(db, node, principal, data, now)
 
     def _gettext(self, environ: dict[str, Any]) -> Callable[..., str]:
         """gettext in the asker's language, chosen as for every other request."""
