@@ -3,6 +3,8 @@ and desk staff may print it anyway; the API shows the held state."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from kiosk.db import transaction
@@ -10,7 +12,7 @@ from kiosk.desk import attendees
 from kiosk.printing import queue as printing
 from kiosk.printing import setup as print_setup
 from kiosk.printing.worker import Printers, drain
-from tests.conftest import DAY1_MORNING
+from tests.conftest import DAY1_MORNING, sign_in
 from tests.test_printing import FakePrinter
 
 HTMX = {"HX-Request": "true"}
@@ -120,3 +122,23 @@ def test_a_batch_of_sheets_names_the_badges_with_empty_boxes(db_path, venue) -> 
     ok(result)
     assert "Warning: 1 badges show empty boxes" in result.stderr
     assert "José\ue000 Ñúñez: U+E000" in result.stderr
+
+
+def test_the_printers_screen_lists_held_badges_until_the_name_is_fixed(client, venue, node) -> None:
+    """The supervisor sees who is waiting for a name check, and where; a corrected name that
+    prints takes the person off the list."""
+    job = printing.request_print(venue, "a-jose", now=DAY1_MORNING)
+    drain(venue, node, Printers(lambda url: FakePrinter()), lambda: DAY1_MORNING)
+    sign_in(client, "Budi")
+    page = client.get("/admin/printers").get_data(as_text=True)
+    held = page[page.index('id="held-jobs"') : page.index("Failed print jobs")]
+    assert f'id="held-{job.job_id}"' in held and "José\ue000 Ñúñez" in held
+    assert "U+E000" in held and "/desk/attendees/a-jose" in held
+    indonesian = client.get("/admin/printers?lang=id").get_data(as_text=True)
+    assert "Badge ditahan untuk pemeriksaan nama" in indonesian
+    with transaction(venue):
+        attendees.update(venue, node, "a-jose", {"first_name": "José"}, "Budi")
+    later = DAY1_MORNING + timedelta(minutes=2)
+    printing.request_print(venue, "a-jose", now=later)
+    drain(venue, node, Printers(lambda url: FakePrinter()), lambda: later)
+    assert f'id="held-{job.job_id}"' not in client.get("/admin/printers").get_data(as_text=True)

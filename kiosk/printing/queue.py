@@ -291,6 +291,18 @@ def retrying_jobs(db: sqlite3.Connection, limit: int = 50) -> list[Job]:
     return [j for r in rows if (j := _job(r)) is not None]
 
 
+def held_jobs(db: sqlite3.Connection, limit: int = 50) -> list[Job]:
+    """Badges held for a name no font can draw, oldest first, while nothing newer was asked
+    for the same person (a corrected name prints a new job): the people still waiting."""
+    rows = db.execute(
+        _SELECT + " WHERE status = 'held' AND cancelled = 0 AND NOT EXISTS (SELECT 1 FROM"
+        " print_job later WHERE later.attendee_id = print_job.attendee_id"
+        " AND later.created_at > print_job.created_at) ORDER BY created_at, rowid LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [j for r in rows if (j := _job(r)) is not None]
+
+
 def failed_jobs(db: sqlite3.Connection, limit: int = 50) -> list[Job]:
     """Failed jobs nobody dismissed yet, newest first."""
     rows = db.execute(

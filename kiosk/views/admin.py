@@ -43,12 +43,13 @@ def _template() -> str:
 def _render(status: int = 200) -> Response:
     db = get_db()
     failed, retrying = printing.failed_jobs(db), printing.retrying_jobs(db)
+    held = printing.held_jobs(db)
     names = {j.attendee_id: f"{r['first_name']} {r['last_name']}".strip()
-             for j in failed + retrying
+             for j in failed + retrying + held
              if (r := attendees.get(db, j.attendee_id)) is not None}  # fmt: skip
     response = Response(render_template(_template(), printers=print_setup.health(db),
                                         desks=print_setup.desks(db), failed=failed,
-                                        retrying=retrying, names=names,
+                                        retrying=retrying, held=held, names=names,
                                         badge_folder=_badge_folder(db)),
                         status=status)  # fmt: skip
     response.headers["Vary"] = "HX-Request"

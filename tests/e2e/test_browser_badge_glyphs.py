@@ -1,6 +1,7 @@
 """The held-badge warning in real Chromium: a walk-in whose name has a character no installed
 font has is checked in at an auto-print desk; the badge is held with the name and the
-character on the desk's screen, and printed once the desk chooses Print anyway."""
+character on the desk's screen and on the supervisor's Printers screen, and printed once the
+desk chooses Print anyway."""
 
 from __future__ import annotations
 
@@ -43,9 +44,29 @@ def test_the_desk_warns_about_a_badge_with_a_missing_glyph(browser, live_server)
     assert f"Ahmad أحمد{ODD} Rahman" in text and "U+E000" in text
     assert (set(spool.glob("*.pdf")) if spool.exists() else set()) == before  # nothing printed
     screenshot(page, "desk-badge-held")
+    _supervisor_sees_it_held(browser, live, f"Ahmad أحمد{ODD} Rahman")
     page.click("#panel .print-held button")  # Print anyway
     page.wait_for_selector("#panel .print-job.print-printed", timeout=15000)
     assert page.locator("#panel .print-held").count() == 0
     assert len(set(spool.glob("*.pdf")) - before) == 1
     context.close()
     assert errors == [], errors
+
+
+def _supervisor_sees_it_held(browser, live: LiveServer, name: str) -> None:
+    """The Printers screen lists the held badge, with the missing character and the desk."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(live.url + "/login")
+    page.select_option("#name", "Budi")
+    page.fill("#pin", "2222")
+    page.fill("#desk", "Office")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/desk")
+    page.goto(live.url + "/admin/printers")
+    held = page.locator("#held-jobs li")
+    assert held.count() == 1
+    text = held.inner_text()
+    assert name in text and "U+E000" in text and "Desk North-1" in text
+    screenshot(page, "printers-badge-held")
+    context.close()
