@@ -94,6 +94,16 @@ def sign_in_desk(page: object, server: LiveServer, desk: str = "Desk North-1") -
     page.wait_for_url("**/desk")  # type: ignore[attr-defined]
 
 
+def sign_in_supervisor(page: object, server: LiveServer, desk: str = "Office") -> None:
+    """Signs in as the demo's supervisor (Budi, PIN 2222) through the real form."""
+    page.goto(server.url + "/login")  # type: ignore[attr-defined]
+    page.select_option("#name", "Budi")  # type: ignore[attr-defined]
+    page.fill("#pin", "2222")  # type: ignore[attr-defined]
+    page.fill("#desk", desk)  # type: ignore[attr-defined]
+    page.click("form.stack button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url("**/desk")  # type: ignore[attr-defined]
+
+
 def chromium_path() -> str:
     """Debian's Chromium, installed by `make test`; a missing browser fails loudly."""
     path = os.environ.get("KIOSK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -20,7 +20,7 @@ from kiosk.db import open_db, transaction
 from kiosk.desk import attendees, checkin
 from kiosk.replication.node import Node
 from sync.hlc import Clock
-from tests.e2e.conftest import ARTIFACTS, LiveServer, screenshot, sign_in_desk
+from tests.e2e.conftest import ARTIFACTS, LiveServer, screenshot, sign_in_desk, sign_in_supervisor
 from tests.e2e.test_selfservice_browser import FRESH, people, scan, start_server
 from tests.e2e.test_signage_browser import SESSION, _running_session, _token
 from tests.support.processes import stop
@@ -199,16 +199,6 @@ def test_desk_language_switch(context, server: LiveServer) -> None:
     check(page, "a11y-desk-id-cancelled")
     page.click("header button[lang=en]")
     page.wait_for_selector("html[lang=en]")
-
-
-def sign_in_supervisor(page, server: LiveServer) -> None:
-    """Budi, the demo's supervisor (PIN 2222), through the real form."""
-    page.goto(server.url + "/login")
-    page.select_option("#name", "Budi")
-    page.fill("#pin", "2222")
-    page.fill("#desk", "Office")
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/desk")
 
 
 def make_flags(server: LiveServer) -> str:

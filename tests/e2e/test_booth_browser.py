@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     demo_server,
     screenshot,
     sign_in_desk,
+    sign_in_supervisor,
 )
 from tests.support.camera import badge_feed
 
@@ -194,12 +195,7 @@ def test_booth_and_sponsor_screens_pass_axe(server, browser) -> None:
     context.close()
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(server.url + "/login")
-    page.select_option("#name", "Budi")
-    page.fill("#pin", "2222")
-    page.fill("#desk", "Office")
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/desk")
+    sign_in_supervisor(page, server)
     page.click("text=Sponsors")
     check(page, "a11y-sponsors")
     page.click(f"text=Report of {page.inner_text('tbody tr td')}")

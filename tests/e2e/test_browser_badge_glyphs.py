@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import LiveServer, screenshot, sign_in_desk
+from tests.e2e.conftest import LiveServer, screenshot, sign_in_desk, sign_in_supervisor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 ODD = "\ue000"  # private use: no font has it
@@ -57,12 +57,7 @@ def _supervisor_sees_it_held(browser, live: LiveServer, name: str) -> None:
     """The Printers screen lists the held badge, with the missing character and the desk."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(live.url + "/login")
-    page.select_option("#name", "Budi")
-    page.fill("#pin", "2222")
-    page.fill("#desk", "Office")
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/desk")
+    sign_in_supervisor(page, live)
     page.goto(live.url + "/admin/printers")
     held = page.locator("#held-jobs li")
     assert held.count() == 1

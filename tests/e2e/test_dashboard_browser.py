@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LiveServer, demo_server, screenshot
+from tests.e2e.conftest import LiveServer, demo_server, screenshot, sign_in_supervisor
 from tests.e2e.test_accessibility import axe_violations, small_targets
 from tests.e2e.test_browser_desk import fresh_codes
 from tests.support.processes import stop
@@ -31,15 +31,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     yield from demo_server(tmp_path_factory, {"KIOSK_CLOCK_START": morning})
 
 
-def sign_in_supervisor(page, server: LiveServer) -> None:
-    page.goto(server.url + "/login")
-    page.select_option("#name", "Budi")
-    page.fill("#pin", "2222")
-    page.fill("#desk", "Supervisor")
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/desk")
-
-
 @pytest.fixture
 def page(browser, server: LiveServer):
     context = browser.new_context(viewport=TABLET)
@@ -47,7 +38,7 @@ def page(browser, server: LiveServer):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    sign_in_supervisor(page, server)
+    sign_in_supervisor(page, server, desk="Supervisor")
     yield page
     context.close()
     if server.process.poll() is not None:  # the server was stopped: failed polls are expected

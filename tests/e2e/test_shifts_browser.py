@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import KIOSK, LiveServer, sign_in_desk
-from tests.e2e.test_accessibility import check, sign_in_supervisor, small_targets
+from tests.e2e.conftest import KIOSK, LiveServer, sign_in_desk, sign_in_supervisor
+from tests.e2e.test_accessibility import check, small_targets
 from tests.e2e.test_signage_browser import SESSION, _running_session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

@@ -86,7 +86,7 @@ def old_style_certificate(folder: Path) -> tuple[Path, Path]:
 
     from kiosk.certificates import authority, store
 
-    now = datetime.datetime.now(datetime.UTC)
+    now = datetime.datetime.now(datetime.UTC)  # real clients check validity against this clock
     made = authority.make_authority("old-desk", now)
     names = x509.SubjectAlternativeName(
         [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]

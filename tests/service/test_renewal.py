@@ -34,6 +34,7 @@ def hello(environ: dict, start_response: object) -> list[bytes]:
 @pytest.fixture
 def serving(tmp_path: Path) -> Iterator[tuple[Path, wsgi.Server]]:
     db = tmp_path / "kiosk.sqlite3"
+    # The wall clock on purpose: the TLS handshakes below check validity against it.
     issued = store.ensure_server_certificate(db, BEFORE, datetime.datetime.now(datetime.UTC))
     httpd = wsgi.Server(("127.0.0.1", 0), hello, numthreads=2)
     httpd.ssl_adapter = BuiltinSSLAdapter(str(issued.cert), str(issued.key))

@@ -60,7 +60,7 @@ def relay(workdir: Path, *, tls: str = "", auth: tuple[str, str] | None = None,
     cert = None
     if tls:
         cert, key = workdir / "relay.cert.pem", workdir / "relay.key.pem"
-        now = datetime.datetime.now(datetime.UTC)
+        now = datetime.datetime.now(datetime.UTC)  # head office's TLS checks it against this clock
         ca = authority.make_authority("relay", now)
         leaf, leaf_key = server.issue(ca, machine.Names.of(["localhost"], ["127.0.0.1"]), now)
         store.save_certificates(cert, leaf, ca.cert)  # also what a client trusts: the CA is in it
